@@ -1,0 +1,1 @@
+//! NVMe Basic Management Command (SMBus block read at 0x6A, no MCTP). (to be written)

@@ -1,0 +1,1 @@
+//! NVMe Admin command tunnelling (NMIMT 2). (to be written)

@@ -1,0 +1,1 @@
+//! Typed views of the Admin data a management controller reads. (to be written)

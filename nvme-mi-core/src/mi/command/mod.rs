@@ -1,0 +1,1 @@
+//! NVMe-MI Command Set (NMIMT 1). (to be written)

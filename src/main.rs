@@ -1,0 +1,3 @@
+fn main() {
+    println!("nvme-mi: command-line tool (work in progress)");
+}

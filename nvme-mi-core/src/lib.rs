@@ -24,3 +24,6 @@
 pub mod basic_mgmt;
 pub mod mctp;
 pub mod mi;
+pub mod requester;
+pub mod time;
+pub mod transport;

@@ -1,0 +1,15 @@
+//! The requester engine: what a management controller (a BMC) uses to ask an NVMe-MI
+//! endpoint questions over any [`Transport`](crate::transport::Transport).
+//!
+//! The engine is written once, as a sans-IO [`Exchange`] state machine that validates
+//! responses, follows More Processing Required under an absolute deadline and decides on
+//! retries; [`run_exchange`] and [`run_exchange_async`] drive it over the blocking and async
+//! transport traits.
+
+mod error;
+mod exchange;
+mod policy;
+
+pub use error::{RequestError, Unexpected};
+pub use exchange::{run_exchange, run_exchange_async, Exchange, Expect, Step};
+pub use policy::Policy;

@@ -5,6 +5,7 @@
 
 pub mod control;
 mod eid;
+mod error;
 pub mod fragment;
 pub mod header;
 mod msg_type;
@@ -14,7 +15,9 @@ pub mod smbus;
 pub mod tag;
 
 pub use eid::Eid;
+pub use error::Error;
 pub use msg_type::{MsgType, MsgTypeIc};
+pub use tag::Tag;
 
 /// The baseline transmission unit: bytes of MCTP packet payload every endpoint accepts
 /// (DSP0236 §8.3; excludes the 4-byte packet header).

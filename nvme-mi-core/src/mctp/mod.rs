@@ -16,6 +16,7 @@ pub mod tag;
 
 pub use eid::Eid;
 pub use error::Error;
+pub use fragment::Fragmenter;
 pub use msg_type::{MsgType, MsgTypeIc};
 pub use tag::Tag;
 

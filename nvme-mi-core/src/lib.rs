@@ -22,8 +22,10 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod basic_mgmt;
+pub mod loopback;
 pub mod mctp;
 pub mod mi;
 pub mod requester;
+pub mod responder;
 pub mod time;
 pub mod transport;

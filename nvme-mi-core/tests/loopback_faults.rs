@@ -1,0 +1,290 @@
+//! The requester exchange over the in-memory link, under every fault the link can inject:
+//! each case ends in the right typed error or the right data, within its deadline, and the
+//! link is usable for the next command.
+
+use core::time::Duration;
+use nvme_mi_core::loopback::{Fault, LoopPeer, Loopback, Which};
+use nvme_mi_core::mctp::Eid;
+use nvme_mi_core::mi::header::{emit_message, MessageHeader};
+use nvme_mi_core::mi::{Csi, Message, Nmimt};
+use nvme_mi_core::requester::{run_exchange, Expect, Policy, RequestError};
+use nvme_mi_core::responder::{Outgoing, Respond};
+use nvme_mi_core::time::Instant;
+use nvme_mi_core::transport::{EventSource, Transport};
+
+/// A minimal responder: answers every valid NVMe-MI request with success and a counter in
+/// the first response byte after the status; in slow mode answers More Processing Required
+/// (1 s) and the final response 500 ms later; can raise one unsolicited message.
+#[derive(Default)]
+struct Counter {
+    handled: u8,
+    slow: bool,
+    pending: Option<(LoopPeer, Instant, MessageHeader)>,
+    event: Option<(LoopPeer, Instant)>,
+}
+
+impl Respond<LoopPeer> for Counter {
+    fn handle(
+        &mut self,
+        req: &[u8],
+        from: &LoopPeer,
+        now: Instant,
+        out: &mut [u8],
+    ) -> Option<usize> {
+        let m = Message::new_checked(req).ok()?;
+        m.check_mic().ok()?;
+        self.handled += 1;
+        let hdr = MessageHeader::parse(&m).response();
+        if self.slow {
+            self.pending = Some((*from, now + Duration::from_millis(500), hdr));
+            emit_message(&hdr, &[&[0x01, 0, 10, 0]], out).ok()
+        } else {
+            emit_message(&hdr, &[&[0x00, self.handled, 0, 0]], out).ok()
+        }
+    }
+
+    fn poll(&mut self, now: Instant, out: &mut [u8]) -> Option<Outgoing<LoopPeer>> {
+        if let Some((to, due, hdr)) = self.pending {
+            if due <= now {
+                self.pending = None;
+                let len = emit_message(&hdr, &[&[0x00, self.handled, 0, 0]], out).ok()?;
+                return Some(Outgoing::Response { to, len });
+            }
+        }
+        if let Some((to, due)) = self.event {
+            if due <= now {
+                self.event = None;
+                let hdr = MessageHeader::request(Nmimt::AsyncEvent, Csi::Slot0);
+                let len = emit_message(&hdr, &[&[0, 0, 7, 0, 0, 7, 0]], out).ok()?;
+                return Some(Outgoing::Unsolicited { to, len });
+            }
+        }
+        None
+    }
+
+    fn next_deadline(&self) -> Option<Instant> {
+        match (self.pending.map(|p| p.1), self.event.map(|e| e.1)) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+type Link = Loopback<Counter, 4>;
+
+fn link() -> Box<Link> {
+    Box::new(Loopback::new(Counter::default(), Eid(8), Eid(9)))
+}
+
+const MI: Expect = Expect::NvmeMi {
+    nmimt: Nmimt::MiCommand,
+    csi: Csi::Slot0,
+    primitive_tag: None,
+};
+
+fn request() -> Vec<u8> {
+    let mut out = [0u8; 32];
+    let hdr = MessageHeader::request(Nmimt::MiCommand, Csi::Slot0);
+    let n = emit_message(&hdr, &[&[1, 0, 0, 0], &[0; 8]], &mut out).unwrap();
+    out[..n].to_vec()
+}
+
+/// Run one command; on success return the counter byte of the response.
+fn exchange(
+    l: &mut Link,
+    policy: Policy,
+) -> Result<u8, RequestError<nvme_mi_core::transport::ErrorKind>> {
+    let req = request();
+    let mut buf = [0u8; 64];
+    let start = l.now();
+    let r = run_exchange(l, policy, MI, &[&req], &mut buf);
+    assert!(l.now().since(start) <= policy.max_total, "deadline overrun");
+    assert_eq!(l.stats().open_exchanges, 0, "tag leaked");
+    let n = r?;
+    let m = Message::new_checked(&buf[..n]).unwrap();
+    Ok(m.body()[1])
+}
+
+#[test]
+fn clean_link() {
+    let mut l = link();
+    assert_eq!(exchange(&mut l, Policy::read()), Ok(1));
+    assert_eq!(exchange(&mut l, Policy::read()), Ok(2));
+}
+
+#[test]
+fn more_processing_required_then_final() {
+    let mut l = link();
+    l.responder_mut().slow = true;
+    let t0 = l.now();
+    assert_eq!(exchange(&mut l, Policy::write()), Ok(1));
+    assert!(l.now().since(t0) >= Duration::from_millis(500));
+}
+
+#[test]
+fn dropped_response_retried_when_idempotent() {
+    let mut l = link();
+    l.inject(Fault::DropResponse(Which::Nth(0)));
+    assert_eq!(
+        exchange(&mut l, Policy::read()),
+        Ok(2),
+        "second transmission answered"
+    );
+    let mut l = link();
+    l.inject(Fault::DropResponse(Which::Nth(0)));
+    assert!(matches!(
+        exchange(&mut l, Policy::write()),
+        Err(RequestError::Timeout { attempts: 1, .. })
+    ));
+    assert_eq!(
+        exchange(&mut l, Policy::write()),
+        Ok(2),
+        "usable afterwards"
+    );
+}
+
+#[test]
+fn dropped_request() {
+    let mut l = link();
+    l.inject(Fault::DropRequest(Which::Nth(0)));
+    assert_eq!(exchange(&mut l, Policy::read()), Ok(1));
+}
+
+#[test]
+fn corrupted_request_is_ignored_by_the_responder() {
+    let mut l = link();
+    l.inject(Fault::CorruptRequest(Which::Nth(0), 13, 0x80));
+    assert_eq!(exchange(&mut l, Policy::read()), Ok(1));
+    assert_eq!(l.stats().requests, 2);
+}
+
+#[test]
+fn duplicated_responses_never_leak_into_the_next_command() {
+    let mut l = link();
+    l.inject(Fault::DuplicateResponse(Which::All));
+    for i in 1..=6 {
+        assert_eq!(exchange(&mut l, Policy::write()), Ok(i));
+    }
+}
+
+#[test]
+fn late_response_discarded_and_retried() {
+    let mut l = link();
+    l.inject(Fault::DelayResponse(Which::Nth(0), 7_000));
+    assert_eq!(exchange(&mut l, Policy::read()), Ok(2));
+    assert_eq!(l.stats().discarded, 0);
+    // The late first response (old tag) is still in flight; the next command must get its
+    // own answer, and once the stale one lands it is discarded, never delivered.
+    l.advance(Duration::from_secs(3));
+    assert_eq!(exchange(&mut l, Policy::read()), Ok(3));
+    assert_eq!(l.stats().discarded, 1);
+}
+
+#[test]
+fn corrupted_response() {
+    let mut l = link();
+    l.inject(Fault::CorruptResponse(Which::Nth(0), 9, 0x01));
+    assert_eq!(exchange(&mut l, Policy::read()), Ok(2));
+    let mut l = link();
+    l.inject(Fault::CorruptResponse(Which::All, 9, 0x01));
+    assert!(matches!(
+        exchange(&mut l, Policy::read()),
+        Err(RequestError::Integrity { .. })
+    ));
+    l.heal();
+    assert_eq!(exchange(&mut l, Policy::read()), Ok(4));
+}
+
+#[test]
+fn truncated_response() {
+    for len in [0usize, 1, 4, 7, 11] {
+        let mut l = link();
+        l.inject(Fault::TruncateResponse(Which::All, len));
+        let e = exchange(&mut l, Policy::write()).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                RequestError::Malformed(_)
+                    | RequestError::Integrity { .. }
+                    | RequestError::Unexpected(_)
+            ),
+            "len {len}: {e:?}"
+        );
+    }
+}
+
+#[test]
+fn wrong_tag_and_wrong_source_are_never_delivered() {
+    for fault in [Fault::WrongTag(Which::All), Fault::WrongSource(Which::All)] {
+        let mut l = link();
+        l.inject(fault);
+        assert!(matches!(
+            exchange(&mut l, Policy::read()),
+            Err(RequestError::Timeout { attempts: 3, .. })
+        ));
+        assert_eq!(l.stats().discarded, 3);
+        l.heal();
+        assert_eq!(exchange(&mut l, Policy::read()), Ok(4));
+    }
+}
+
+#[test]
+fn endless_more_processing_ends_at_the_deadline() {
+    let mut l = link();
+    l.inject(Fault::EndlessMpr(Which::All, 1_000));
+    let policy = Policy {
+        max_total: Duration::from_secs(120),
+        ..Policy::slow()
+    };
+    match exchange(&mut l, policy) {
+        Err(RequestError::Timeout {
+            after_more_processing: true,
+            waited,
+            ..
+        }) => {
+            assert!(waited <= Duration::from_secs(120));
+            assert!(waited >= Duration::from_secs(119));
+        }
+        other => panic!("{other:?}"),
+    }
+    l.heal();
+    assert_eq!(exchange(&mut l, Policy::read()), Ok(2));
+}
+
+#[test]
+fn silence() {
+    let mut l = link();
+    l.inject(Fault::Silence);
+    let t0 = l.now();
+    assert!(matches!(
+        exchange(&mut l, Policy::read()),
+        Err(RequestError::Timeout { attempts: 3, .. })
+    ));
+    assert_eq!(l.now().since(t0), Duration::from_secs(15));
+}
+
+#[test]
+fn unsolicited_messages_arrive_on_their_own_path() {
+    let mut l = link();
+    let due = l.now() + Duration::from_secs(2);
+    l.responder_mut().event = Some((
+        LoopPeer {
+            eid: Eid(8),
+            tag: 0,
+        },
+        due,
+    ));
+    let mut buf = [0u8; 64];
+    let deadline = l.now() + Duration::from_secs(1);
+    assert_eq!(
+        l.recv_unsolicited(&mut buf, deadline),
+        Err(nvme_mi_core::transport::ErrorKind::Timeout)
+    );
+    let deadline = l.now() + Duration::from_secs(5);
+    let n = l.recv_unsolicited(&mut buf, deadline).unwrap();
+    let m = Message::new_checked(&buf[..n]).unwrap();
+    m.check_mic().unwrap();
+    assert_eq!(m.nmimt(), Nmimt::AsyncEvent);
+    // A command still works afterwards and is not confused with the event.
+    assert_eq!(exchange(&mut l, Policy::read()), Ok(1));
+}

@@ -5,27 +5,8 @@ use nvme_mi_core::mctp::header::{Packet, PacketRepr, HEADER_LEN};
 use nvme_mi_core::mctp::{Eid, Tag, BASELINE_TU};
 use proptest::prelude::*;
 
-/// `mi-admin-identify-ctrl-req` (nvme-mi message, 72 bytes).
-const IDENTIFY_REQ: &str = "84 10 00 00 06 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 \
-    00 00 00 00 00 00 00 00 00 10 00 00 00 00 00 00 00 00 00 00 01 00 00 00 00 00 00 00 00 00 00 00 \
-    00 00 00 00 00 00 00 00 00 00 00 00 9c d6 53 ed";
-/// `smbus-identify-packet-1` (smbus frame: address, command, count, source, packet, PEC).
-const IDENTIFY_PKT1: &str = "3a 0f 45 21 01 09 08 8a 84 10 00 00 06 00 00 00 00 00 00 00 00 00 00 00 \
-    00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 10 00 00 00 00 00 00 00 00 00 00 01 00 00 00 \
-    00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 6e";
-/// `smbus-identify-packet-2`.
-const IDENTIFY_PKT2: &str = "3a 0f 0d 21 01 09 08 5a 00 00 00 00 9c d6 53 ed e7";
-
-fn hex(s: &str) -> Vec<u8> {
-    s.split_whitespace()
-        .map(|b| u8::from_str_radix(b, 16).unwrap())
-        .collect()
-}
-
-/// The MCTP packet inside an SMBus frame: bytes 4.. up to (excluding) the PEC.
-fn packet_of_frame(frame: &[u8]) -> &[u8] {
-    &frame[4..frame.len() - 1]
-}
+mod mctp_common;
+use mctp_common::{hex, packet_of_frame, IDENTIFY_PKT1, IDENTIFY_PKT2, IDENTIFY_REQ};
 
 fn identify_header() -> PacketRepr {
     PacketRepr {
@@ -41,26 +22,7 @@ fn identify_header() -> PacketRepr {
 
 #[test]
 fn embedded_vectors_match_shared_file() {
-    // The vectors are embedded above; when the shared conformance file is present, check that
-    // they are still the same bytes.
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/vectors/vectors.json"
-    );
-    let Ok(json) = std::fs::read_to_string(path) else {
-        return;
-    };
-    for (name, hexstr) in [
-        ("mi-admin-identify-ctrl-req", IDENTIFY_REQ),
-        ("smbus-identify-packet-1", IDENTIFY_PKT1),
-        ("smbus-identify-packet-2", IDENTIFY_PKT2),
-    ] {
-        let at = json.find(&format!("\"name\": \"{name}\"")).unwrap();
-        let rest = &json[at..];
-        let start = rest.find("\"hex\": \"").unwrap() + 8;
-        let end = start + rest[start..].find('"').unwrap();
-        assert_eq!(hex(&rest[start..end]), hex(hexstr), "{name}");
-    }
+    mctp_common::check_embedded_vectors();
 }
 
 #[test]

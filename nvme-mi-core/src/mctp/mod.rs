@@ -18,6 +18,7 @@ pub use eid::Eid;
 pub use error::Error;
 pub use fragment::Fragmenter;
 pub use msg_type::{MsgType, MsgTypeIc};
+pub use reassemble::{DropCounters, DropReason, Reassembled, Reassembler};
 pub use tag::Tag;
 
 /// The baseline transmission unit: bytes of MCTP packet payload every endpoint accepts

@@ -331,8 +331,18 @@ fn interleave(streams: &[Vec<Vec<u8>>], choice: &[usize]) -> Vec<(usize, Vec<u8>
     out
 }
 
-fn stream_case(
-) -> impl Strategy<Value = (Vec<(u8, u8, bool)>, Vec<Vec<u8>>, Vec<usize>, Vec<usize>)> {
+/// Key picks, messages, transmission units, interleaving choices.
+type StreamCase = (Vec<(u8, u8, bool)>, Vec<Vec<u8>>, Vec<usize>, Vec<usize>);
+
+/// The packets of each stream `i`: message `msgs[i]` at TU `tus[i]` under key `keys[i]`.
+fn build_streams(keys: &[(u8, u8, bool)], msgs: &[Vec<u8>], tus: &[usize]) -> Vec<Vec<Vec<u8>>> {
+    keys.iter()
+        .enumerate()
+        .map(|(i, &(s, t, to))| packets(&msgs[i], header(s, t, to), tus[i]))
+        .collect()
+}
+
+fn stream_case() -> impl Strategy<Value = StreamCase> {
     (
         proptest::collection::vec((any::<u8>(), any::<u8>(), any::<bool>()), 1..=4),
         proptest::collection::vec(proptest::collection::vec(any::<u8>(), 1..=MAX), 4),

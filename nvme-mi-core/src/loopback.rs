@@ -483,3 +483,47 @@ impl<R: Respond<LoopPeer>, const N: usize> EventSource for Loopback<R, N> {
         self.receive(buf, deadline, true)
     }
 }
+
+/// The same link driven through the async traits: every operation completes at once in
+/// virtual time.
+impl<R: Respond<LoopPeer>, const N: usize> crate::transport::AsyncTransport for Loopback<R, N> {
+    type Error = ErrorKind;
+
+    fn now(&mut self) -> Instant {
+        self.now
+    }
+
+    async fn send_request(&mut self, message: &[&[u8]]) -> Result<(), ErrorKind> {
+        Transport::send_request(self, message)
+    }
+
+    async fn recv_response(
+        &mut self,
+        buf: &mut [u8],
+        deadline: Instant,
+    ) -> Result<usize, ErrorKind> {
+        Transport::recv_response(self, buf, deadline)
+    }
+
+    fn end_exchange(&mut self) {
+        Transport::end_exchange(self)
+    }
+
+    async fn wait_until(&mut self, t: Instant) {
+        Transport::wait_until(self, t)
+    }
+
+    fn remote_eid(&self) -> Option<Eid> {
+        Some(self.remote)
+    }
+}
+
+impl<R: Respond<LoopPeer>, const N: usize> crate::transport::AsyncEventSource for Loopback<R, N> {
+    async fn recv_unsolicited(
+        &mut self,
+        buf: &mut [u8],
+        deadline: Instant,
+    ) -> Result<usize, ErrorKind> {
+        EventSource::recv_unsolicited(self, buf, deadline)
+    }
+}

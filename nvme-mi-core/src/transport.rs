@@ -237,6 +237,95 @@ pub trait AsyncResponderTransport {
     ) -> Result<(), Self::Error>;
 }
 
+impl<T: Transport + ?Sized> Transport for &mut T {
+    type Error = T::Error;
+    fn now(&mut self) -> Instant {
+        (**self).now()
+    }
+    fn send_request(&mut self, message: &[&[u8]]) -> Result<(), Self::Error> {
+        (**self).send_request(message)
+    }
+    fn recv_response(&mut self, buf: &mut [u8], deadline: Instant) -> Result<usize, Self::Error> {
+        (**self).recv_response(buf, deadline)
+    }
+    fn end_exchange(&mut self) {
+        (**self).end_exchange()
+    }
+    fn wait_until(&mut self, t: Instant) {
+        (**self).wait_until(t)
+    }
+    fn remote_eid(&self) -> Option<Eid> {
+        (**self).remote_eid()
+    }
+}
+
+impl<T: EventSource + ?Sized> EventSource for &mut T {
+    fn recv_unsolicited(
+        &mut self,
+        buf: &mut [u8],
+        deadline: Instant,
+    ) -> Result<usize, Self::Error> {
+        (**self).recv_unsolicited(buf, deadline)
+    }
+}
+
+impl<T: AsyncTransport + ?Sized> AsyncTransport for &mut T {
+    type Error = T::Error;
+    fn now(&mut self) -> Instant {
+        (**self).now()
+    }
+    async fn send_request(&mut self, message: &[&[u8]]) -> Result<(), Self::Error> {
+        (**self).send_request(message).await
+    }
+    async fn recv_response(
+        &mut self,
+        buf: &mut [u8],
+        deadline: Instant,
+    ) -> Result<usize, Self::Error> {
+        (**self).recv_response(buf, deadline).await
+    }
+    fn end_exchange(&mut self) {
+        (**self).end_exchange()
+    }
+    async fn wait_until(&mut self, t: Instant) {
+        (**self).wait_until(t).await
+    }
+    fn remote_eid(&self) -> Option<Eid> {
+        (**self).remote_eid()
+    }
+}
+
+impl<T: AsyncEventSource + ?Sized> AsyncEventSource for &mut T {
+    async fn recv_unsolicited(
+        &mut self,
+        buf: &mut [u8],
+        deadline: Instant,
+    ) -> Result<usize, Self::Error> {
+        (**self).recv_unsolicited(buf, deadline).await
+    }
+}
+
+impl<T: ResponderTransport + ?Sized> ResponderTransport for &mut T {
+    type Error = T::Error;
+    type Peer = T::Peer;
+    fn now(&mut self) -> Instant {
+        (**self).now()
+    }
+    fn recv_request(
+        &mut self,
+        buf: &mut [u8],
+        deadline: Option<Instant>,
+    ) -> Result<(usize, Self::Peer), Self::Error> {
+        (**self).recv_request(buf, deadline)
+    }
+    fn send_response(&mut self, to: &Self::Peer, message: &[&[u8]]) -> Result<(), Self::Error> {
+        (**self).send_response(to, message)
+    }
+    fn send_unsolicited(&mut self, to: &Self::Peer, message: &[&[u8]]) -> Result<(), Self::Error> {
+        (**self).send_unsolicited(to, message)
+    }
+}
+
 /// Total length of a message given in pieces.
 pub fn message_len(message: &[&[u8]]) -> usize {
     message.iter().map(|p| p.len()).sum()

@@ -288,3 +288,105 @@ fn unsolicited_messages_arrive_on_their_own_path() {
     // A command still works afterwards and is not confused with the event.
     assert_eq!(exchange(&mut l, Policy::read()), Ok(1));
 }
+
+/// Poll a future that never waits for real (the loopback completes at once) to completion.
+fn block_on<F: core::future::Future>(f: F) -> F::Output {
+    let mut f = core::pin::pin!(f);
+    let mut cx = core::task::Context::from_waker(core::task::Waker::noop());
+    for _ in 0..1_000 {
+        if let core::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
+    panic!("future did not complete");
+}
+
+#[test]
+fn async_twin_follows_more_processing_and_quirk_gap() {
+    use nvme_mi_core::requester::{AsyncEndpoint, CommandClass, Config, Quirks};
+    let mut l = link();
+    l.responder_mut().slow = true;
+    let config = Config {
+        quirks: Quirks {
+            min_command_gap: Duration::from_millis(50),
+        },
+        ..Config::default()
+    };
+    let mut ep = AsyncEndpoint::with_config(&mut *l, [0u8; 4224], config);
+    let t0 = nvme_mi_core::transport::AsyncTransport::now(ep.transport_mut());
+    let counter = block_on(async {
+        let a = ep
+            .nvme_mi(
+                CommandClass::Write,
+                Nmimt::MiCommand,
+                &[&[1, 0, 0, 0], &[0; 8]],
+            )
+            .await
+            .unwrap()
+            .header
+            .info
+            .nmresp();
+        let b = ep
+            .nvme_mi(
+                CommandClass::Write,
+                Nmimt::MiCommand,
+                &[&[1, 0, 0, 0], &[0; 8]],
+            )
+            .await
+            .unwrap()
+            .header
+            .info
+            .nmresp();
+        (a, b)
+    });
+    assert_eq!(counter, (Some(1), Some(2)));
+    // Two MPR waits of 500 ms plus the 50 ms gap between the commands.
+    let elapsed = nvme_mi_core::transport::AsyncTransport::now(ep.transport_mut()).since(t0);
+    assert!(elapsed >= Duration::from_millis(1_050), "{elapsed:?}");
+}
+
+#[test]
+fn endpoint_reports_status_as_data() {
+    use nvme_mi_core::mi::status::{ResponseStatus, StatusInfo};
+    use nvme_mi_core::requester::{CommandClass, Endpoint};
+    struct Refuse;
+    impl Respond<LoopPeer> for Refuse {
+        fn handle(
+            &mut self,
+            req: &[u8],
+            _: &LoopPeer,
+            _: Instant,
+            out: &mut [u8],
+        ) -> Option<usize> {
+            let m = Message::new_checked(req).ok()?;
+            let hdr = MessageHeader::parse(&m).response();
+            emit_message(&hdr, &[&[0x04, 3, 11, 0]], out).ok()
+        }
+        fn poll(&mut self, _: Instant, _: &mut [u8]) -> Option<Outgoing<LoopPeer>> {
+            None
+        }
+        fn next_deadline(&self) -> Option<Instant> {
+            None
+        }
+    }
+    let l: Loopback<Refuse, 2> = Loopback::new(Refuse, Eid(8), Eid(9));
+    let mut ep = Endpoint::new(l, [0u8; 4224]);
+    match ep.nvme_mi(
+        CommandClass::Read,
+        Nmimt::MiCommand,
+        &[&[0, 0, 0, 0], &[0; 8]],
+    ) {
+        Err(RequestError::Status(StatusInfo::InvalidParameter(loc))) => {
+            assert_eq!((loc.byte, loc.bit), (11, 3));
+        }
+        other => panic!("{other:?}"),
+    }
+    let raw = ep
+        .nvme_mi_raw(
+            CommandClass::Read,
+            Nmimt::MiCommand,
+            &[&[0, 0, 0, 0], &[0; 8]],
+        )
+        .unwrap();
+    assert_eq!(raw.header.status(), ResponseStatus::InvalidParameter);
+}

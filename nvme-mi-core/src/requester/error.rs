@@ -2,6 +2,7 @@ use core::fmt;
 use core::time::Duration;
 
 use crate::mi;
+use crate::mi::status::StatusInfo;
 
 /// How a response failed to match the request it answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +92,12 @@ pub enum RequestError<E> {
     Malformed(mi::Error),
     /// The caller's buffer is too small for the request or the response.
     BufferTooSmall,
+    /// The endpoint answered with an NVMe-MI Response Message Status other than Success
+    /// (NVMe-MI 1.2 §4.1.2): data to inspect, e.g. Invalid Parameter with its location.
+    Status(StatusInfo),
+    /// The caller asked for something the request cannot carry (e.g. a length that is not
+    /// a multiple of 4, or data larger than one message).
+    InvalidArgument,
 }
 
 impl<E> RequestError<E> {
@@ -113,6 +120,8 @@ impl<E> RequestError<E> {
             RequestError::Unexpected(u) => RequestError::Unexpected(u),
             RequestError::Malformed(m) => RequestError::Malformed(m),
             RequestError::BufferTooSmall => RequestError::BufferTooSmall,
+            RequestError::Status(s) => RequestError::Status(s),
+            RequestError::InvalidArgument => RequestError::InvalidArgument,
         }
     }
 }
@@ -150,6 +159,11 @@ impl<E: fmt::Display> fmt::Display for RequestError<E> {
             RequestError::Unexpected(u) => write!(f, "unexpected response: {u}"),
             RequestError::Malformed(e) => write!(f, "malformed response: {e}"),
             RequestError::BufferTooSmall => f.write_str("buffer too small"),
+            RequestError::Status(StatusInfo::InvalidParameter(loc)) => {
+                write!(f, "endpoint answered Invalid Parameter ({loc})")
+            }
+            RequestError::Status(s) => write!(f, "endpoint answered {}", s.status()),
+            RequestError::InvalidArgument => f.write_str("invalid argument"),
         }
     }
 }

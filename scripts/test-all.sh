@@ -1,7 +1,78 @@
 #!/usr/bin/env bash
 # Runs every test of the project, doing every set-up step it needs itself.
+#
+# Usage: scripts/test-all.sh [STEP...]     run all steps, or only the named ones, in order
+#        scripts/test-all.sh --list         list the steps
+# Environment: KEEP_GOING=1 runs the remaining steps after a failure (default: stop at once).
+# See docs/testing.md for what each step does, how long it takes and where caches live.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo fmt --all -- --check
-cargo clippy --workspace --all-targets -- -D warnings
-cargo test --workspace
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-$([[ "${CI:-}" == true ]] && echo never || echo auto)}"
+
+# --- Steps: one function each, named step_<name>; listed in STEPS in the order they run. ---
+
+STEPS=(setup fmt clippy test doc thumb)
+
+# Install missing Debian packages (apt), nothing when all are present.
+step_setup() { ./scripts/setup.sh; }
+
+step_fmt() { cargo fmt --all -- --check; }
+
+step_clippy() { cargo clippy --workspace --all-targets -- -D warnings; }
+
+step_test() { cargo test --workspace; }
+
+step_doc() { RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps; }
+
+# The no_std crates for thumbv7em-none-eabihf with Debian's rustc and build-std.
+step_thumb() { ./scripts/build-thumb.sh; }
+
+
+# --- Driver ---------------------------------------------------------------------------
+
+if [[ "${1:-}" == --list ]]; then
+    printf '%s\n' "${STEPS[@]}"
+    exit 0
+fi
+selected=("${STEPS[@]}")
+if [[ $# -gt 0 ]]; then
+    for s in "$@"; do
+        if ! declare -F "step_$s" >/dev/null; then
+            echo "test-all: unknown step '$s' (steps: ${STEPS[*]})" >&2
+            exit 2
+        fi
+    done
+    selected=("$@")
+fi
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+
+summary=()
+failed=()
+t_all=$(now)
+for s in "${selected[@]}"; do
+    printf '\n==> [%s] %s\n' "$(date -u +%H:%M:%S)" "$s"
+    t0=$(now)
+    status=0
+    ( set -euo pipefail; "step_$s" ) || status=$?
+    dt=$(elapsed "$t0" "$(now)")
+    if [[ $status -eq 0 ]]; then
+        printf '<== %s: ok (%s s)\n' "$s" "$dt"
+        summary+=("$s ${dt}s")
+    else
+        printf '<== %s: FAILED with status %d (%s s)\n' "$s" "$status" "$dt"
+        summary+=("$s FAILED")
+        failed+=("$s")
+        [[ "${KEEP_GOING:-0}" == 1 ]] || break
+    fi
+done
+total=$(elapsed "$t_all" "$(now)")
+
+echo
+if [[ ${#failed[@]} -eq 0 ]]; then
+    echo "test-all: PASS: ${#selected[@]} steps in ${total} s ($(IFS=,; echo "${summary[*]}" | sed 's/,/, /g'))"
+else
+    echo "test-all: FAIL: ${failed[*]} after ${total} s ($(IFS=,; echo "${summary[*]}" | sed 's/,/, /g'))"
+    exit 1
+fi

@@ -1,0 +1,12 @@
+# Shared helpers for the scripts in this directory. Source it; do not run it.
+
+# Root of the caches kept outside the clone, so a fresh clone (CI) reuses them.
+NVME_MI_CACHE="${NVME_MI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nvme-mi-rs}"
+
+# The repository's top directory.
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# log MESSAGE...: progress on stderr, so stdout stays free for results.
+log() {
+    printf '%s: %s\n' "$(basename "$0" .sh)" "$*" >&2
+}

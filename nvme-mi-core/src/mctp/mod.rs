@@ -19,7 +19,7 @@ pub use error::Error;
 pub use fragment::Fragmenter;
 pub use msg_type::{MsgType, MsgTypeIc};
 pub use reassemble::{DropCounters, DropReason, Reassembled, Reassembler};
-pub use tag::Tag;
+pub use tag::{Tag, TagAllocator, TagError};
 
 /// The baseline transmission unit: bytes of MCTP packet payload every endpoint accepts
 /// (DSP0236 §8.3; excludes the 4-byte packet header).

@@ -38,9 +38,12 @@
 //!   packets, which the 2-bit counter cannot see; the message's own integrity check (the
 //!   NVMe-MI MIC) catches those.
 //! * [`DropReason::BadFragmentSize`]: a middle packet whose payload differs from the SOM
-//!   packet's, or an EOM packet larger than it. The whole message is dropped. DSP0236's own
+//!   packet's, or an EOM packet larger than it; the whole message is dropped. DSP0236's own
 //!   wording is UNVERIFIED in the digest (A.5); this is libmctp's behaviour, which the digest
-//!   recommends.
+//!   recommends. Also a first packet that is not the last and carries less than the baseline
+//!   transmission unit ([`BASELINE_TU`], 64 bytes): every packet but the last carries exactly
+//!   one TU and no TU is below the baseline (digest A.5), so such a packet was cut short; the
+//!   packet is dropped, an open message of its key is left alone.
 //! * [`DropReason::TooLong`]: the message grows beyond `MAX` bytes. The whole message is
 //!   dropped.
 //! * [`DropReason::NoFreeContext`]: a SOM packet for a new key while all `N` contexts are
@@ -58,7 +61,7 @@
 use heapless::Vec;
 
 use super::header::{Packet, PacketRepr};
-use super::{Eid, Error, MsgTypeIc, Tag};
+use super::{Eid, Error, MsgTypeIc, Tag, BASELINE_TU};
 
 /// The default reassembly timeout, measured from the first packet of a message (digest A.5:
 /// mctp-estack's reassembly timeout; also Linux's 6 s tag lifetime, digest A.4).
@@ -484,6 +487,9 @@ impl<const N: usize, const MAX: usize> Reassembler<N, MAX> {
             .iter()
             .position(|c| c.state == State::Assembling && c.key == key);
 
+        if hdr.som && !hdr.eom && payload.len() < BASELINE_TU {
+            return Err(self.drop_packet(DropReason::BadFragmentSize));
+        }
         let idx = if hdr.som {
             let idx = match open {
                 Some(idx) => {
@@ -552,23 +558,27 @@ impl<const N: usize, const MAX: usize> Reassembler<N, MAX> {
 mod tests {
     use super::*;
 
-    fn pkt(flags: u8, payload: &[u8]) -> ([u8; 16], usize) {
-        let mut b = [0u8; 16];
+    /// A packet from EID 8 to EID 9 with flags `flags` and `len` payload bytes `first, first+1, ...`.
+    fn pkt(flags: u8, first: u8, len: usize) -> ([u8; 4 + BASELINE_TU], usize) {
+        let mut b = [0u8; 4 + BASELINE_TU];
         b[..4].copy_from_slice(&[0x01, 0x09, 0x08, flags]);
-        b[4..4 + payload.len()].copy_from_slice(payload);
-        (b, 4 + payload.len())
+        for (i, x) in b[4..4 + len].iter_mut().enumerate() {
+            *x = first.wrapping_add(i as u8);
+        }
+        (b, 4 + len)
     }
 
     #[test]
     fn two_packets() {
-        let mut r: Reassembler<1, 32> = Reassembler::new();
-        let (a, n) = pkt(0x98, &[1, 2, 3]); // SOM, seq 1, TO, tag 0
+        let mut r: Reassembler<1, 128> = Reassembler::new();
+        let (a, n) = pkt(0x98, 0, 64); // SOM, seq 1, TO, tag 0
         assert_eq!(r.receive(&a[..n], 0), Ok(None));
         assert_eq!(r.in_progress(), 1);
         assert_eq!(r.next_deadline(), Some(DEFAULT_TIMEOUT_MS));
-        let (b, n) = pkt(0x68, &[4]); // EOM, seq 2
+        let (b, n) = pkt(0x68, 64, 1); // EOM, seq 2
         let m = r.receive(&b[..n], 1).unwrap().unwrap();
-        assert_eq!(m.message(), &[1, 2, 3, 4]);
+        assert_eq!(m.message().len(), 65);
+        assert!(m.message().iter().enumerate().all(|(i, &x)| x == i as u8));
         assert_eq!((m.src(), m.dest(), m.tag_owner()), (Eid(8), Eid(9), true));
         assert_eq!(r.in_progress(), 0);
         assert_eq!(r.counters().total(), 0);
@@ -576,13 +586,28 @@ mod tests {
 
     #[test]
     fn eom_may_be_shorter_but_not_longer() {
-        let mut r: Reassembler<1, 32> = Reassembler::new();
-        let (a, n) = pkt(0x88, &[1, 2]);
+        let mut r: Reassembler<1, 256> = Reassembler::new();
+        let (a, n) = pkt(0x88, 0, 64);
         r.receive(&a[..n], 0).unwrap();
-        let (b, n) = pkt(0x58, &[3, 4, 5]);
-        assert_eq!(r.receive(&b[..n], 0), Err(DropReason::BadFragmentSize));
+        let (mut b, _) = pkt(0x58, 0, 64);
+        let mut long = [0u8; 4 + 65];
+        long[..4].copy_from_slice(&b[..4]);
+        assert_eq!(r.receive(&long, 0), Err(DropReason::BadFragmentSize));
         assert_eq!(r.counters().get(DropReason::BadFragmentSize), 1);
         assert_eq!(r.in_progress(), 0);
+        b[3] = 0xc8;
+        assert!(r.receive(&b[..4 + 64], 0).unwrap().is_some());
+    }
+
+    #[test]
+    fn short_first_packet_is_cut_short() {
+        let mut r: Reassembler<1, 256> = Reassembler::new();
+        let (a, n) = pkt(0x88, 0, 64);
+        assert_eq!(r.receive(&a[..n - 1], 0), Err(DropReason::BadFragmentSize));
+        assert_eq!(r.in_progress(), 0);
+        // A single-packet message may be of any size.
+        let (a, n) = pkt(0xc8, 0, 1);
+        assert!(r.receive(&a[..n], 0).unwrap().is_some());
     }
 
     #[test]

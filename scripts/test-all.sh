@@ -11,7 +11,7 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-$([[ "${CI:-}" == true ]] && echo n
 
 # --- Steps: one function each, named step_<name>; listed in STEPS in the order they run. ---
 
-STEPS=(setup fmt clippy test doc thumb)
+STEPS=(setup fmt clippy test doc thumb uml-kernel uml-smoke)
 
 # Install missing Debian packages (apt), nothing when all are present.
 step_setup() { ./scripts/setup.sh; }
@@ -27,6 +27,11 @@ step_doc() { RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps; }
 # The no_std crates for thumbv7em-none-eabihf with Debian's rustc and build-std.
 step_thumb() { ./scripts/build-thumb.sh; }
 
+# Build (once; cached outside the clone) the User-Mode Linux kernel with AF_MCTP.
+step_uml-kernel() { ./scripts/uml-kernel.sh >/dev/null; }
+
+# Boot it: MCTP request/response over lo with real AF_MCTP sockets; nvme-cli is there.
+step_uml-smoke() { ./scripts/uml-smoke.sh; }
 
 # --- Driver ---------------------------------------------------------------------------
 

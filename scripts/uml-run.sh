@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Runs a command inside the User-Mode Linux test kernel (real AF_MCTP) and returns its status.
+#
+# Usage: scripts/uml-run.sh CMD [ARG...]
+#
+# The guest's root file system is the host's (hostfs), so CMD is any host program (test
+# binaries, python3, nvme, ip, dbus-daemon). It starts in the current directory with the
+# caller's environment, stdin from /dev/null, with proc, sys, devtmpfs, tmpfs on /tmp and
+# /run, and `lo` up. Its output is streamed here; the kernel's own console goes to a log
+# that is printed only if the guest fails to report a status (or with UML_VERBOSE=1).
+#
+# Environment: UML_MEM (default 512M), UML_TIMEOUT seconds (default 900),
+# UML_KERNEL (a linux binary; default: the one scripts/uml-kernel.sh builds), UML_VERBOSE.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+if [[ $# -eq 0 ]]; then
+    echo "usage: $0 CMD [ARG...]" >&2
+    exit 2
+fi
+
+kernel="${UML_KERNEL:-$("$REPO_ROOT/scripts/uml-kernel.sh")}"
+init="$REPO_ROOT/tests/uml/init.sh"
+
+mkdir -p "$NVME_MI_CACHE/runs"
+run=$(mktemp -d "$NVME_MI_CACHE/runs/run.XXXXXX")
+cleanup() { [[ "${UML_KEEP:-0}" == 1 ]] || rm -rf "$run"; }
+trap cleanup EXIT
+
+# The caller's environment, minus what belongs to this shell only.
+while IFS= read -r -d '' kv; do
+    name=${kv%%=*}
+    [[ "$name" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || continue
+    case "$name" in
+        PWD | OLDPWD | SHLVL | _ | BASHOPTS | SHELLOPTS | BASH_* | UML_RUN) continue ;;
+    esac
+    printf 'export %s=%q\n' "$name" "${kv#*=}"
+done < <(env -0) >"$run/env"
+{
+    printf 'CMD=('
+    printf '%q ' "$@"
+    printf ')\n'
+    printf 'UML_CWD=%q\n' "$PWD"
+} >"$run/cmd"
+: >"$run/output"
+
+timeout_s="${UML_TIMEOUT:-900}"
+# `quiet` keeps the console short; con0 goes to console.log, all other consoles nowhere.
+timeout --kill-after=10 "$timeout_s" "$kernel" \
+    mem="${UML_MEM:-512M}" uml_dir="$run" \
+    rootfstype=hostfs rootflags=/ rw quiet \
+    con=null con0=null,fd:1 ssl=null \
+    init="$init" UML_RUN="$run" \
+    </dev/null >"$run/console.log" 2>&1 &
+uml_pid=$!
+tail -s 0.1 -n +1 -f --pid="$uml_pid" "$run/output"
+uml_status=0
+wait "$uml_pid" || uml_status=$?
+
+if [[ -s "$run/status" ]]; then
+    status=$(<"$run/status")
+else
+    if [[ $uml_status -eq 124 || $uml_status -eq 137 ]]; then
+        log "timed out after ${timeout_s} s"
+    fi
+    log "the guest reported no status (kernel exit $uml_status); its console:"
+    cat "$run/console.log" >&2
+    exit 125
+fi
+if [[ "${UML_VERBOSE:-0}" == 1 ]]; then
+    log "guest console:"
+    cat "$run/console.log" >&2
+fi
+exit "$status"

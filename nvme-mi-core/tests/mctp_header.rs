@@ -5,28 +5,17 @@ use nvme_mi_core::mctp::header::{Packet, PacketRepr, HEADER_LEN};
 use nvme_mi_core::mctp::{Eid, Error, Tag};
 use proptest::prelude::*;
 
-/// MCTP headers (bytes 4..8) of the SMBus frames in the conformance vectors
-/// (`smbus-health-poll-req`, `smbus-health-poll-resp`, `smbus-get-eid-req`,
-/// `smbus-get-eid-resp`, `smbus-identify-packet-1`, `smbus-identify-packet-2`).
-const VECTOR_HEADERS: [([u8; 4], PacketRepr); 6] = [
-    ([0x01, 0x09, 0x08, 0xc8], repr(9, 8, true, true, 0, true, 0)),
-    (
-        [0x01, 0x08, 0x09, 0xc0],
-        repr(8, 9, true, true, 0, false, 0),
-    ),
-    ([0x01, 0x00, 0x08, 0xc9], repr(0, 8, true, true, 0, true, 1)),
-    (
-        [0x01, 0x08, 0x09, 0xc1],
-        repr(8, 9, true, true, 0, false, 1),
-    ),
-    (
-        [0x01, 0x09, 0x08, 0x8a],
-        repr(9, 8, true, false, 0, true, 2),
-    ),
-    (
-        [0x01, 0x09, 0x08, 0x5a],
-        repr(9, 8, false, true, 1, true, 2),
-    ),
+mod mctp_common;
+use mctp_common::{hex, packet_of_frame, FRAMES};
+
+/// The header fields of the SMBus frame vectors, in the order of [`FRAMES`].
+const VECTOR_HEADERS: [PacketRepr; 6] = [
+    repr(9, 8, true, true, 0, true, 0),
+    repr(8, 9, true, true, 0, false, 0),
+    repr(0, 8, true, true, 0, true, 1),
+    repr(8, 9, true, true, 0, false, 1),
+    repr(9, 8, true, false, 0, true, 2),
+    repr(9, 8, false, true, 1, true, 2),
 ];
 
 const fn repr(
@@ -50,13 +39,22 @@ const fn repr(
 }
 
 #[test]
+fn embedded_vectors_match_shared_file() {
+    mctp_common::check_embedded_vectors();
+}
+
+#[test]
 fn vector_headers_parse_and_emit() {
-    for (bytes, expected) in VECTOR_HEADERS {
-        let pkt = Packet::new_checked(&bytes[..]).unwrap();
-        assert_eq!(PacketRepr::parse(&pkt), Ok(expected));
+    // Bytes 4..8 of each frame are the MCTP header, the rest before the PEC the payload.
+    for ((name, frame), expected) in FRAMES.iter().zip(VECTOR_HEADERS) {
+        let frame = hex(frame);
+        let packet = packet_of_frame(&frame);
+        let pkt = Packet::new_checked(packet).unwrap();
+        assert_eq!(PacketRepr::parse(&pkt), Ok(expected), "{name}");
+        assert_eq!(pkt.payload(), &packet[HEADER_LEN..]);
         let mut out = [0xffu8; HEADER_LEN];
         expected.emit(&mut Packet::new_checked(&mut out[..]).unwrap());
-        assert_eq!(out, bytes);
+        assert_eq!(out, packet[..HEADER_LEN], "{name}");
         assert_eq!(expected.buffer_len(), HEADER_LEN);
     }
 }

@@ -8,7 +8,10 @@ use nvme_mi_core::mctp::{Eid, MsgTypeIc, Tag, BASELINE_TU};
 use proptest::prelude::*;
 
 mod mctp_common;
-use mctp_common::{hex, packet_of_frame, IDENTIFY_PKT1, IDENTIFY_PKT2, IDENTIFY_REQ};
+use mctp_common::{
+    hex, packet_of_frame, GET_EID_REQ, GET_EID_RESP, HEALTH_POLL_REQ, HEALTH_POLL_RESP,
+    IDENTIFY_PKT1, IDENTIFY_PKT2, IDENTIFY_REQ,
+};
 
 const MAX: usize = 4224;
 type Nvme = Reassembler<4, MAX>;
@@ -76,6 +79,28 @@ fn identify_vector_reassembles() {
     assert_eq!(m.msg_type(), MsgTypeIc::NVME_MI);
     assert_eq!((m.src(), m.dest()), (Eid(8), Eid(9)));
     assert_eq!((m.tag(), m.tag_owner()), (Tag::new(2).unwrap(), true));
+    assert_eq!(r.counters().total(), 0);
+}
+
+#[test]
+fn single_packet_vectors_reassemble() {
+    // (frame, source, destination, tag, tag owner, message type)
+    let cases = [
+        (HEALTH_POLL_REQ, 8, 9, 0, true, MsgTypeIc::NVME_MI),
+        (HEALTH_POLL_RESP, 9, 8, 0, false, MsgTypeIc::NVME_MI),
+        (GET_EID_REQ, 8, 0, 1, true, MsgTypeIc::CONTROL),
+        (GET_EID_RESP, 9, 8, 1, false, MsgTypeIc::CONTROL),
+    ];
+    let mut r = Nvme::new();
+    for (frame, src, dest, tag, to, ty) in cases {
+        let frame = hex(frame);
+        let packet = packet_of_frame(&frame);
+        let m = r.receive(packet, 0).unwrap().unwrap();
+        assert_eq!(m.message(), &packet[HEADER_LEN..]);
+        assert_eq!((m.src(), m.dest()), (Eid(src), Eid(dest)));
+        assert_eq!((m.tag(), m.tag_owner()), (Tag::new(tag).unwrap(), to));
+        assert_eq!(m.msg_type(), ty);
+    }
     assert_eq!(r.counters().total(), 0);
 }
 

@@ -1,4 +1,4 @@
-//! Splitting an MCTP message into packets, DSP0236 §8.3 and §8.8 (digest A.5).
+//! Splitting an MCTP message into packets, DSP0236 §8.3 (digest A.5).
 //!
 //! The message is given as several slices (for NVMe-MI typically the message header, the body
 //! and the integrity check) so that nothing is copied into one buffer beforehand; the

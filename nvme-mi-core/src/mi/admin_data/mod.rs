@@ -1,1 +1,79 @@
-//! Typed views of the Admin data a management controller reads. (to be written)
+//! Typed views of the Admin data a management controller reads through Admin command
+//! tunnelling: Identify Controller and Identify Namespace data structures, the SMART / Health
+//! Information log, Error Information log entries and the Firmware Slot Information log
+//! (NVMe Base 2.x; offsets per the digest E.6).
+//!
+//! Every structure is a `#[repr(C)]` zerocopy type made of little-endian and byte fields, so it
+//! has alignment 1 and can be viewed in place at any address of a received buffer
+//! ([`AdminData::view`]) or copied out ([`AdminData::read`]). A responder (the simulated drive)
+//! builds one with `new_zeroed()` from [`zerocopy::FromZeros`], sets the public fields and sends
+//! [`zerocopy::IntoBytes::as_bytes`].
+//!
+//! ```
+//! use nvme_mi_core::mi::admin_data::{AdminData, IdentifyController};
+//! use zerocopy::{FromZeros, IntoBytes};
+//! let mut id = IdentifyController::new_zeroed();
+//! id.vid.set(0x1b96);
+//! id.set_sn("S123");
+//! id.mdts = 5;
+//! let bytes = id.as_bytes();
+//! assert_eq!(bytes.len(), 4096);
+//! let view = IdentifyController::view(bytes).unwrap();
+//! assert_eq!(view.vid.get(), 0x1b96);
+//! assert_eq!(view.sn(), "S123");
+//! ```
+//!
+//! These types carry no `defmt::Format` implementation: their zerocopy byte-order fields have
+//! none, and a 4096-byte structure is not something to log whole.
+
+mod ascii;
+mod error_log;
+mod firmware_slot_log;
+mod identify_controller;
+mod identify_namespace;
+mod lba_format;
+mod power_state;
+mod smart_log;
+
+pub use ascii::{set_ascii, trim_ascii};
+pub use error_log::ErrorLogEntry;
+pub use firmware_slot_log::FirmwareSlotLog;
+pub use identify_controller::IdentifyController;
+pub use identify_namespace::IdentifyNamespace;
+pub use lba_format::LbaFormat;
+pub use power_state::PowerStateDescriptor;
+pub use smart_log::{CriticalWarning, SmartLog};
+
+use super::{Error, Result};
+use zerocopy::{FromBytes, Immutable, KnownLayout};
+
+/// A fixed-size Admin data structure that can be viewed in place or copied out of received
+/// bytes, whatever their alignment.
+pub trait AdminData: FromBytes + KnownLayout + Immutable + Sized {
+    /// The structure's size on the wire.
+    const SIZE: usize = core::mem::size_of::<Self>();
+
+    /// A view of the structure at the start of `bytes` (trailing bytes are ignored).
+    ///
+    /// Returns [`Error::Truncated`] if `bytes` is shorter than [`AdminData::SIZE`].
+    fn view(bytes: &[u8]) -> Result<&Self> {
+        Self::ref_from_prefix(bytes)
+            .map(|(v, _)| v)
+            .map_err(|_| Error::Truncated)
+    }
+
+    /// A copy of the structure at the start of `bytes` (trailing bytes are ignored).
+    ///
+    /// Returns [`Error::Truncated`] if `bytes` is shorter than [`AdminData::SIZE`].
+    fn read(bytes: &[u8]) -> Result<Self> {
+        Self::read_from_prefix(bytes)
+            .map(|(v, _)| v)
+            .map_err(|_| Error::Truncated)
+    }
+}
+
+impl AdminData for IdentifyController {}
+impl AdminData for IdentifyNamespace {}
+impl AdminData for SmartLog {}
+impl AdminData for ErrorLogEntry {}
+impl AdminData for FirmwareSlotLog {}

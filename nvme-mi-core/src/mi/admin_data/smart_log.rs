@@ -1,0 +1,133 @@
+//! SMART / Health Information log page (NVMe Base 2.x §5.1.12.1.3, Log Identifier 02h),
+//! 512 bytes. Key offsets are in the digest E.6.
+
+use zerocopy::little_endian::{U128, U16, U32};
+use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
+
+/// The Critical Warning bits of the SMART / Health log (byte 0); set bits are warnings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct CriticalWarning(pub u8);
+
+impl CriticalWarning {
+    /// Bit 0: available spare below threshold.
+    pub const SPARE: u8 = 0x01;
+    /// Bit 1: temperature above an over-temperature or below an under-temperature threshold.
+    pub const TEMPERATURE: u8 = 0x02;
+    /// Bit 2: NVM subsystem reliability degraded.
+    pub const RELIABILITY: u8 = 0x04;
+    /// Bit 3: media placed in read-only mode.
+    pub const READ_ONLY: u8 = 0x08;
+    /// Bit 4: volatile memory backup device failed.
+    pub const VOLATILE_BACKUP: u8 = 0x10;
+    /// Bit 5: persistent memory region read-only or unreliable.
+    pub const PMR_READ_ONLY: u8 = 0x20;
+
+    /// Whether every bit of `mask` is set.
+    pub const fn contains(self, mask: u8) -> bool {
+        self.0 & mask == mask
+    }
+}
+
+/// SMART / Health Information log (LID 02h). Field names follow nvme-cli's `smart-log`.
+///
+/// 128-bit counters are little-endian [`U128`]; data units are thousands of 512-byte units.
+#[derive(Debug, Clone, PartialEq, Eq, FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
+#[repr(C)]
+pub struct SmartLog {
+    /// Critical warning bits (byte 0), see [`CriticalWarning`].
+    pub critical_warning: u8,
+    /// Composite temperature, kelvin (bytes 2:1).
+    pub temperature: U16,
+    /// Available spare, percent (byte 3).
+    pub avail_spare: u8,
+    /// Available spare threshold, percent (byte 4).
+    pub spare_thresh: u8,
+    /// Percentage used; may exceed 100 (byte 5).
+    pub percent_used: u8,
+    /// Endurance group critical warning summary (byte 6).
+    pub endurance_grp_critical_warning_summary: u8,
+    /// Reserved.
+    pub rsvd7: [u8; 25],
+    /// Data units read (bytes 47:32).
+    pub data_units_read: U128,
+    /// Data units written (bytes 63:48).
+    pub data_units_written: U128,
+    /// Host read commands (bytes 79:64).
+    pub host_read_commands: U128,
+    /// Host write commands (bytes 95:80).
+    pub host_write_commands: U128,
+    /// Controller busy time, minutes (bytes 111:96).
+    pub controller_busy_time: U128,
+    /// Power cycles (bytes 127:112).
+    pub power_cycles: U128,
+    /// Power-on hours (bytes 143:128).
+    pub power_on_hours: U128,
+    /// Unsafe shutdowns (bytes 159:144).
+    pub unsafe_shutdowns: U128,
+    /// Media and data integrity errors (bytes 175:160).
+    pub media_errors: U128,
+    /// Number of error information log entries (bytes 191:176).
+    pub num_err_log_entries: U128,
+    /// Warning composite temperature time, minutes (bytes 195:192).
+    pub warning_temp_time: U32,
+    /// Critical composite temperature time, minutes (bytes 199:196).
+    pub critical_comp_time: U32,
+    /// Temperature sensors 1..=8, kelvin, 0 = not implemented (bytes 215:200).
+    pub temperature_sensor: [U16; 8],
+    /// Thermal management temperature 1 transition count.
+    pub thm_temp1_trans_count: U32,
+    /// Thermal management temperature 2 transition count.
+    pub thm_temp2_trans_count: U32,
+    /// Total time for thermal management temperature 1, seconds.
+    pub thm_temp1_total_time: U32,
+    /// Total time for thermal management temperature 2, seconds.
+    pub thm_temp2_total_time: U32,
+    /// Reserved.
+    pub rsvd232: [u8; 280],
+}
+
+const _: () = assert!(core::mem::size_of::<SmartLog>() == 512);
+
+impl SmartLog {
+    /// The critical warning bits as a typed value.
+    pub fn warnings(&self) -> CriticalWarning {
+        CriticalWarning(self.critical_warning)
+    }
+
+    /// Composite temperature in degrees Celsius (kelvin − 273).
+    pub fn temperature_celsius(&self) -> i32 {
+        i32::from(self.temperature.get()) - 273
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use core::mem::offset_of;
+
+    #[test]
+    fn offsets() {
+        assert_eq!(offset_of!(SmartLog, temperature), 1);
+        assert_eq!(offset_of!(SmartLog, avail_spare), 3);
+        assert_eq!(offset_of!(SmartLog, percent_used), 5);
+        assert_eq!(
+            offset_of!(SmartLog, endurance_grp_critical_warning_summary),
+            6
+        );
+        assert_eq!(offset_of!(SmartLog, data_units_read), 32);
+        assert_eq!(offset_of!(SmartLog, power_on_hours), 128);
+        assert_eq!(offset_of!(SmartLog, num_err_log_entries), 176);
+        assert_eq!(offset_of!(SmartLog, warning_temp_time), 192);
+        assert_eq!(offset_of!(SmartLog, temperature_sensor), 200);
+        assert_eq!(offset_of!(SmartLog, rsvd232), 232);
+    }
+
+    #[test]
+    fn warnings() {
+        let w = CriticalWarning(0x0a);
+        assert!(w.contains(CriticalWarning::TEMPERATURE));
+        assert!(w.contains(CriticalWarning::READ_ONLY));
+        assert!(!w.contains(CriticalWarning::SPARE));
+    }
+}

@@ -464,3 +464,9 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn footprint_is_what_the_docs_say() {
+    let size = std::mem::size_of::<Reassembler<4, MAX>>();
+    assert!((4 * MAX..=4 * (MAX + 48) + 64).contains(&size), "{size}");
+}

@@ -4,7 +4,8 @@
 //!
 //! A [`Reassembler`] holds `N` reassembly contexts, each with room for a message of up to
 //! `MAX` bytes, inside the struct (no heap): `Reassembler<4, 4224>` reassembles four NVMe-MI
-//! messages of the largest size at once. Time is passed in by the caller (`now_ms`, any
+//! messages of the largest size at once, in about `N * (MAX + 48)` bytes (some 17 KiB; place
+//! it in a `static` on a small target). Time is passed in by the caller (`now_ms`, any
 //! monotonic millisecond clock); nothing here reads a clock.
 //!
 //! A context is keyed by (source EID, destination EID, tag, tag owner), the key DSP0236

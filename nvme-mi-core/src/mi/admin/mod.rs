@@ -14,6 +14,10 @@
 //! - [`NvmeStatus`]: the NVMe completion status (digest E.2, E.7).
 //! - [`AdminOpcode`] and [`AdminOpcode::oob_support`]: which commands a management endpoint
 //!   accepts out of band (digest E.4).
+//! - Responder: [`decode_request`] (framing, size, opcode, [`check_data_placement`]) gives a
+//!   [`DecodedAdminRequest`] with a [`TypedCommand`], or a [`RequestError`] to drop or answer.
+//! - [`AdminResponse`] / [`AdminResponseRepr`] / [`parse_response`]: the response, in its
+//!   full form or the 8-byte short error / More Processing Required form (digest E.2, D.6).
 //!
 //! ```
 //! use nvme_mi_core::mi::admin::{AdminRequestRepr, Identify};
@@ -28,6 +32,8 @@
 
 mod cflgs;
 mod command;
+mod completion;
+mod decode;
 mod device_self_test;
 mod feature_id;
 mod features;
@@ -40,14 +46,19 @@ mod namespace_attachment;
 mod namespace_management;
 mod nvme_status;
 mod opcode;
+mod placement;
 pub mod request;
+pub mod response;
 mod sanitize;
 mod security;
 mod spec_enum;
 mod temperature_threshold;
+mod typed_command;
 
 pub use cflgs::Cflgs;
 pub use command::{AdminCommand, DataTransfer};
+pub use completion::AdminCompletion;
+pub use decode::{decode_request, DecodedAdminRequest, RequestError};
 pub use device_self_test::{DeviceSelfTest, Stc};
 pub use feature_id::Fid;
 pub use features::{FeatureDwords, GetFeatures, Sel, SetFeatures};
@@ -63,7 +74,10 @@ pub use namespace_attachment::{
 pub use namespace_management::{NamespaceManagement, NsManagementSel, NAMESPACE_CREATE_DATA_LEN};
 pub use nvme_status::{NvmeStatus, Sct};
 pub use opcode::{AdminOpcode, OobSupport};
+pub use placement::{check_data_placement, DLEN_LOCATION, DOFST_LOCATION};
 pub use request::{AdminRequest, AdminRequestRepr};
+pub use response::{parse_response, AdminResponse, AdminResponseRepr};
 pub use sanitize::{Sanact, Sanitize};
 pub use security::{SecurityProtocol, SecurityReceive, SecuritySend};
 pub use temperature_threshold::{TemperatureThreshold, Thsel, TMPSEL_ALL, TMPSEL_COMPOSITE};
+pub use typed_command::TypedCommand;

@@ -2,6 +2,7 @@
 
 use nvme_mi_core::mi::admin::{NvmeStatus, Sct};
 use nvme_mi_core::mi::admin_data::*;
+use nvme_mi_core::mi::command::CriticalWarning;
 use nvme_mi_core::mi::Error;
 use zerocopy::{FromZeros, IntoBytes};
 
@@ -92,7 +93,7 @@ fn smart_log_offsets_by_bytes() {
     s[176] = 5;
     s[200..202].copy_from_slice(&305u16.to_le_bytes());
     let log = SmartLog::view(&b[1..]).unwrap();
-    assert!(log.warnings().contains(CriticalWarning::TEMPERATURE));
+    assert!(log.warnings().contains(CriticalWarning::TAUT));
     assert_eq!(log.temperature.get(), 310);
     assert_eq!(log.temperature_celsius(), 37);
     assert_eq!(log.avail_spare, 100);

@@ -16,7 +16,7 @@ fn digest_status_example() {
                 | Sflgs::RESET_NOT_REQUIRED
                 | Sflgs::PORT0_LINK_ACTIVE,
         ),
-        smart_warnings: SmartWarnings::default(),
+        warnings: CriticalWarning::empty(),
         ctemp: CompositeTemperature::Celsius(37),
         pdlu: 3,
     };
@@ -51,16 +51,21 @@ fn identification_block() {
 
 #[test]
 fn warnings_are_inverted() {
-    let w = SmartWarnings(!SmartWarnings::TEMPERATURE);
-    assert!(w.is_warning(SmartWarnings::TEMPERATURE));
-    assert!(!w.is_warning(SmartWarnings::SPARE));
-    assert_eq!(w.critical_warning(), 0x02);
-    assert_eq!(
-        SmartWarnings::from_critical_warning(0x02),
-        SmartWarnings(0xfd)
-    );
-    assert!(SmartWarnings(0xff).none());
-    assert!(SmartWarnings(0x1f).none(), "bits 7:5 are reserved");
+    let read = BlockRead::new(DEFAULT_ADDRESS, STATUS_BLOCK);
+    let data = [0x20, 0xfd, 0x81, 0xff, 0, 0];
+    let mut out = [0u8; 8];
+    let n = read.encode(&data, &mut out).unwrap();
+    let s = StatusBlock::parse(read.decode(&out[..n]).unwrap()).unwrap();
+    assert_eq!(s.warnings, CriticalWarning::TAUT);
+    assert_eq!(s.ctemp, CompositeTemperature::SensorFailure);
+    assert_eq!(s.pdlu, 255);
+    assert_eq!(s.to_bytes(), data);
+    // Reserved bits 7:5 cleared on the wire are not warnings.
+    let r = StatusBlock::parse(&[0, 0x1f, 0, 0, 0, 0]).unwrap();
+    assert!(r.warnings.is_empty());
+    assert_eq!(r.to_bytes()[1], 0xff);
+    let all = StatusBlock::parse(&[0, 0x00, 0, 0, 0, 0]).unwrap();
+    assert_eq!(all.warnings, CriticalWarning(0x1f));
 }
 
 #[test]
@@ -78,7 +83,7 @@ proptest! {
                          addr in 0u8..0x80) {
         let s = StatusBlock {
             flags: Sflgs(f),
-            smart_warnings: SmartWarnings(w),
+            warnings: CriticalWarning(w & 0x1f),
             ctemp: CompositeTemperature::from_u8(t),
             pdlu: p,
         };

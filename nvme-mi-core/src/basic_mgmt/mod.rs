@@ -28,15 +28,17 @@ mod block_read;
 mod error;
 mod identification_block;
 mod status_block;
-mod temperature;
 
+/// CTEMP uses the NVM Subsystem Health Status Poll encoding: the same type serves both.
+pub use crate::mi::command::CompositeTemperature;
+/// The warnings of the status block, in the non-inverted Critical Warning layout.
+pub use crate::mi::command::CriticalWarning;
 pub use block_read::{
     BlockRead, DEFAULT_ADDRESS, IDENTIFICATION_BLOCK, MAX_BLOCK_LEN, STATUS_BLOCK,
 };
 pub use error::Error;
 pub use identification_block::{IdentificationBlock, IDENTIFICATION_BLOCK_LEN};
-pub use status_block::{Sflgs, SmartWarnings, StatusBlock, STATUS_BLOCK_LEN};
-pub use temperature::CompositeTemperature;
+pub use status_block::{Sflgs, StatusBlock, STATUS_BLOCK_LEN};
 
 /// A `Result` whose error is a Basic Management [`Error`].
 pub type Result<T> = core::result::Result<T, Error>;

@@ -1,7 +1,7 @@
 //! The status block returned at command code 0 (digest G.2, G.3).
 
-use super::temperature::CompositeTemperature;
 use super::{Error, Result};
+use crate::mi::command::{CompositeTemperature, CriticalWarning};
 
 /// Data length of the status block (the length byte's value).
 pub const STATUS_BLOCK_LEN: usize = 6;
@@ -42,59 +42,18 @@ impl Sflgs {
     }
 }
 
-/// SMART warnings (offset 2; digest G.3): the SMART critical warning inverted — a bit
-/// cleared to 0 is a warning, 0xFF means none. Bits 7:5 are reserved (UNVERIFIED) and kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct SmartWarnings(pub u8);
-
-impl Default for SmartWarnings {
-    /// No warning (0xFF).
-    fn default() -> Self {
-        SmartWarnings(0xff)
-    }
-}
-
-impl SmartWarnings {
-    /// Bit 0: available spare below threshold.
-    pub const SPARE: u8 = 0x01;
-    /// Bit 1: temperature threshold exceeded.
-    pub const TEMPERATURE: u8 = 0x02;
-    /// Bit 2: reliability degraded.
-    pub const RELIABILITY: u8 = 0x04;
-    /// Bit 3: media in read-only mode.
-    pub const READ_ONLY: u8 = 0x08;
-    /// Bit 4: volatile memory backup failed.
-    pub const VOLATILE_BACKUP: u8 = 0x10;
-
-    /// From a SMART critical warning byte (set bits are warnings).
-    pub const fn from_critical_warning(cw: u8) -> Self {
-        SmartWarnings(!(cw & 0x1f))
-    }
-
-    /// The warnings as SMART critical warning bits (set bits are warnings; bits 4:0).
-    pub const fn critical_warning(self) -> u8 {
-        !self.0 & 0x1f
-    }
-
-    /// Whether the warning `mask` (one of the constants) is raised (its bit cleared).
-    pub const fn is_warning(self, mask: u8) -> bool {
-        self.0 & mask == 0
-    }
-
-    /// Whether no warning is raised.
-    pub const fn none(self) -> bool {
-        self.critical_warning() == 0
-    }
-}
+/// The warning bits the status block defines (spare, temperature, reliability, read-only,
+/// volatile memory backup).
+const SMART_WARNINGS_DEFINED: u8 = 0x1f;
 
 /// The status block (command code 0).
 ///
 /// ```
-/// use nvme_mi_core::basic_mgmt::{CompositeTemperature, Sflgs, SmartWarnings, StatusBlock};
-/// let s = StatusBlock::parse(&[0xb8, 0xff, 0x25, 0x03, 0, 0]).unwrap();
+/// use nvme_mi_core::basic_mgmt::{CompositeTemperature, CriticalWarning, Sflgs, StatusBlock};
+/// let s = StatusBlock::parse(&[0xb8, 0xfd, 0x25, 0x03, 0, 0]).unwrap();
 /// assert_eq!(s.flags, Sflgs(0xb8));
-/// assert!(s.smart_warnings.none());
+/// assert_eq!(s.warnings, CriticalWarning::TAUT);
+/// assert_eq!(s.to_bytes()[1], 0xfd);
 /// assert_eq!(s.ctemp, CompositeTemperature::Celsius(37));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -102,8 +61,10 @@ impl SmartWarnings {
 pub struct StatusBlock {
     /// Status flags.
     pub flags: Sflgs,
-    /// SMART warnings (inverted).
-    pub smart_warnings: SmartWarnings,
+    /// The SMART warnings present. On the wire (offset 2) they are inverted — a bit cleared
+    /// to 0 is a warning, 0xFF means none — and only bits 4:0 are defined (digest G.3; bits
+    /// 7:5 reserved, UNVERIFIED): reserved bits are dropped on parse and sent as 1.
+    pub warnings: CriticalWarning,
     /// Composite temperature.
     pub ctemp: CompositeTemperature,
     /// Percentage drive life used (255 means more than 254).
@@ -117,7 +78,7 @@ impl StatusBlock {
         match data {
             [f, w, t, p, _, _] => Ok(StatusBlock {
                 flags: Sflgs(*f),
-                smart_warnings: SmartWarnings(*w),
+                warnings: CriticalWarning(!*w & SMART_WARNINGS_DEFINED),
                 ctemp: CompositeTemperature::from_u8(*t),
                 pdlu: *p,
             }),
@@ -132,7 +93,7 @@ impl StatusBlock {
     pub const fn to_bytes(&self) -> [u8; STATUS_BLOCK_LEN] {
         [
             self.flags.0,
-            self.smart_warnings.0,
+            !(self.warnings.0 & SMART_WARNINGS_DEFINED),
             self.ctemp.to_u8(),
             self.pdlu,
             0,

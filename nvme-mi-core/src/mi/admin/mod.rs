@@ -67,10 +67,7 @@ pub use firmware_download::{FirmwareChunks, FirmwareImageDownload};
 pub use format_nvm::{FormatNvm, Ses};
 pub use get_log_page::{GetLogPage, Lid, LogPageChunks};
 pub use identify::{Cns, Identify, IDENTIFY_DATA_LEN};
-pub use namespace_attachment::{
-    controller_list, emit_controller_list, NamespaceAttachment, NsAttachmentSel,
-    CONTROLLER_LIST_LEN, CONTROLLER_LIST_MAX,
-};
+pub use namespace_attachment::{NamespaceAttachment, NsAttachmentSel, CONTROLLER_LIST_LEN};
 pub use namespace_management::{NamespaceManagement, NsManagementSel, NAMESPACE_CREATE_DATA_LEN};
 pub use nvme_status::{NvmeStatus, Sct};
 pub use opcode::{AdminOpcode, OobSupport};

@@ -42,7 +42,7 @@ pub use identify_controller::IdentifyController;
 pub use identify_namespace::IdentifyNamespace;
 pub use lba_format::LbaFormat;
 pub use power_state::PowerStateDescriptor;
-pub use smart_log::{CriticalWarning, SmartLog};
+pub use smart_log::SmartLog;
 
 use super::{Error, Result};
 use zerocopy::{FromBytes, Immutable, KnownLayout};

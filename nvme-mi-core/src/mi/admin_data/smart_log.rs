@@ -1,33 +1,9 @@
 //! SMART / Health Information log page (NVMe Base 2.x §5.1.12.1.3, Log Identifier 02h),
 //! 512 bytes. Key offsets are in the digest E.6.
 
+use crate::mi::command::CriticalWarning;
 use zerocopy::little_endian::{U128, U16, U32};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
-
-/// The Critical Warning bits of the SMART / Health log (byte 0); set bits are warnings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct CriticalWarning(pub u8);
-
-impl CriticalWarning {
-    /// Bit 0: available spare below threshold.
-    pub const SPARE: u8 = 0x01;
-    /// Bit 1: temperature above an over-temperature or below an under-temperature threshold.
-    pub const TEMPERATURE: u8 = 0x02;
-    /// Bit 2: NVM subsystem reliability degraded.
-    pub const RELIABILITY: u8 = 0x04;
-    /// Bit 3: media placed in read-only mode.
-    pub const READ_ONLY: u8 = 0x08;
-    /// Bit 4: volatile memory backup device failed.
-    pub const VOLATILE_BACKUP: u8 = 0x10;
-    /// Bit 5: persistent memory region read-only or unreliable.
-    pub const PMR_READ_ONLY: u8 = 0x20;
-
-    /// Whether every bit of `mask` is set.
-    pub const fn contains(self, mask: u8) -> bool {
-        self.0 & mask == mask
-    }
-}
 
 /// SMART / Health Information log (LID 02h). Field names follow nvme-cli's `smart-log`.
 ///
@@ -121,13 +97,5 @@ mod tests {
         assert_eq!(offset_of!(SmartLog, warning_temp_time), 192);
         assert_eq!(offset_of!(SmartLog, temperature_sensor), 200);
         assert_eq!(offset_of!(SmartLog, rsvd232), 232);
-    }
-
-    #[test]
-    fn warnings() {
-        let w = CriticalWarning(0x0a);
-        assert!(w.contains(CriticalWarning::TEMPERATURE));
-        assert!(w.contains(CriticalWarning::READ_ONLY));
-        assert!(!w.contains(CriticalWarning::SPARE));
     }
 }

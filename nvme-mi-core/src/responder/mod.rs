@@ -6,8 +6,12 @@
 //! [`serve`] and [`serve_async`] drive any [`Respond`] over a
 //! [`ResponderTransport`](crate::transport::ResponderTransport).
 
+mod device;
+mod engine;
 mod serve;
 
+pub use device::{AdminReply, Context, Device, MiReply};
+pub use engine::{Responder, ResponderStats};
 pub use serve::{serve, serve_async, ServeError};
 
 use crate::time::Instant;

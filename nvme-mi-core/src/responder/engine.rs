@@ -1,0 +1,300 @@
+//! The responder engine: decode, validate, dispatch to a [`Device`], encode.
+
+use super::device::{AdminReply, Context, Device, MiReply};
+use super::{Outgoing, Respond};
+use crate::mctp::{Eid, MsgTypeIc};
+use crate::mi::admin::{
+    decode_request, AdminCompletion, AdminRequestRepr, RequestError as AdminDecodeError,
+};
+use crate::mi::command::{ConfigurationSetRequest, MiRequest};
+use crate::mi::header::{MessageHeader, HEADER_LEN};
+use crate::mi::integrity::{self, MIC_LEN};
+use crate::mi::status::{
+    ParameterErrorLocation, Rejection, ResponseHeader, StatusInfo, RESPONSE_HEADER_LEN,
+};
+use crate::mi::{Csi, Message, Nmimt, Ror, MAX_DATA_LEN};
+use crate::time::Instant;
+
+/// Offset of the response data in an Admin response (header, status, CQE DW0, DW1, DW3).
+const ADMIN_DATA: usize = RESPONSE_HEADER_LEN + 12;
+
+/// What the responder saw, for diagnostics and tests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct ResponderStats {
+    /// Messages handed to the responder.
+    pub received: u32,
+    /// Messages dropped without an answer: not a request, not a known message type,
+    /// malformed framing.
+    pub dropped: u32,
+    /// NVMe-MI messages dropped because their integrity check failed.
+    pub bad_integrity: u32,
+    /// Requests answered with an error status.
+    pub rejected: u32,
+    /// Requests answered More Processing Required.
+    pub more_processing: u32,
+    /// Requests that arrived for a command slot still busy with a long operation.
+    pub slot_busy: u32,
+}
+
+/// A long operation in a command slot: who asked, and the request to answer.
+#[derive(Debug, Clone)]
+struct Pending<P> {
+    peer: P,
+    request: AdminRequestRepr,
+}
+
+/// The device-side engine: serves NVMe-MI requests for a [`Device`].
+///
+/// It checks every request's framing and integrity check (a message that fails is dropped
+/// and counted, as NVMe-MI 1.2 §3.1.1.1 prescribes, never answered), answers malformed
+/// requests with the status the specification gives (Invalid Command Opcode, Invalid
+/// Parameter with the error location, Invalid Command Size, Invalid Command Input Data
+/// Size), rejects Admin commands prohibited out of band, answers More Processing Required
+/// for long operations and sends the final response when the device finishes, and addresses
+/// Asynchronous Event Messages to the peer that enabled them.
+///
+/// `P` identifies a requester (a transport's [`Peer`](crate::transport::ResponderTransport::Peer)).
+pub struct Responder<D, P> {
+    device: D,
+    eid: Eid,
+    slots: [Option<Pending<P>>; 2],
+    aem_peer: Option<P>,
+    stats: ResponderStats,
+}
+
+impl<D: Device, P: Clone> Responder<D, P> {
+    /// Serve `device`, answering as EID `eid` (changed later by MCTP Set Endpoint ID).
+    pub fn new(device: D, eid: Eid) -> Self {
+        Responder {
+            device,
+            eid,
+            slots: [None, None],
+            aem_peer: None,
+            stats: ResponderStats::default(),
+        }
+    }
+
+    /// The device.
+    pub fn device(&self) -> &D {
+        &self.device
+    }
+
+    /// The device, mutably.
+    pub fn device_mut(&mut self) -> &mut D {
+        &mut self.device
+    }
+
+    /// The EID the endpoint answers as.
+    pub fn eid(&self) -> Eid {
+        self.eid
+    }
+
+    /// What the responder saw so far.
+    pub fn stats(&self) -> ResponderStats {
+        self.stats
+    }
+
+    /// The peer that enabled Asynchronous Event Messages, if any.
+    pub fn event_peer(&self) -> Option<&P> {
+        self.aem_peer.as_ref()
+    }
+
+    fn reject(
+        &mut self,
+        header: &MessageHeader,
+        rejection: Rejection,
+        out: &mut [u8],
+    ) -> Option<usize> {
+        self.stats.rejected += 1;
+        rejection.emit_response(header, out).ok()
+    }
+
+    fn nvme_mi(&mut self, msg: &[u8], from: &P, now: Instant, out: &mut [u8]) -> Option<usize> {
+        let Ok(m) = Message::new_checked(msg) else {
+            self.stats.dropped += 1;
+            return None;
+        };
+        if m.check_mic().is_err() {
+            self.stats.bad_integrity += 1;
+            return None;
+        }
+        let header = MessageHeader::parse(&m);
+        if header.ror != Ror::Request {
+            self.stats.dropped += 1;
+            return None;
+        }
+        let ctx = Context {
+            csi: header.csi,
+            now,
+        };
+        match header.nmimt {
+            Nmimt::MiCommand => self.mi_command(&m, &header, from, &ctx, out),
+            Nmimt::AdminCommand => self.admin_command(msg, from, &ctx, out),
+            // A PCIe Command Set is not served by this engine: Invalid Command Opcode.
+            Nmimt::PcieCommand => self.reject(&header, Rejection::InvalidCommandOpcode, out),
+            // Control primitives are handled before the command slots (see `handle`).
+            Nmimt::ControlPrimitive => self.reject(&header, Rejection::InvalidCommandOpcode, out),
+            // Neither is a request a management controller sends: the NMIMT field is wrong.
+            Nmimt::AsyncEvent | Nmimt::Unknown(_) => {
+                let nmimt = ParameterErrorLocation { byte: 1, bit: 3 };
+                self.reject(&header, Rejection::InvalidParameter(nmimt), out)
+            }
+        }
+    }
+
+    fn mi_command(
+        &mut self,
+        m: &Message<&[u8]>,
+        header: &MessageHeader,
+        from: &P,
+        ctx: &Context,
+        out: &mut [u8],
+    ) -> Option<usize> {
+        let req = match MiRequest::parse(m) {
+            Ok(r) => r,
+            Err(rej) => return self.reject(header, rej, out),
+        };
+        let end = out
+            .len()
+            .checked_sub(MIC_LEN)?
+            .min(RESPONSE_HEADER_LEN + MAX_DATA_LEN);
+        let data = out.get_mut(RESPONSE_HEADER_LEN..end)?;
+        match self.device.mi_command(&req, ctx, data) {
+            Ok(MiReply::Success { nmresp, data_len }) => {
+                if let MiRequest::ConfigurationSet(ConfigurationSetRequest::AsyncEvent { .. }) = req
+                {
+                    // Events go to whoever configured them (NVMe-MI 2.0 §5.3).
+                    self.aem_peer = Some(from.clone());
+                }
+                let rh = ResponseHeader::answering(header, StatusInfo::Success(nmresp));
+                seal_in_place(out, &rh.to_bytes(), RESPONSE_HEADER_LEN + data_len)
+            }
+            Ok(MiReply::NoResponse) => None,
+            Err(rej) => self.reject(header, rej, out),
+        }
+    }
+
+    fn admin_command(
+        &mut self,
+        msg: &[u8],
+        from: &P,
+        ctx: &Context,
+        out: &mut [u8],
+    ) -> Option<usize> {
+        let req = match decode_request(msg) {
+            Ok(r) => r,
+            Err(AdminDecodeError::Reject { header, rejection }) => {
+                return self.reject(&header, rejection, out)
+            }
+            Err(_) => {
+                self.stats.dropped += 1;
+                return None;
+            }
+        };
+        let slot = usize::from(ctx.csi.to_bit());
+        if self.slots[slot].is_some() {
+            // One command per slot (NVMe-MI 1.2 §4.2): the slot is still processing.
+            self.stats.slot_busy += 1;
+            return None;
+        }
+        let end = out
+            .len()
+            .checked_sub(MIC_LEN)?
+            .min(ADMIN_DATA + MAX_DATA_LEN);
+        let data = out.get_mut(ADMIN_DATA..end)?;
+        match self.device.admin_command(&req, ctx, data) {
+            Ok(AdminReply::Complete {
+                completion,
+                data_len,
+            }) => admin_success_in_place(&req.repr, &completion, data_len, out),
+            Ok(AdminReply::InProgress(mprt)) => {
+                self.stats.more_processing += 1;
+                self.slots[slot] = Some(Pending {
+                    peer: from.clone(),
+                    request: req.repr,
+                });
+                let rh = ResponseHeader::answering(
+                    &req.repr.header(),
+                    StatusInfo::MoreProcessingRequired(mprt),
+                );
+                rh.emit_message(&[], out).ok()
+            }
+            Err(rej) => self.reject(&req.repr.header(), rej, out),
+        }
+    }
+}
+
+/// Write `head` at the start of `out`, keep the `len - head.len()` bytes already after it,
+/// and append the integrity check; returns the message length.
+fn seal_in_place(out: &mut [u8], head: &[u8], len: usize) -> Option<usize> {
+    let total = len.checked_add(MIC_LEN)?;
+    let msg = out.get_mut(..total)?;
+    msg.get_mut(..head.len())?.copy_from_slice(head);
+    integrity::seal(msg).ok()?;
+    Some(total)
+}
+
+/// Complete a Success Admin response around `data_len` bytes of data already at its place.
+fn admin_success_in_place(
+    request: &AdminRequestRepr,
+    completion: &AdminCompletion,
+    data_len: usize,
+    out: &mut [u8],
+) -> Option<usize> {
+    let rh = ResponseHeader::answering(&request.header(), StatusInfo::Success([0; 3]));
+    let mut head = [0u8; ADMIN_DATA];
+    head[..RESPONSE_HEADER_LEN].copy_from_slice(&rh.to_bytes());
+    head[8..12].copy_from_slice(&completion.dw0.to_le_bytes());
+    head[12..16].copy_from_slice(&completion.dw1.to_le_bytes());
+    head[16..20].copy_from_slice(&completion.dw3().to_le_bytes());
+    seal_in_place(out, &head, ADMIN_DATA + data_len)
+}
+
+impl<D: Device, P: Clone> Respond<P> for Responder<D, P> {
+    fn handle(&mut self, request: &[u8], from: &P, now: Instant, out: &mut [u8]) -> Option<usize> {
+        self.stats.received += 1;
+        self.device.tick(now);
+        match request.first().map(|&b| MsgTypeIc::from_u8(b)) {
+            Some(t) if t == MsgTypeIc::NVME_MI => self.nvme_mi(request, from, now, out),
+            _ => {
+                self.stats.dropped += 1;
+                None
+            }
+        }
+    }
+
+    fn poll(&mut self, now: Instant, out: &mut [u8]) -> Option<Outgoing<P>> {
+        self.device.tick(now);
+        for (i, slot) in self.slots.iter_mut().enumerate() {
+            let Some(p) = slot.as_ref() else { continue };
+            let csi = if i == 0 { Csi::Slot0 } else { Csi::Slot1 };
+            let end = out
+                .len()
+                .checked_sub(MIC_LEN)?
+                .min(ADMIN_DATA + MAX_DATA_LEN);
+            let data = out.get_mut(ADMIN_DATA..end)?;
+            if let Some((completion, data_len)) = self.device.poll_admin(csi, now, data) {
+                let request = p.request;
+                let to = p.peer.clone();
+                *slot = None;
+                let len = admin_success_in_place(&request, &completion, data_len, out)?;
+                return Some(Outgoing::Response { to, len });
+            }
+        }
+        let to = self.aem_peer.clone()?;
+        let end = out
+            .len()
+            .checked_sub(MIC_LEN)?
+            .min(HEADER_LEN + MAX_DATA_LEN);
+        let body = out.get_mut(HEADER_LEN..end)?;
+        let n = self.device.take_aem(now, body)?;
+        let hdr = MessageHeader::request(Nmimt::AsyncEvent, Csi::Slot0).to_bytes();
+        let len = seal_in_place(out, &hdr, HEADER_LEN + n)?;
+        Some(Outgoing::Unsolicited { to, len })
+    }
+
+    fn next_deadline(&self) -> Option<Instant> {
+        self.device.next_deadline()
+    }
+}

@@ -1,0 +1,356 @@
+//! The responder engine against a small test device: every malformed-request class is
+//! answered with its exact status (or dropped where the specification says so), long
+//! operations answer More Processing Required and finish later, events go to the peer that
+//! enabled them.
+
+use core::time::Duration;
+use nvme_mi_core::mctp::Eid;
+use nvme_mi_core::mi::admin::{
+    AdminCompletion, AdminRequestRepr, DecodedAdminRequest, Identify, TypedCommand,
+};
+use nvme_mi_core::mi::command::{ConfigurationSetRequest, MiRequest};
+use nvme_mi_core::mi::header::{emit_message, MessageHeader};
+use nvme_mi_core::mi::status::{Mprt, Rejection, ResponseStatus, StatusInfo};
+use nvme_mi_core::mi::{Csi, Message, Nmimt, Ror};
+use nvme_mi_core::responder::{AdminReply, Context, Device, MiReply, Outgoing, Respond, Responder};
+use nvme_mi_core::time::Instant;
+
+#[derive(Default)]
+struct TestDevice {
+    format_done_at: Option<Instant>,
+    event_due: Option<Instant>,
+}
+
+impl Device for TestDevice {
+    fn mi_command(
+        &mut self,
+        req: &MiRequest<'_>,
+        ctx: &Context,
+        data: &mut [u8],
+    ) -> Result<MiReply, Rejection> {
+        match req {
+            MiRequest::SubsystemHealthStatusPoll(_) => {
+                data[..8].copy_from_slice(&[0x38, 0xff, 0x25, 3, 0, 0, 0, 0]);
+                Ok(MiReply::Success {
+                    nmresp: [0; 3],
+                    data_len: 8,
+                })
+            }
+            MiRequest::ConfigurationSet(ConfigurationSetRequest::AsyncEvent { .. }) => {
+                self.event_due = Some(ctx.now + Duration::from_secs(1));
+                data[..7].copy_from_slice(&[0, 0, 7, 0, 0, 7, 0]);
+                Ok(MiReply::Success {
+                    nmresp: [0; 3],
+                    data_len: 7,
+                })
+            }
+            MiRequest::Reset(_) => Ok(MiReply::NoResponse),
+            _ => Err(Rejection::InvalidCommandOpcode),
+        }
+    }
+
+    fn admin_command(
+        &mut self,
+        req: &DecodedAdminRequest<'_>,
+        ctx: &Context,
+        out: &mut [u8],
+    ) -> Result<AdminReply, Rejection> {
+        match req.command {
+            TypedCommand::Identify(_) => {
+                let n = req.repr.dlen as usize;
+                for (i, b) in out[..n].iter_mut().enumerate() {
+                    *b = (req.repr.dofst as usize + i) as u8;
+                }
+                Ok(AdminReply::Complete {
+                    completion: AdminCompletion::success(0),
+                    data_len: n,
+                })
+            }
+            TypedCommand::FormatNvm(_) => {
+                self.format_done_at = Some(ctx.now + Duration::from_secs(3));
+                Ok(AdminReply::InProgress(Mprt(30)))
+            }
+            _ => Err(Rejection::InvalidCommandOpcode),
+        }
+    }
+
+    fn poll_admin(
+        &mut self,
+        _csi: Csi,
+        now: Instant,
+        _out: &mut [u8],
+    ) -> Option<(AdminCompletion, usize)> {
+        match self.format_done_at {
+            Some(t) if t <= now => {
+                self.format_done_at = None;
+                Some((AdminCompletion::success(0x77), 0))
+            }
+            _ => None,
+        }
+    }
+
+    fn next_deadline(&self) -> Option<Instant> {
+        match (self.format_done_at, self.event_due) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    fn take_aem(&mut self, now: Instant, out: &mut [u8]) -> Option<usize> {
+        match self.event_due {
+            Some(t) if t <= now => {
+                self.event_due = None;
+                out[..7].copy_from_slice(&[0, 0, 7, 0, 0, 7, 1 << 3]);
+                Some(7)
+            }
+            _ => None,
+        }
+    }
+}
+
+type Peer = u32;
+
+fn responder() -> Responder<TestDevice, Peer> {
+    Responder::new(TestDevice::default(), Eid(9))
+}
+
+fn mi_req(body: &[u8]) -> Vec<u8> {
+    let mut out = vec![0u8; 4224];
+    let n = emit_message(
+        &MessageHeader::request(Nmimt::MiCommand, Csi::Slot0),
+        &[body],
+        &mut out,
+    )
+    .unwrap();
+    out.truncate(n);
+    out
+}
+
+fn mi_body(opcode: u8, nmd0: u32, nmd1: u32, data: &[u8]) -> Vec<u8> {
+    let mut b = vec![opcode, 0, 0, 0];
+    b.extend_from_slice(&nmd0.to_le_bytes());
+    b.extend_from_slice(&nmd1.to_le_bytes());
+    b.extend_from_slice(data);
+    b
+}
+
+fn answer(r: &mut Responder<TestDevice, Peer>, req: &[u8], now: u64) -> Option<Vec<u8>> {
+    let mut out = vec![0u8; 4224];
+    let n = r.handle(req, &7, Instant(now), &mut out)?;
+    out.truncate(n);
+    let m = Message::new_checked(&out[..]).unwrap();
+    m.check_mic().unwrap();
+    assert_eq!(m.ror(), Ror::Response);
+    Some(out)
+}
+
+fn status(resp: &[u8]) -> StatusInfo {
+    let m = Message::new_checked(resp).unwrap();
+    nvme_mi_core::mi::status::ResponseHeader::parse(&m)
+        .unwrap()
+        .info
+}
+
+#[test]
+fn health_poll_answered() {
+    let mut r = responder();
+    let resp = answer(&mut r, &mi_req(&mi_body(1, 0, 0, &[])), 0).unwrap();
+    assert_eq!(status(&resp), StatusInfo::Success([0; 3]));
+    assert_eq!(&resp[8..16], &[0x38, 0xff, 0x25, 3, 0, 0, 0, 0]);
+}
+
+#[test]
+fn integrity_failures_and_responses_are_dropped_not_answered() {
+    let mut r = responder();
+    let mut bad = mi_req(&mi_body(1, 0, 0, &[]));
+    bad[9] ^= 1;
+    assert_eq!(answer(&mut r, &bad, 0), None);
+    assert_eq!(r.stats().bad_integrity, 1);
+    let mut out = vec![0u8; 64];
+    let n = emit_message(
+        &MessageHeader::request(Nmimt::MiCommand, Csi::Slot0).response(),
+        &[&[0; 4]],
+        &mut out,
+    )
+    .unwrap();
+    assert_eq!(answer(&mut r, &out[..n], 0), None);
+    assert_eq!(answer(&mut r, &[0x84, 0x08], 0), None);
+    assert_eq!(answer(&mut r, &[], 0), None);
+    assert_eq!(answer(&mut r, &[0x05, 1, 2, 3, 4, 5, 6, 7, 8], 0), None);
+    assert_eq!(r.stats().dropped, 4);
+    assert_eq!(r.stats().rejected, 0);
+}
+
+#[test]
+fn malformed_mi_requests_get_their_exact_status() {
+    let mut r = responder();
+    // Reserved opcode.
+    let resp = answer(&mut r, &mi_req(&mi_body(0x0d, 0, 0, &[])), 0).unwrap();
+    assert_eq!(
+        status(&resp),
+        StatusInfo::Other(ResponseStatus::InvalidCommandOpcode)
+    );
+    // Reserved DTYP 0x06 in NMD0 bits 31:24: byte 11, bit 0.
+    let resp = answer(&mut r, &mi_req(&mi_body(0, 0x0600_0000, 0, &[])), 0).unwrap();
+    match status(&resp) {
+        StatusInfo::InvalidParameter(loc) => assert_eq!((loc.byte, loc.bit), (11, 0)),
+        other => panic!("{other:?}"),
+    }
+    // Too short for NMD0/NMD1.
+    let resp = answer(&mut r, &mi_req(&[1, 0, 0, 0, 0, 0, 0, 0]), 0).unwrap();
+    assert_eq!(
+        status(&resp),
+        StatusInfo::Other(ResponseStatus::InvalidCommandSize)
+    );
+    // Health poll carries no request data.
+    let resp = answer(&mut r, &mi_req(&mi_body(1, 0, 0, &[1, 2, 3, 4])), 0).unwrap();
+    assert_eq!(
+        status(&resp),
+        StatusInfo::Other(ResponseStatus::InvalidCommandInputDataSize)
+    );
+    // A command the device does not implement.
+    let resp = answer(&mut r, &mi_req(&mi_body(5, 0, 4, &[])), 0).unwrap();
+    assert_eq!(
+        status(&resp),
+        StatusInfo::Other(ResponseStatus::InvalidCommandOpcode)
+    );
+    assert_eq!(r.stats().rejected, 5);
+}
+
+#[test]
+fn wrong_message_types_are_rejected_at_the_nmimt_field() {
+    let mut r = responder();
+    for nmimt in [Nmimt::AsyncEvent, Nmimt::Unknown(7)] {
+        let mut out = vec![0u8; 64];
+        let n = emit_message(
+            &MessageHeader::request(nmimt, Csi::Slot1),
+            &[&[0; 12]],
+            &mut out,
+        )
+        .unwrap();
+        let resp = answer(&mut r, &out[..n], 0).unwrap();
+        match status(&resp) {
+            StatusInfo::InvalidParameter(loc) => assert_eq!((loc.byte, loc.bit), (1, 3)),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(Message::new_checked(&resp[..]).unwrap().csi(), Csi::Slot1);
+    }
+}
+
+fn admin_req(repr: AdminRequestRepr, data: &[u8]) -> Vec<u8> {
+    let mut out = vec![0u8; 4224];
+    let n = repr.emit_message(data, &mut out).unwrap();
+    out.truncate(n);
+    out
+}
+
+#[test]
+fn admin_rejections() {
+    let mut r = responder();
+    // Prohibited out of band: Delete I/O Submission Queue.
+    let mut repr = AdminRequestRepr::for_command(0, &Identify::controller());
+    repr.opcode = 0x00.into();
+    let resp = answer(&mut r, &admin_req(repr, &[]), 0).unwrap();
+    assert_eq!(
+        status(&resp),
+        StatusInfo::Other(ResponseStatus::InvalidCommandOpcode)
+    );
+    // DOFST not a multiple of 4: byte 28.
+    let mut repr = AdminRequestRepr::for_command(0, &Identify::controller());
+    repr.dofst = 2;
+    repr.dlen = 64;
+    match status(&answer(&mut r, &admin_req(repr, &[]), 0).unwrap()) {
+        StatusInfo::InvalidParameter(loc) => assert_eq!(loc.byte, 28),
+        other => panic!("{other:?}"),
+    }
+    // DLEN over 4096: byte 32.
+    let mut repr = AdminRequestRepr::for_command(0, &Identify::controller());
+    repr.dlen = 8192;
+    match status(&answer(&mut r, &admin_req(repr, &[]), 0).unwrap()) {
+        StatusInfo::InvalidParameter(loc) => assert_eq!(loc.byte, 32),
+        other => panic!("{other:?}"),
+    }
+    // Shorter than the 68-byte Admin request.
+    let mut out = vec![0u8; 64];
+    let n = emit_message(
+        &MessageHeader::request(Nmimt::AdminCommand, Csi::Slot0),
+        &[&[6; 40]],
+        &mut out,
+    )
+    .unwrap();
+    let resp = answer(&mut r, &out[..n], 0).unwrap();
+    assert_eq!(
+        status(&resp),
+        StatusInfo::Other(ResponseStatus::InvalidCommandSize)
+    );
+}
+
+#[test]
+fn admin_data_is_sliced_and_placed() {
+    let mut r = responder();
+    let mut repr = AdminRequestRepr::for_command(0, &Identify::controller());
+    repr.dofst = 1024;
+    repr.dlen = 16;
+    let resp = answer(&mut r, &admin_req(repr, &[]), 0).unwrap();
+    assert_eq!(status(&resp), StatusInfo::Success([0; 3]));
+    assert_eq!(resp.len(), 20 + 16 + 4);
+    assert_eq!(
+        &resp[20..36],
+        &(0..16u32).map(|i| (1024 + i) as u8).collect::<Vec<_>>()[..]
+    );
+}
+
+#[test]
+fn long_operation_answers_mpr_then_final_response_on_its_slot() {
+    let mut r = responder();
+    let repr = AdminRequestRepr::for_command(1, &nvme_mi_core::mi::admin::FormatNvm::new(1, 0));
+    let resp = answer(&mut r, &admin_req(repr, &[]), 1_000).unwrap();
+    assert_eq!(status(&resp), StatusInfo::MoreProcessingRequired(Mprt(30)));
+    assert_eq!(r.next_deadline(), Some(Instant(4_000)));
+    // The slot is busy: a second Admin command in it is not served.
+    let ident = AdminRequestRepr::for_command(0, &Identify::controller());
+    assert_eq!(answer(&mut r, &admin_req(ident, &[]), 2_000), None);
+    assert_eq!(r.stats().slot_busy, 1);
+    let mut out = vec![0u8; 4224];
+    assert!(r.poll(Instant(3_999), &mut out).is_none());
+    match r.poll(Instant(4_000), &mut out) {
+        Some(Outgoing::Response { to, len }) => {
+            assert_eq!(to, 7);
+            assert_eq!(status(&out[..len]), StatusInfo::Success([0; 3]));
+            assert_eq!(&out[8..12], &0x77u32.to_le_bytes());
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(r.poll(Instant(5_000), &mut out).is_none());
+}
+
+#[test]
+fn events_go_to_the_peer_that_enabled_them() {
+    let mut r = responder();
+    let mut out = vec![0u8; 4224];
+    assert!(r.poll(Instant(10_000), &mut out).is_none());
+    // Configuration Set, Asynchronous Event, empty enable list.
+    let set = mi_req(&mi_body(3, 0x04, 0, &[0, 0, 5, 0, 5]));
+    let mut resp = vec![0u8; 4224];
+    let n = r.handle(&set, &42, Instant(0), &mut resp).unwrap();
+    assert_eq!(status(&resp[..n]), StatusInfo::Success([0; 3]));
+    assert_eq!(r.event_peer(), Some(&42));
+    match r.poll(Instant(1_000), &mut out) {
+        Some(Outgoing::Unsolicited { to, len }) => {
+            assert_eq!(to, 42);
+            let m = Message::new_checked(&out[..len]).unwrap();
+            m.check_mic().unwrap();
+            assert_eq!(m.nmimt(), Nmimt::AsyncEvent);
+            assert_eq!(m.ror(), Ror::Request);
+            assert_eq!(m.body(), &[0, 0, 7, 0, 0, 7, 8]);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn reset_has_no_response() {
+    let mut r = responder();
+    assert_eq!(answer(&mut r, &mi_req(&mi_body(7, 0, 0, &[])), 0), None);
+    assert_eq!(r.stats().rejected, 0);
+}

@@ -169,6 +169,12 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> AdminRequest<T> {
         self.buffer.as_mut()[CTLID..CTLID + 2].copy_from_slice(&v.to_le_bytes());
     }
 
+    /// Compute and write the integrity check (after changing fields with the setters).
+    pub fn fill_mic(&mut self) {
+        // The length was checked at construction: cannot fail.
+        let _ = crate::mi::integrity::seal(self.buffer.as_mut());
+    }
+
     /// The request data, writable.
     pub fn data_mut(&mut self) -> &mut [u8] {
         let b = self.buffer.as_mut();

@@ -115,6 +115,43 @@ impl<T: AsRef<[u8]>> AdminResponse<T> {
     }
 }
 
+impl<T: AsRef<[u8]> + AsMut<[u8]>> AdminResponse<T> {
+    fn set_dword(&mut self, off: usize, v: u32) {
+        self.buffer.as_mut()[off..off + 4].copy_from_slice(&v.to_le_bytes());
+    }
+
+    /// Write the status byte and bytes 7:5.
+    pub fn set_status_info(&mut self, info: StatusInfo) {
+        self.buffer.as_mut()[4..8].copy_from_slice(&info.to_bytes());
+    }
+
+    /// Write the completion dwords; ignored in the short form, which has none.
+    pub fn set_completion(&mut self, c: &AdminCompletion) {
+        if self.is_short() {
+            return;
+        }
+        self.set_dword(CQE_DW0, c.dw0);
+        self.set_dword(CQE_DW1, c.dw1);
+        self.set_dword(CQE_DW3, c.dw3());
+    }
+
+    /// Compute and write the integrity check (after changing fields with the setters).
+    pub fn fill_mic(&mut self) {
+        // The length was checked at construction: cannot fail.
+        let _ = crate::mi::integrity::seal(self.buffer.as_mut());
+    }
+
+    /// The response data, writable (empty in the short form).
+    pub fn data_mut(&mut self) -> &mut [u8] {
+        if self.is_short() {
+            return &mut [];
+        }
+        let b = self.buffer.as_mut();
+        let end = b.len() - MIC_LEN;
+        &mut b[RESPONSE_DATA..end]
+    }
+}
+
 /// An Admin response as plain values.
 ///
 /// `completion` is `Some` when the message has the completion dwords (always for Success) and
@@ -229,4 +266,44 @@ pub fn parse_response(msg: &[u8]) -> Result<(AdminResponseRepr, &[u8])> {
             .unwrap_or_default()
     };
     Ok((repr, data))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mi::admin::NvmeStatus;
+    use crate::mi::status::ParameterErrorLocation;
+
+    #[test]
+    fn view_setters() {
+        let mut buf = [0u8; 28];
+        let req = AdminRequestRepr::default();
+        AdminResponseRepr::success(&req, AdminCompletion::success(0))
+            .emit_message(&[0; 4], &mut buf)
+            .unwrap();
+        let mut v = AdminResponse::new_checked(&mut buf[..]).unwrap();
+        let c = AdminCompletion {
+            cid: 7,
+            phase: true,
+            ..AdminCompletion::with_status(NvmeStatus::from_u16(0x4002))
+        };
+        v.set_completion(&c);
+        v.data_mut().copy_from_slice(&[1, 2, 3, 4]);
+        v.fill_mic();
+        let (back, data) = parse_response(&buf).unwrap();
+        assert_eq!(back.completion, Some(c));
+        assert_eq!(data, &[1, 2, 3, 4]);
+
+        let mut short = [0u8; SHORT_RESPONSE_LEN];
+        AdminResponseRepr::more_processing_required(&req, Mprt(1))
+            .emit_message(&[], &mut short)
+            .unwrap();
+        let mut v = AdminResponse::new_checked(&mut short[..]).unwrap();
+        let loc = ParameterErrorLocation::new(28, 0);
+        v.set_status_info(StatusInfo::InvalidParameter(loc));
+        v.set_completion(&c);
+        assert!(v.data_mut().is_empty());
+        assert_eq!(v.status_info(), StatusInfo::InvalidParameter(loc));
+        assert_eq!(v.completion(), None);
+    }
 }

@@ -45,6 +45,24 @@ pub struct ErrorLogEntry {
 
 const _: () = assert!(core::mem::size_of::<ErrorLogEntry>() == 64);
 
+/// Key fields only: the zerocopy byte-order types have no `defmt::Format` to derive from.
+#[cfg(feature = "defmt")]
+impl defmt::Format for ErrorLogEntry {
+    fn format(&self, f: defmt::Formatter) {
+        defmt::write!(
+            f,
+            "ErrorLogEntry {{ error_count: {=u64}, sqid: {=u16}, cmdid: {=u16}, status_field: {=u16:#x}, parm_error_location: {=u16:#x}, lba: {=u64}, nsid: {=u32} }}",
+            self.error_count.get(),
+            self.sqid.get(),
+            self.cmdid.get(),
+            self.status_field.get(),
+            self.parm_error_location.get(),
+            self.lba.get(),
+            self.nsid.get()
+        )
+    }
+}
+
 impl ErrorLogEntry {
     /// The completion status of the failed command (status field bits 15:1).
     pub fn status(&self) -> NvmeStatus {

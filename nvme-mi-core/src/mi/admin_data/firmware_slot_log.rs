@@ -20,6 +20,14 @@ pub struct FirmwareSlotLog {
 
 const _: () = assert!(core::mem::size_of::<FirmwareSlotLog>() == 512);
 
+/// Key fields only: the zerocopy byte-order types have no `defmt::Format` to derive from.
+#[cfg(feature = "defmt")]
+impl defmt::Format for FirmwareSlotLog {
+    fn format(&self, f: defmt::Formatter) {
+        defmt::write!(f, "FirmwareSlotLog {{ afi: {=u8:#x} }}", self.afi)
+    }
+}
+
 impl FirmwareSlotLog {
     /// The slot (1..=7) the running firmware was loaded from.
     pub fn active_slot(&self) -> u8 {

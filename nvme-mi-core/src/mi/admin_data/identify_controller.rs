@@ -213,6 +213,28 @@ pub struct IdentifyController {
 
 const _: () = assert!(core::mem::size_of::<IdentifyController>() == 4096);
 
+/// Key fields only: the zerocopy byte-order types have no `defmt::Format` to derive from.
+#[cfg(feature = "defmt")]
+impl defmt::Format for IdentifyController {
+    fn format(&self, f: defmt::Formatter) {
+        defmt::write!(
+            f,
+            "IdentifyController {{ vid: {=u16:#x}, ssvid: {=u16:#x}, sn: {=str}, mn: {=str}, fr: {=str}, mdts: {=u8}, cntlid: {=u16}, ver: {=u32:#x}, nvmsr: {=u8:#x}, mec: {=u8:#x}, nn: {=u32} }}",
+            self.vid.get(),
+            self.ssvid.get(),
+            self.sn(),
+            self.mn(),
+            self.fr(),
+            self.mdts,
+            self.cntlid.get(),
+            self.ver.get(),
+            self.nvmsr,
+            self.mec,
+            self.nn.get()
+        )
+    }
+}
+
 impl IdentifyController {
     /// Serial number without its padding.
     pub fn sn(&self) -> &str {

@@ -98,6 +98,22 @@ pub struct IdentifyNamespace {
 
 const _: () = assert!(core::mem::size_of::<IdentifyNamespace>() == 4096);
 
+/// Key fields only: the zerocopy byte-order types have no `defmt::Format` to derive from.
+#[cfg(feature = "defmt")]
+impl defmt::Format for IdentifyNamespace {
+    fn format(&self, f: defmt::Formatter) {
+        defmt::write!(
+            f,
+            "IdentifyNamespace {{ nsze: {=u64}, ncap: {=u64}, nuse: {=u64}, nlbaf: {=u8}, flbas: {=u8:#x} }}",
+            self.nsze.get(),
+            self.ncap.get(),
+            self.nuse.get(),
+            self.nlbaf,
+            self.flbas
+        )
+    }
+}
+
 impl IdentifyNamespace {
     /// The index of the LBA format in use (FLBAS bits 3:0 with bits 6:5 as bits 5:4).
     pub fn flbas_index(&self) -> u8 {

@@ -20,6 +20,20 @@ pub struct LbaFormat {
 
 const _: () = assert!(core::mem::size_of::<LbaFormat>() == 4);
 
+/// Key fields only: the zerocopy byte-order types have no `defmt::Format` to derive from.
+#[cfg(feature = "defmt")]
+impl defmt::Format for LbaFormat {
+    fn format(&self, f: defmt::Formatter) {
+        defmt::write!(
+            f,
+            "LbaFormat {{ ms: {=u16}, lbads: {=u8}, rp: {=u8} }}",
+            self.ms.get(),
+            self.lbads,
+            self.rp
+        )
+    }
+}
+
 impl LbaFormat {
     /// A format of `2^lbads` bytes per block with `ms` bytes of metadata.
     pub fn new(ms: u16, lbads: u8, rp: u8) -> Self {

@@ -23,8 +23,9 @@
 //! assert_eq!(view.sn(), "S123");
 //! ```
 //!
-//! These types carry no `defmt::Format` implementation: their zerocopy byte-order fields have
-//! none, and a 4096-byte structure is not something to log whole.
+//! Under the `defmt` feature each view implements `defmt::Format` by hand, printing its key
+//! fields: the zerocopy byte-order types have no implementation to derive from, and a
+//! 4096-byte structure is not something to log whole.
 
 mod ascii;
 mod error_log;

@@ -43,6 +43,21 @@ pub struct PowerStateDescriptor {
 
 const _: () = assert!(core::mem::size_of::<PowerStateDescriptor>() == 32);
 
+/// Key fields only: the zerocopy byte-order types have no `defmt::Format` to derive from.
+#[cfg(feature = "defmt")]
+impl defmt::Format for PowerStateDescriptor {
+    fn format(&self, f: defmt::Formatter) {
+        defmt::write!(
+            f,
+            "PowerStateDescriptor {{ mxps: {=u16}, flags: {=u8:#x}, enlat: {=u32}, exlat: {=u32} }}",
+            self.mxps.get(),
+            self.flags,
+            self.enlat.get(),
+            self.exlat.get()
+        )
+    }
+}
+
 impl PowerStateDescriptor {
     /// NOPS: the state is non-operational.
     pub fn non_operational(&self) -> bool {

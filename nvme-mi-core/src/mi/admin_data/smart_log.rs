@@ -65,6 +65,23 @@ pub struct SmartLog {
 
 const _: () = assert!(core::mem::size_of::<SmartLog>() == 512);
 
+/// Key fields only: the zerocopy byte-order types have no `defmt::Format` to derive from.
+#[cfg(feature = "defmt")]
+impl defmt::Format for SmartLog {
+    fn format(&self, f: defmt::Formatter) {
+        defmt::write!(
+            f,
+            "SmartLog {{ critical_warning: {=u8:#x}, temperature: {=u16} K, avail_spare: {=u8}, percent_used: {=u8}, power_on_hours: {=u128}, media_errors: {=u128} }}",
+            self.critical_warning,
+            self.temperature.get(),
+            self.avail_spare,
+            self.percent_used,
+            self.power_on_hours.get(),
+            self.media_errors.get()
+        )
+    }
+}
+
 impl SmartLog {
     /// The critical warning bits as a typed value.
     pub fn warnings(&self) -> CriticalWarning {

@@ -354,3 +354,50 @@ fn reset_has_no_response() {
     assert_eq!(answer(&mut r, &mi_req(&mi_body(7, 0, 0, &[])), 0), None);
     assert_eq!(r.stats().rejected, 0);
 }
+
+#[test]
+fn typed_requester_over_loopback_against_the_engine() {
+    use nvme_mi_core::loopback::{LoopPeer, Loopback};
+    use nvme_mi_core::mi::command::{ResetRequest, ResetType, SubsystemHealthStatusPollRequest};
+    use nvme_mi_core::requester::{Endpoint, RequestError};
+    let r: Responder<TestDevice, LoopPeer> = Responder::new(TestDevice::default(), Eid(9));
+    let mut link: Box<Loopback<_, 4>> = Box::new(Loopback::new(r, Eid(8), Eid(9)));
+    let mut ep = Endpoint::new(&mut *link, [0u8; 4224]);
+    let h = ep
+        .mi_command(&SubsystemHealthStatusPollRequest {
+            clear_status: false,
+        })
+        .unwrap();
+    assert_eq!(h.health.ctemp, 0x25);
+    assert_eq!(h.health.sw, 0xff);
+    // Identify slice 64..128.
+    let r = ep.admin(0, &Identify::controller(), 64, 64, &[]).unwrap();
+    assert_eq!(r.data.len(), 64);
+    assert_eq!(r.data[0], 64);
+    // Format: More Processing Required (3 s), then the final completion.
+    let r = ep
+        .admin(1, &nvme_mi_core::mi::admin::FormatNvm::new(1, 0), 0, 0, &[])
+        .unwrap();
+    assert_eq!(r.completion.dw0, 0x77);
+    // An unsupported command comes back as a status, as data.
+    match ep.admin(
+        0,
+        &nvme_mi_core::mi::admin::Sanitize::new(nvme_mi_core::mi::admin::Sanact::BlockErase),
+        0,
+        0,
+        &[],
+    ) {
+        Err(RequestError::Status(StatusInfo::Other(ResponseStatus::InvalidCommandOpcode))) => {}
+        other => panic!("{other:?}"),
+    }
+    // Reset: no response, nothing left open.
+    ep.send_without_response(&ResetRequest {
+        reset_type: ResetType::NvmSubsystem,
+    })
+    .unwrap();
+    assert_eq!(ep.transport().stats().open_exchanges, 0);
+    let h = ep
+        .mi_command(&SubsystemHealthStatusPollRequest { clear_status: true })
+        .unwrap();
+    assert_eq!(h.health.pdlu, 3);
+}

@@ -2,6 +2,7 @@ use core::fmt;
 use core::time::Duration;
 
 use crate::mi;
+use crate::mi::admin::NvmeStatus;
 use crate::mi::status::StatusInfo;
 
 /// How a response failed to match the request it answers.
@@ -95,6 +96,9 @@ pub enum RequestError<E> {
     /// The endpoint answered with an NVMe-MI Response Message Status other than Success
     /// (NVMe-MI 1.2 §4.1.2): data to inspect, e.g. Invalid Parameter with its location.
     Status(StatusInfo),
+    /// The Admin command completed with an NVMe status other than success (NVMe Base
+    /// §4.6.1): data to inspect, e.g. Invalid Field in Command.
+    Nvme(NvmeStatus),
     /// The caller asked for something the request cannot carry (e.g. a length that is not
     /// a multiple of 4, or data larger than one message).
     InvalidArgument,
@@ -121,6 +125,7 @@ impl<E> RequestError<E> {
             RequestError::Malformed(m) => RequestError::Malformed(m),
             RequestError::BufferTooSmall => RequestError::BufferTooSmall,
             RequestError::Status(s) => RequestError::Status(s),
+            RequestError::Nvme(s) => RequestError::Nvme(s),
             RequestError::InvalidArgument => RequestError::InvalidArgument,
         }
     }
@@ -163,6 +168,7 @@ impl<E: fmt::Display> fmt::Display for RequestError<E> {
                 write!(f, "endpoint answered Invalid Parameter ({loc})")
             }
             RequestError::Status(s) => write!(f, "endpoint answered {}", s.status()),
+            RequestError::Nvme(s) => write!(f, "command failed: {s}"),
             RequestError::InvalidArgument => f.write_str("invalid argument"),
         }
     }

@@ -6,11 +6,13 @@
 //! retries; [`run_exchange`] and [`run_exchange_async`] drive it over the blocking and async
 //! transport traits.
 
+mod commands;
 mod endpoint;
 mod error;
 mod exchange;
 mod policy;
 
+pub use commands::{admin_class, mi_class, AdminResult};
 pub use endpoint::{AsyncEndpoint, Buffer, CommandClass, Config, Endpoint, Quirks, Response};
 pub use error::{RequestError, Unexpected};
 pub use exchange::{run_exchange, run_exchange_async, Exchange, Expect, Step};

@@ -1,0 +1,147 @@
+//! Typed commands on an endpoint: any [`MiCommand`] or [`AdminCommand`] of the codec, sent and
+//! decoded in one call.
+
+use super::endpoint::{AsyncEndpoint, CommandClass, Endpoint};
+use super::RequestError;
+use crate::mi::admin::{
+    AdminCommand, AdminCompletion, AdminOpcode, AdminRequestRepr, DataTransfer,
+};
+use crate::mi::command::{MiCommand, Opcode};
+use crate::mi::Nmimt;
+use crate::transport::{AsyncTransport, Transport};
+
+/// The result of a successful Admin command: its completion dwords and the response data,
+/// borrowed from the endpoint's buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdminResult<'a> {
+    /// CQE DW0, DW1 and DW3 (the status is Success).
+    pub completion: AdminCompletion,
+    /// The response data.
+    pub data: &'a [u8],
+}
+
+/// The timing class of an MI command: polls and reads may be repeated; Shutdown is slow.
+pub fn mi_class(op: Opcode) -> CommandClass {
+    match op {
+        Opcode::ReadDataStructure
+        | Opcode::SubsystemHealthStatusPoll
+        | Opcode::ControllerHealthStatusPoll
+        | Opcode::ConfigurationGet
+        | Opcode::VpdRead
+        | Opcode::SesReceive
+        | Opcode::MebRead => CommandClass::Read,
+        Opcode::Shutdown => CommandClass::Slow,
+        _ => CommandClass::Write,
+    }
+}
+
+/// The timing class of an Admin command: reads may be repeated; format, sanitize, firmware
+/// commit, self-test and namespace management may take long.
+pub fn admin_class(op: AdminOpcode) -> CommandClass {
+    match op {
+        AdminOpcode::Identify
+        | AdminOpcode::GetLogPage
+        | AdminOpcode::GetFeatures
+        | AdminOpcode::SecurityReceive => CommandClass::Read,
+        AdminOpcode::FormatNvm
+        | AdminOpcode::Sanitize
+        | AdminOpcode::FirmwareCommit
+        | AdminOpcode::DeviceSelfTest
+        | AdminOpcode::NamespaceManagement => CommandClass::Slow,
+        _ => CommandClass::Write,
+    }
+}
+
+/// The 12 fixed bytes of an MI command request after the header: opcode, reserved, NMD0,
+/// NMD1 (NVMe-MI 1.2 Figure 56).
+fn mi_fixed<C: MiCommand>(cmd: &C) -> [u8; 12] {
+    let mut b = [0u8; 12];
+    b[0] = C::OPCODE.to_u8();
+    b[4..8].copy_from_slice(&cmd.nmd0().to_le_bytes());
+    b[8..12].copy_from_slice(&cmd.nmd1().to_le_bytes());
+    b
+}
+
+macro_rules! typed_commands {
+    ($name:ident, $tr:ident, [$($async:ident)?], [$($aw:tt)*]) => {
+        impl<T: $tr, B: AsMut<[u8]> + AsRef<[u8]>> $name<T, B> {
+            /// Send an NVMe-MI Command (NVMe-MI 1.2 §5) and decode its typed success response.
+            /// A status other than Success is [`RequestError::Status`].
+            ///
+            /// Reset (no response on success) is sent with [`Self::send_without_response`].
+            pub $($async)? fn mi_command<C: MiCommand>(&mut self, cmd: &C) -> Result<C::Response<'_>, RequestError<T::Error>> {
+                let fixed = mi_fixed(cmd);
+                let r = self
+                    .nvme_mi(mi_class(C::OPCODE), Nmimt::MiCommand, &[&fixed, cmd.request_data()])$($aw)*?;
+                let nmresp = r.header.info.status_bytes();
+                cmd.decode_response(nmresp, r.body).map_err(RequestError::from)
+            }
+
+            /// Send an MI command that produces no response when it succeeds (NVM Subsystem
+            /// Reset, NVMe-MI 1.2 §5.7), releasing the exchange at once.
+            pub $($async)? fn send_without_response<C: MiCommand>(&mut self, cmd: &C) -> Result<(), RequestError<T::Error>> {
+                let fixed = mi_fixed(cmd);
+                let hdr = crate::mi::header::MessageHeader::request(Nmimt::MiCommand, self.config().csi).to_bytes();
+                let mut d = crate::mi::integrity::MicDigest::new();
+                d.update(&hdr);
+                d.update(&fixed);
+                d.update(cmd.request_data());
+                let mic = d.finalize().to_le_bytes();
+                let sent = self.transport_mut().send_request(&[&hdr, &fixed, cmd.request_data(), &mic])$($aw)*;
+                self.transport_mut().end_exchange();
+                sent.map_err(RequestError::Transport)
+            }
+
+            /// Send an Admin command to controller `ctlid` (NVMe-MI 1.2 §6).
+            ///
+            /// For a command that returns data, `dofst`/`dlen` select the slice of its result
+            /// to return (multiples of 4, `dlen` ≤ 4096); for one that carries data, `data` is
+            /// sent and `dofst`/`dlen` are set from it. A failed NVMe completion is
+            /// [`RequestError::Nvme`], a failed NVMe-MI status [`RequestError::Status`].
+            pub $($async)? fn admin<C: AdminCommand>(
+                &mut self,
+                ctlid: u16,
+                cmd: &C,
+                dofst: u32,
+                dlen: u32,
+                data: &[u8],
+            ) -> Result<AdminResult<'_>, RequestError<T::Error>> {
+                let mut repr = AdminRequestRepr::for_command(ctlid, cmd);
+                repr.csi = self.config().csi;
+                match cmd.data_transfer() {
+                    DataTransfer::HostToDevice(_) => {
+                        repr.dofst = 0;
+                        repr.dlen = u32::try_from(data.len()).map_err(|_| RequestError::InvalidArgument)?;
+                    }
+                    _ => {
+                        if !data.is_empty() {
+                            return Err(RequestError::InvalidArgument);
+                        }
+                        repr.dofst = dofst;
+                        repr.dlen = dlen;
+                    }
+                }
+                let sqe = repr.to_bytes();
+                let class = admin_class(C::OPCODE);
+                let r = self.nvme_mi(class, Nmimt::AdminCommand, &[&sqe, data])$($aw)*?;
+                let (cqe, data) = match r.body {
+                    [a, b, c, d, e, f, g, h, i, j, k, l, data @ ..] => {
+                        let dw = |x: [u8; 4]| u32::from_le_bytes(x);
+                        (AdminCompletion::from_dwords(dw([*a, *b, *c, *d]), dw([*e, *f, *g, *h]), dw([*i, *j, *k, *l])), data)
+                    }
+                    _ => return Err(RequestError::Malformed(crate::mi::Error::Truncated)),
+                };
+                if !cqe.status.is_success() {
+                    return Err(RequestError::Nvme(cqe.status));
+                }
+                if data.len() > repr.dlen as usize {
+                    return Err(RequestError::Malformed(crate::mi::Error::TooLong));
+                }
+                Ok(AdminResult { completion: cqe, data })
+            }
+        }
+    };
+}
+
+typed_commands!(Endpoint, Transport, [], []);
+typed_commands!(AsyncEndpoint, AsyncTransport, [async], [.await]);

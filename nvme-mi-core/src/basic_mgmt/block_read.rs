@@ -11,13 +11,17 @@ pub const DEFAULT_ADDRESS: u8 = 0x6a;
 pub const STATUS_BLOCK: u8 = 0;
 /// Command code (offset) of the identification block.
 pub const IDENTIFICATION_BLOCK: u8 = 8;
+/// The byte of the SMBus Send Byte that clears the SMBus Arbitration flag of every drive at
+/// the address, so that drives sharing it can arbitrate for the next read (digest G.3).
+pub const ARBITRATION_RESET: u8 = 0xff;
 /// The most data bytes one SMBus block read returns.
 pub const MAX_BLOCK_LEN: usize = 255;
 
 /// SMBus PEC: CRC-8, polynomial 0x07, initial value 0.
 const PEC: Crc<u8> = Crc::<u8>::new(&CRC_8_SMBUS);
 
-/// One block read: the drive's 7-bit address and the command code (starting offset).
+/// One block read (NVMe-MI 1.2 Appendix A; digest G.1): the drive's 7-bit address and the
+/// command code (starting offset).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct BlockRead {

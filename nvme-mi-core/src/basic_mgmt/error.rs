@@ -1,6 +1,7 @@
 use core::fmt;
 
-/// Why a Basic Management block read could not be decoded or encoded (digest G).
+/// Why a Basic Management block read could not be decoded or encoded (NVMe-MI 1.2 Appendix
+/// A; digest G).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]

@@ -34,7 +34,8 @@ pub use crate::mi::command::CompositeTemperature;
 /// The warnings of the status block, in the non-inverted Critical Warning layout.
 pub use crate::mi::command::CriticalWarning;
 pub use block_read::{
-    BlockRead, DEFAULT_ADDRESS, IDENTIFICATION_BLOCK, MAX_BLOCK_LEN, STATUS_BLOCK,
+    BlockRead, ARBITRATION_RESET, DEFAULT_ADDRESS, IDENTIFICATION_BLOCK, MAX_BLOCK_LEN,
+    STATUS_BLOCK,
 };
 pub use error::Error;
 pub use identification_block::{IdentificationBlock, IDENTIFICATION_BLOCK_LEN};

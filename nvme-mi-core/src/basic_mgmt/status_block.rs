@@ -46,7 +46,7 @@ impl Sflgs {
 /// volatile memory backup).
 const SMART_WARNINGS_DEFINED: u8 = 0x1f;
 
-/// The status block (command code 0).
+/// The status block (command code 0; NVMe-MI 1.2 Appendix A; digest G.2).
 ///
 /// ```
 /// use nvme_mi_core::basic_mgmt::{CompositeTemperature, CriticalWarning, Sflgs, StatusBlock};

@@ -34,7 +34,7 @@ impl DataTransfer {
     }
 }
 
-/// A typed Admin command: its opcode, and a lossless mapping between its fields and the SQE
+/// A typed Admin command (NVMe Base 2.x §5; digest E.5): its opcode, and a lossless mapping between its fields and the SQE
 /// dwords of an [`AdminRequestRepr`].
 ///
 /// `decode` is total for the command's opcode: every dword value gives a command (unknown

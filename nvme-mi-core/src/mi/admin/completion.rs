@@ -4,7 +4,7 @@
 
 use super::nvme_status::NvmeStatus;
 
-/// The completion of a tunnelled Admin command.
+/// The completion of a tunnelled Admin command (NVMe-MI 1.2 Figure 118; digest E.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct AdminCompletion {

@@ -11,7 +11,8 @@ use crate::mi::integrity::MIC_LEN;
 use crate::mi::status::Rejection;
 use crate::mi::{Error, Nmimt, Ror};
 
-/// A request the responder accepted: its fields, the typed command and the request data.
+/// A request the responder accepted (NVMe-MI 1.2 §6; digest E.1): its fields, the typed
+/// command and the request data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct DecodedAdminRequest<'a> {
@@ -23,7 +24,7 @@ pub struct DecodedAdminRequest<'a> {
     pub data: &'a [u8],
 }
 
-/// Why a received Admin request is not executed.
+/// Why a received Admin request is not executed (NVMe-MI 1.2 §4.1.2, §6; digest D.5, E.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]

@@ -8,7 +8,7 @@ use super::request::AdminRequestRepr;
 use super::spec_enum::spec_enum;
 
 spec_enum! {
-    /// Self-test Code, STC.
+    /// Self-test Code, STC (NVMe Base 2.x §5.1.6, CDW10 bits 3:0).
     pub enum Stc: 4 bits {
         /// Start a short self-test (1h).
         Short = 0x1,
@@ -23,7 +23,7 @@ spec_enum! {
     }
 }
 
-/// A Device Self-test command.
+/// A Device Self-test command (NVMe Base 2.x §5.1.6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct DeviceSelfTest {

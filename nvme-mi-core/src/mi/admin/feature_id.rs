@@ -4,7 +4,7 @@
 use super::spec_enum::spec_enum;
 
 spec_enum! {
-    /// Feature Identifier, FID.
+    /// Feature Identifier, FID (NVMe Base 2.x Figure "Feature Identifiers"; digest E.5).
     pub enum Fid: 8 bits {
         /// Arbitration (01h).
         Arbitration = 0x01,

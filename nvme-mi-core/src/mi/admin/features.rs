@@ -13,7 +13,8 @@ use super::spec_enum::spec_enum;
 use super::temperature_threshold::TemperatureThreshold;
 
 spec_enum! {
-    /// Select, SEL: which value of a feature Get Features returns.
+    /// Select, SEL: which value of a feature Get Features returns (NVMe Base 2.x §5.1.11;
+    /// digest E.5).
     pub enum Sel: 3 bits {
         /// Current value (0).
         Current = 0,
@@ -27,7 +28,8 @@ spec_enum! {
     }
 }
 
-/// The feature-specific dwords common to Get and Set Features.
+/// The feature-specific dwords common to Get and Set Features (NVMe Base 2.x §5.1.11,
+/// §5.1.25; digest E.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct FeatureDwords {
@@ -74,7 +76,7 @@ impl FeatureDwords {
     }
 }
 
-/// A Get Features command.
+/// A Get Features command (NVMe Base 2.x §5.1.11; digest E.5).
 ///
 /// ```
 /// use nvme_mi_core::mi::admin::{AdminRequestRepr, Fid, GetFeatures, Sel};
@@ -152,7 +154,7 @@ impl AdminCommand for GetFeatures {
     }
 }
 
-/// A Set Features command.
+/// A Set Features command (NVMe Base 2.x §5.1.25; digest E.5).
 ///
 /// ```
 /// use nvme_mi_core::mi::admin::{AdminRequestRepr, SetFeatures, TemperatureThreshold};

@@ -8,7 +8,7 @@ use super::request::AdminRequestRepr;
 use super::spec_enum::spec_enum;
 
 spec_enum! {
-    /// Commit Action, CA.
+    /// Commit Action, CA (NVMe Base 2.x §5.1.8, CDW10 bits 5:3).
     pub enum CommitAction: 3 bits {
         /// Replace the image in the slot, do not activate (000b).
         Replace = 0,
@@ -25,7 +25,7 @@ spec_enum! {
     }
 }
 
-/// A Firmware Commit command.
+/// A Firmware Commit command (NVMe Base 2.x §5.1.8; digest E.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct FirmwareCommit {

@@ -10,7 +10,8 @@ use super::opcode::AdminOpcode;
 use super::request::AdminRequestRepr;
 use crate::mi::{Error, Result, MAX_DATA_LEN};
 
-/// A Firmware Image Download command; the image piece is the request data.
+/// A Firmware Image Download command (NVMe Base 2.x §5.1.9; digest E.5); the image piece is
+/// the request data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct FirmwareImageDownload {
@@ -99,7 +100,7 @@ impl AdminCommand for FirmwareImageDownload {
     }
 }
 
-/// The downloads that carry a whole image ([`FirmwareImageDownload::chunks`]).
+/// The downloads that carry a whole image ([`FirmwareImageDownload::chunks`]; digest E.3).
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct FirmwareChunks {

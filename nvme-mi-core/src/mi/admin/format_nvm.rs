@@ -8,7 +8,7 @@ use super::request::AdminRequestRepr;
 use super::spec_enum::spec_enum;
 
 spec_enum! {
-    /// Secure Erase Settings, SES.
+    /// Secure Erase Settings, SES (NVMe Base 2.x Format NVM, CDW10 bits 11:9).
     pub enum Ses: 3 bits {
         /// No secure erase (000b).
         None = 0,
@@ -19,7 +19,7 @@ spec_enum! {
     }
 }
 
-/// A Format NVM command.
+/// A Format NVM command (NVMe Base 2.x §5.1.10; digest E.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct FormatNvm {

@@ -69,7 +69,7 @@ spec_enum! {
     }
 }
 
-/// A Get Log Page command.
+/// A Get Log Page command (NVMe Base 2.x §5.1.12; digest E.5).
 ///
 /// ```
 /// use nvme_mi_core::mi::admin::{GetLogPage, Lid};
@@ -206,7 +206,7 @@ impl AdminCommand for GetLogPage {
     }
 }
 
-/// The Get Log Page commands that read a large log in chunks of at most 4096 bytes
+/// The Get Log Page commands that read a large log in chunks of at most 4096 bytes (digest E.3)
 /// ([`GetLogPage::chunks`]).
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]

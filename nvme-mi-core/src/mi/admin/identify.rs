@@ -62,7 +62,7 @@ spec_enum! {
     }
 }
 
-/// An Identify command.
+/// An Identify command (NVMe Base 2.x §5.1.13; digest E.5).
 ///
 /// ```
 /// use nvme_mi_core::mi::admin::{AdminCommand, AdminRequestRepr, Cns, Identify};

@@ -14,7 +14,7 @@ use super::spec_enum::spec_enum;
 pub const CONTROLLER_LIST_LEN: u32 = 4096;
 
 spec_enum! {
-    /// Select, SEL, of Namespace Attachment.
+    /// Select, SEL, of Namespace Attachment (NVMe Base 2.x §5.1.20, CDW10 bits 3:0).
     pub enum NsAttachmentSel: 4 bits {
         /// Attach the namespace to the listed controllers (0h).
         Attach = 0,
@@ -23,7 +23,8 @@ spec_enum! {
     }
 }
 
-/// A Namespace Attachment command; the Controller List is the request data.
+/// A Namespace Attachment command (NVMe Base 2.x §5.1.20; digest E.5); the Controller List
+/// is the request data.
 ///
 /// [`AdminRequestRepr::for_command`] sets DLEN to the whole 4096-byte list; a shorter list
 /// (its encoded length rounded up to 4 bytes) is accepted too if DLEN says so.

@@ -12,7 +12,7 @@ use super::spec_enum::spec_enum;
 pub const NAMESPACE_CREATE_DATA_LEN: u32 = 4096;
 
 spec_enum! {
-    /// Select, SEL, of Namespace Management.
+    /// Select, SEL, of Namespace Management (NVMe Base 2.x §5.1.21, CDW10 bits 3:0).
     pub enum NsManagementSel: 4 bits {
         /// Create a namespace (0h).
         Create = 0,
@@ -21,7 +21,7 @@ spec_enum! {
     }
 }
 
-/// A Namespace Management command.
+/// A Namespace Management command (NVMe Base 2.x §5.1.21; digest E.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct NamespaceManagement {

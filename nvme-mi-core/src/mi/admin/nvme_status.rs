@@ -3,7 +3,7 @@
 
 use core::fmt;
 
-/// Status Code Type, SCT (status bits 10:8).
+/// Status Code Type, SCT (status bits 10:8; NVMe Base 2.x §4.2.3; digest E.7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Sct {

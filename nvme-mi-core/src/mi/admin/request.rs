@@ -41,7 +41,8 @@ pub const REQUEST_DATA: usize = 68;
 /// The smallest Admin request message: the 68 header bytes and the integrity check.
 pub const MIN_REQUEST_LEN: usize = REQUEST_DATA + MIC_LEN;
 
-/// A checked view over a complete Admin request message (type byte to integrity check).
+/// A checked view over a complete Admin request message, type byte to integrity check
+/// (NVMe-MI 1.2 Figures 116–117; digest E.1).
 ///
 /// [`AdminRequest::new_checked`] checks the type byte and that the length is between
 /// [`MIN_REQUEST_LEN`] and [`crate::mi::MAX_MESSAGE_LEN`]; afterwards no accessor panics. It

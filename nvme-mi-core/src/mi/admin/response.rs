@@ -34,7 +34,8 @@ pub const SHORT_RESPONSE_LEN: usize = RESPONSE_HEADER_LEN + MIC_LEN;
 /// Length of a response with completion dwords and no data.
 pub const MIN_RESPONSE_LEN: usize = RESPONSE_DATA + MIC_LEN;
 
-/// A checked view over a complete Admin response message.
+/// A checked view over a complete Admin response message (NVMe-MI 1.2 Figure 118; digest
+/// E.2).
 ///
 /// [`AdminResponse::new_checked`] accepts the short form (12 bytes) and the full form
 /// (at least 24 bytes) and rejects lengths in between as [`Error::Truncated`]; afterwards no
@@ -152,7 +153,7 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> AdminResponse<T> {
     }
 }
 
-/// An Admin response as plain values.
+/// An Admin response as plain values (NVMe-MI 1.2 Figure 118; digest E.2, D.6).
 ///
 /// `completion` is `Some` when the message has the completion dwords (always for Success) and
 /// `None` for the short form; for a status other than Success the dwords are not meaningful.

@@ -8,7 +8,7 @@ use super::request::AdminRequestRepr;
 use super::spec_enum::spec_enum;
 
 spec_enum! {
-    /// Sanitize Action, SANACT.
+    /// Sanitize Action, SANACT (NVMe Base 2.x §5.1.22, CDW10 bits 2:0).
     pub enum Sanact: 3 bits {
         /// Exit failure mode (001b).
         ExitFailureMode = 1,
@@ -23,7 +23,7 @@ spec_enum! {
     }
 }
 
-/// A Sanitize command.
+/// A Sanitize command (NVMe Base 2.x §5.1.22; digest E.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Sanitize {

@@ -8,7 +8,8 @@ use super::command::{AdminCommand, DataTransfer};
 use super::opcode::AdminOpcode;
 use super::request::AdminRequestRepr;
 
-/// The security protocol addressing shared by Security Send and Receive (CDW10).
+/// The security protocol addressing shared by Security Send and Receive (CDW10; NVMe Base
+/// 2.x §5.1.23, §5.1.24; digest E.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct SecurityProtocol {
@@ -44,7 +45,7 @@ impl SecurityProtocol {
     }
 }
 
-/// A Security Send command; the payload is the request data.
+/// A Security Send command (NVMe Base 2.x §5.1.24); the payload is the request data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct SecuritySend {
@@ -54,7 +55,8 @@ pub struct SecuritySend {
     pub tl: u32,
 }
 
-/// A Security Receive command; the payload comes back as response data.
+/// A Security Receive command (NVMe Base 2.x §5.1.23); the payload comes back as response
+/// data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct SecurityReceive {

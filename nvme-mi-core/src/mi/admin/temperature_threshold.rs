@@ -7,7 +7,7 @@ use super::command::{bits, field};
 use super::spec_enum::spec_enum;
 
 spec_enum! {
-    /// Threshold Type Select, THSEL.
+    /// Threshold Type Select, THSEL (CDW11 bits 21:20; digest E.5).
     pub enum Thsel: 2 bits {
         /// Over temperature threshold (0).
         Over = 0,
@@ -22,7 +22,7 @@ pub const TMPSEL_COMPOSITE: u8 = 0;
 /// sensor 1..=8. (Codes other than 0 are UNVERIFIED in the digest; these follow NVMe Base 2.x.)
 pub const TMPSEL_ALL: u8 = 0x0f;
 
-/// A temperature threshold setting.
+/// A temperature threshold setting (NVMe Base 2.x §5.1.25.1.4; digest E.5).
 ///
 /// ```
 /// use nvme_mi_core::mi::admin::{TemperatureThreshold, Thsel};

@@ -16,7 +16,7 @@ use super::request::AdminRequestRepr;
 use super::sanitize::Sanitize;
 use super::security::{SecurityReceive, SecuritySend};
 
-/// An Admin command decoded by opcode. Commands without a builder here are
+/// An Admin command decoded by opcode (NVMe-MI 1.2 §6; digest E.4, E.5). Commands without a builder here are
 /// [`TypedCommand::Other`]: the responder reads their dwords from the [`AdminRequestRepr`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]

@@ -5,7 +5,7 @@ use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
 use crate::mi::admin::NvmeStatus;
 
-/// One Error Information log entry. Field names follow nvme-cli's `error-log`.
+/// One Error Information log entry (NVMe Base 2.x §5.1.12.1.2, LID 01h). Field names follow nvme-cli's `error-log`.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned,
 )]

@@ -4,7 +4,7 @@
 use super::ascii::{set_ascii, trim_ascii};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
-/// Firmware Slot Information log (LID 03h). Field names follow nvme-cli's `fw-log`.
+/// Firmware Slot Information log (NVMe Base 2.x §5.1.12.1.4, LID 03h). Field names follow nvme-cli's `fw-log`.
 #[derive(Debug, Clone, PartialEq, Eq, FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
 #[repr(C)]
 pub struct FirmwareSlotLog {

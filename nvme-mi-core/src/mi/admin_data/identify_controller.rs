@@ -6,7 +6,7 @@ use super::power_state::PowerStateDescriptor;
 use zerocopy::little_endian::{U128, U16, U32};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
-/// Identify Controller data (CNS 01h). Field names are those nvme-cli's `id-ctrl` prints.
+/// Identify Controller data (NVMe Base 2.x §5.1.13.2.1, CNS 01h; digest E.6). Field names are those nvme-cli's `id-ctrl` prints.
 ///
 /// Parse with [`AdminData::view`](super::AdminData::view) or
 /// [`AdminData::read`](super::AdminData::read); build with `new_zeroed()` and the public fields.

@@ -5,7 +5,7 @@ use super::lba_format::LbaFormat;
 use zerocopy::little_endian::{U128, U16, U32, U64};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
-/// Identify Namespace data (CNS 00h). Field names are those nvme-cli's `id-ns` prints.
+/// Identify Namespace data (NVMe NVM Command Set §4.1.5.1, CNS 00h). Field names are those nvme-cli's `id-ns` prints.
 #[derive(Debug, Clone, PartialEq, Eq, FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
 #[repr(C)]
 pub struct IdentifyNamespace {

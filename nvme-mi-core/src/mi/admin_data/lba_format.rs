@@ -4,7 +4,8 @@
 use zerocopy::little_endian::U16;
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
-/// One LBA format of Identify Namespace (`lbaf[n]` in nvme-cli).
+/// One LBA format of Identify Namespace (NVMe NVM Command Set, "LBA Format Data
+/// Structure"); `lbaf[n]` in nvme-cli.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned,
 )]

@@ -48,7 +48,7 @@ pub use smart_log::SmartLog;
 use super::{Error, Result};
 use zerocopy::{FromBytes, Immutable, KnownLayout};
 
-/// A fixed-size Admin data structure that can be viewed in place or copied out of received
+/// A fixed-size Admin data structure (digest E.6) that can be viewed in place or copied out of received
 /// bytes, whatever their alignment.
 pub trait AdminData: FromBytes + KnownLayout + Immutable + Sized {
     /// The structure's size on the wire.

@@ -3,7 +3,8 @@
 use zerocopy::little_endian::{U16, U32};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
-/// One 32-byte Power State Descriptor of Identify Controller (`psd[n]` in nvme-cli).
+/// One 32-byte Power State Descriptor of Identify Controller (NVMe Base 2.x §5.1.13.2.1);
+/// `psd[n]` in nvme-cli.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned,
 )]

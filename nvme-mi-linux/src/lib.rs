@@ -1,4 +1,66 @@
 //! NVMe-MI over the Linux kernel's `AF_MCTP` sockets.
 //!
-//! This crate will provide a [`nvme_mi_core`] transport over `AF_MCTP` (the kernel packetises
-//! MCTP), and endpoint discovery through `mctpd` on D-Bus.
+//! The kernel packetises MCTP; this crate moves whole messages between the
+//! [`nvme_mi_core`] engines and `AF_MCTP` sockets (digest H):
+//!
+//! - [`MctpTransport`]: a blocking requester ([`Transport`](nvme_mi_core::transport::Transport)
+//!   and [`EventSource`](nvme_mi_core::transport::EventSource)) to one endpoint, with
+//!   preallocated tags so that More Processing Required works.
+//! - [`MctpListener`]: a blocking responder
+//!   ([`ResponderTransport`](nvme_mi_core::transport::ResponderTransport)) bound to NVMe-MI
+//!   requests on a local EID.
+//! - With the `tokio` feature, their async twins `AsyncMctpTransport` and
+//!   `AsyncMctpListener`.
+//! - [`MctpAddr`] / [`MctpDevice`]: nvme-cli's `mctp:<net>,<eid>[:<controller-id>]`.
+//! - [`netlink`]: just enough rtnetlink to configure MCTP addresses and routes.
+//! - [`sys`]: the socket ABI itself, the only `unsafe` code of the crate.
+//!
+//! # Privileges and kernels
+//! Sending needs `CAP_NET_RAW`, binding `CAP_NET_BIND_SERVICE`, netlink changes
+//! `CAP_NET_ADMIN`. On a kernel without `CONFIG_MCTP`, creating a socket fails with
+//! `EAFNOSUPPORT` ([`Error::is_mctp_unsupported`]).
+//!
+//! # Example
+//! ```no_run
+//! use nvme_mi_core::mi::header::{emit_message, MessageHeader};
+//! use nvme_mi_core::mi::{Csi, Nmimt};
+//! use nvme_mi_core::requester::{run_exchange, Expect, Policy};
+//! use nvme_mi_linux::{MctpDevice, MctpTransport};
+//!
+//! let dev: MctpDevice = "mctp:1,8".parse()?;
+//! let mut t = MctpTransport::new(dev.addr)?;
+//! // NVM Subsystem Health Status Poll (opcode 0x01): header, body, integrity check.
+//! let hdr = MessageHeader::request(Nmimt::MiCommand, Csi::Slot0);
+//! let mut request = [0u8; 20];
+//! let len = emit_message(&hdr, &[&[0x01, 0, 0, 0], &[0; 8]], &mut request)?;
+//! let mut buf = [0u8; 4224];
+//! let expect = Expect::NvmeMi { nmimt: Nmimt::MiCommand, csi: Csi::Slot0, primitive_tag: None };
+//! let n = run_exchange(&mut t, Policy::read(), expect, &[&request[..len]], &mut buf)?;
+//! println!("{:02x?}", &buf[..n]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod addr;
+pub mod dropped;
+pub mod error;
+mod events;
+pub mod listener;
+pub mod netlink;
+pub mod requester;
+pub mod socket;
+#[allow(unsafe_code)]
+pub mod sys;
+mod time;
+#[cfg(feature = "tokio")]
+pub mod tokio;
+
+#[cfg(feature = "tokio")]
+pub use self::tokio::{AsyncMctpListener, AsyncMctpTransport};
+pub use addr::{MctpAddr, MctpDevice, ParseError, PhysAddr};
+pub use dropped::Dropped;
+pub use error::{Error, Result};
+pub use listener::{MctpListener, MctpPeer};
+pub use requester::{MctpTransport, TagMode};
+pub use socket::MctpSocket;

@@ -519,3 +519,35 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn corrupted_type_byte_or_direction_is_rejected() {
+    let req = [0x00, 0x81, 0x02];
+    let resp = [0x00, 0x01, 0x02, 0x00, 0x09, 0x01, 0x00];
+    for bit in 0..8 {
+        let mut m = req;
+        m[0] ^= 1 << bit;
+        assert_eq!(RequestRepr::parse(&m), Err(Error::NotControl(1 << bit)));
+        let mut m = resp;
+        m[0] ^= 1 << bit;
+        assert_eq!(ResponseRepr::parse(&m), Err(Error::NotControl(1 << bit)));
+    }
+    // Rq flipped: the request reads as a response without its completion code, the response
+    // as a request.
+    let mut m = req;
+    m[1] ^= 0x80;
+    assert_eq!(RequestRepr::parse(&m), Err(Error::Truncated));
+    let mut m = resp;
+    m[1] ^= 0x80;
+    assert_eq!(ResponseRepr::parse(&m), Err(Error::NotAResponse));
+    // Command code changed: the requester notices.
+    let mut m = resp;
+    m[2] = 0x03;
+    assert_eq!(
+        ResponseRepr::parse_for(&m, CommandCode::GetEndpointId),
+        Err(Error::CommandMismatch {
+            expected: CommandCode::GetEndpointId,
+            received: CommandCode::GetEndpointUuid
+        })
+    );
+}

@@ -130,6 +130,19 @@ fn vectors_decode_and_encode_byte_for_byte() {
 }
 
 #[test]
+fn responses_go_back_to_the_request_source() {
+    // Each response vector follows its request vector in `FRAMES`.
+    for pair in [(0, 1), (2, 3)] {
+        let req = hex(FRAMES[pair.0].3);
+        let resp = hex(FRAMES[pair.1].3);
+        let (req_repr, _) = decode(&req).unwrap();
+        let (resp_repr, _) = decode(&resp).unwrap();
+        assert_eq!(req_repr.reply(), resp_repr);
+        assert_eq!(resp_repr.reply(), req_repr);
+    }
+}
+
+#[test]
 fn baseline_packet_frame_is_73_bytes() {
     let frame = hex(FRAMES[4].3);
     assert_eq!(frame.len(), BASELINE_FRAME_LEN);

@@ -123,6 +123,15 @@ impl FrameRepr {
         decode(frame.buffer.as_ref()).map(|(repr, _)| repr)
     }
 
+    /// The addresses of the reply to this frame: a responder sends to the requester's source
+    /// address, from the address it was reached at (DSP0237 §6; digest B.4).
+    pub const fn reply(&self) -> FrameRepr {
+        FrameRepr {
+            dest_addr: self.src_addr,
+            src_addr: self.dest_addr,
+        }
+    }
+
     /// Frame length for a packet of `packet_len` bytes.
     pub const fn buffer_len(packet_len: usize) -> usize {
         HEADER_LEN + packet_len + PEC_LEN
@@ -200,6 +209,17 @@ pub fn decode(frame: &[u8]) -> Result<(FrameRepr, &[u8]), Error> {
 /// byte (command code to PEC), and `own_addr7` is the receiver's own 7-bit address, which the
 /// PEC covers as the write address byte `own_addr7 << 1`. Same checks and result as
 /// [`decode`]; an `own_addr7` above 0x7F gives [`Error::BadAddress`].
+///
+/// ```
+/// use nvme_mi_core::mctp::smbus::{decode_received, FrameRepr};
+/// // A drive at 0x1D receives Get Endpoint ID from a BMC at 0x10; its I2C target
+/// // peripheral hands over the bytes after the address byte 0x3A.
+/// let rx = [0x0f, 0x08, 0x21, 0x01, 0x00, 0x08, 0xc9, 0x00, 0x81, 0x02, 0x55];
+/// let (repr, packet) = decode_received(0x1d, &rx).unwrap();
+/// assert_eq!(repr, FrameRepr { dest_addr: 0x1d, src_addr: 0x10 });
+/// assert_eq!(packet, &rx[3..10]);
+/// assert_eq!(repr.reply(), FrameRepr { dest_addr: 0x10, src_addr: 0x1d });
+/// ```
 pub fn decode_received(own_addr7: u8, bytes: &[u8]) -> Result<(FrameRepr, &[u8]), Error> {
     // Length first (B.6 step 1), so that the error order matches `decode`.
     check_total_len(bytes.len().saturating_add(1))?;

@@ -11,7 +11,7 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-$([[ "${CI:-}" == true ]] && echo n
 
 # --- Steps: one function each, named step_<name>; listed in STEPS in the order they run. ---
 
-STEPS=(setup fmt clippy test doc thumb uml-kernel uml-smoke)
+STEPS=(setup fmt clippy test doc thumb uml-kernel uml-smoke linux-uml)
 
 # Install missing Debian packages (apt), nothing when all are present.
 step_setup() { ./scripts/setup.sh; }
@@ -32,6 +32,12 @@ step_uml-kernel() { ./scripts/uml-kernel.sh >/dev/null; }
 
 # Boot it: MCTP request/response over lo with real AF_MCTP sockets; nvme-cli is there.
 step_uml-smoke() { ./scripts/uml-smoke.sh; }
+
+# nvme-mi-linux's AF_MCTP tests in UML (with its tokio feature, which clippy checks first).
+step_linux-uml() {
+    cargo clippy -p nvme-mi-linux --all-targets --features tokio -- -D warnings
+    ./scripts/test-linux-uml.sh
+}
 
 # --- Driver ---------------------------------------------------------------------------
 

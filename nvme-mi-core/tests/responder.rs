@@ -401,3 +401,95 @@ fn typed_requester_over_loopback_against_the_engine() {
         .unwrap();
     assert_eq!(h.health.pdlu, 3);
 }
+
+fn control(r: &mut Responder<TestDevice, Peer>, req: &[u8]) -> Option<Vec<u8>> {
+    let mut out = vec![0u8; 256];
+    let n = r.handle(req, &7, Instant(0), &mut out)?;
+    out.truncate(n);
+    Some(out)
+}
+
+#[test]
+fn mctp_control_get_eid_matches_the_worked_example() {
+    // Digest B.7 example 2 / vectors smbus-get-eid-req/resp, without the SMBus and MCTP
+    // headers: Get Endpoint ID, instance 1.
+    let mut r = responder();
+    assert_eq!(control(&mut r, &[0x00, 0x81, 0x02]).unwrap(), [0x00, 0x01, 0x02, 0x00, 0x09, 0x01, 0x00]);
+}
+
+#[test]
+fn mctp_control_set_eid_then_get() {
+    let mut r = responder();
+    // Set EID 0x20.
+    let resp = control(&mut r, &[0x00, 0x82, 0x01, 0x00, 0x20]).unwrap();
+    assert_eq!(resp, [0x00, 0x02, 0x01, 0x00, 0x00, 0x20, 0x00]);
+    assert_eq!(r.eid(), Eid(0x20));
+    // An invalid EID is refused with ERROR_INVALID_DATA and changes nothing.
+    let resp = control(&mut r, &[0x00, 0x83, 0x01, 0x00, 0x05]).unwrap();
+    assert_eq!(resp, [0x00, 0x03, 0x01, 0x02]);
+    assert_eq!(r.eid(), Eid(0x20));
+    // Reset EID returns to the static one.
+    let resp = control(&mut r, &[0x00, 0x84, 0x01, 0x02, 0x00]).unwrap();
+    assert_eq!(resp[5], 9);
+    // Truncated Set EID: invalid length.
+    assert_eq!(control(&mut r, &[0x00, 0x85, 0x01]).unwrap(), [0x00, 0x05, 0x01, 0x03]);
+    // Datagrams and responses get no answer.
+    assert_eq!(control(&mut r, &[0x00, 0xc6, 0x02]), None);
+    assert_eq!(control(&mut r, &[0x00, 0x06, 0x02, 0x00]), None);
+}
+
+#[test]
+fn mctp_control_capabilities() {
+    let mut r = responder();
+    // Message type support: NVMe-MI.
+    assert_eq!(control(&mut r, &[0x00, 0x81, 0x05]).unwrap(), [0x00, 0x01, 0x05, 0x00, 0x01, 0x04]);
+    // Base specification versions.
+    let resp = control(&mut r, &[0x00, 0x82, 0x04, 0xff]).unwrap();
+    assert_eq!(&resp[..5], &[0x00, 0x02, 0x04, 0x00, 0x04]);
+    assert_eq!(&resp[5..9], &[0xf1, 0xf0, 0xff, 0x00]);
+    // Versions of an unsupported type: 0x80.
+    assert_eq!(control(&mut r, &[0x00, 0x83, 0x04, 0x01]).unwrap(), [0x00, 0x03, 0x04, 0x80]);
+    // No UUID on this device; unknown command unsupported.
+    assert_eq!(control(&mut r, &[0x00, 0x84, 0x03]).unwrap(), [0x00, 0x04, 0x03, 0x05]);
+    assert_eq!(control(&mut r, &[0x00, 0x85, 0x0a, 0x00]).unwrap(), [0x00, 0x05, 0x0a, 0x05]);
+}
+
+fn primitive(r: &mut Responder<TestDevice, Peer>, cpo: u8, tag: u8, cpsp: u16, csi: Csi) -> (u8, u16) {
+    let mut req = vec![0u8; 16];
+    let p = cpsp.to_le_bytes();
+    let n = emit_message(&MessageHeader::request(Nmimt::ControlPrimitive, csi), &[&[cpo, tag, p[0], p[1]]], &mut req).unwrap();
+    let resp = answer(r, &req[..n], 0).unwrap();
+    assert_eq!(resp.len(), 12);
+    assert_eq!(resp[5], tag, "tag echoed");
+    (resp[4], u16::from_le_bytes([resp[6], resp[7]]))
+}
+
+#[test]
+fn control_primitives_get_state_pause_abort() {
+    let mut r = responder();
+    assert_eq!(primitive(&mut r, 3, 0x5a, 0, Csi::Slot0), (0, 0));
+    // A corrupted message sets Bad MIC (bit 4); CESF reports then clears it.
+    let mut bad = mi_req(&mi_body(1, 0, 0, &[]));
+    bad[10] ^= 0xff;
+    assert_eq!(answer(&mut r, &bad, 0), None);
+    assert_eq!(primitive(&mut r, 3, 1, 1, Csi::Slot0), (0, 1 << 4));
+    assert_eq!(primitive(&mut r, 3, 2, 0, Csi::Slot0), (0, 0));
+    // Pause: commands are not processed until Resume; Get State shows the pause flag.
+    assert_eq!(primitive(&mut r, 0, 3, 0, Csi::Slot0).0, 0);
+    assert_eq!(answer(&mut r, &mi_req(&mi_body(1, 0, 0, &[])), 0), None);
+    assert_eq!(primitive(&mut r, 3, 4, 0, Csi::Slot0), (0, 1 << 15));
+    assert_eq!(primitive(&mut r, 1, 5, 0, Csi::Slot0).0, 0);
+    assert!(answer(&mut r, &mi_req(&mi_body(1, 0, 0, &[])), 0).is_some());
+    // A long operation puts slot 1 in Process; Abort returns it to Idle.
+    let mut repr = AdminRequestRepr::for_command(1, &nvme_mi_core::mi::admin::FormatNvm::new(1, 0));
+    repr.csi = Csi::Slot1;
+    let resp = answer(&mut r, &admin_req(repr, &[]), 0).unwrap();
+    assert_eq!(status(&resp), StatusInfo::MoreProcessingRequired(Mprt(30)));
+    assert_eq!(primitive(&mut r, 3, 6, 0, Csi::Slot1), (0, 2));
+    assert_eq!(primitive(&mut r, 3, 7, 0, Csi::Slot0), (0, 0), "slot 0 idle");
+    assert_eq!(primitive(&mut r, 2, 8, 0, Csi::Slot1), (0, 2), "aborted after partial processing");
+    assert_eq!(primitive(&mut r, 3, 9, 0, Csi::Slot1), (0, 0));
+    // Replay: nothing kept. Reserved opcode: Invalid Command Opcode.
+    assert_eq!(primitive(&mut r, 4, 10, 0, Csi::Slot0), (0, 0));
+    assert_eq!(primitive(&mut r, 0x05, 11, 0, Csi::Slot0).0, 0x03);
+}

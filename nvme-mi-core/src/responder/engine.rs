@@ -1,5 +1,6 @@
 //! The responder engine: decode, validate, dispatch to a [`Device`], encode.
 
+use super::control::{serve_control, Identity};
 use super::device::{AdminReply, Context, Device, MiReply};
 use super::{Outgoing, Respond};
 use crate::mctp::{Eid, MsgTypeIc};
@@ -7,10 +8,15 @@ use crate::mi::admin::{
     decode_request, AdminCompletion, AdminRequestRepr, RequestError as AdminDecodeError,
 };
 use crate::mi::command::{ConfigurationSetRequest, MiRequest};
+use crate::mi::control_primitive::{
+    ControlPrimitive, ControlPrimitiveRequestRepr, ControlPrimitiveResponseRepr, Cpas,
+    ManagementEndpointState, PauseFlags, PrimitiveResponse, Ssta,
+};
 use crate::mi::header::{MessageHeader, HEADER_LEN};
 use crate::mi::integrity::{self, MIC_LEN};
 use crate::mi::status::{
-    ParameterErrorLocation, Rejection, ResponseHeader, StatusInfo, RESPONSE_HEADER_LEN,
+    ParameterErrorLocation, Rejection, ResponseHeader, ResponseStatus, StatusInfo,
+    RESPONSE_HEADER_LEN,
 };
 use crate::mi::{Csi, Message, Nmimt, Ror, MAX_DATA_LEN};
 use crate::time::Instant;
@@ -35,6 +41,10 @@ pub struct ResponderStats {
     pub more_processing: u32,
     /// Requests that arrived for a command slot still busy with a long operation.
     pub slot_busy: u32,
+    /// Command messages dropped because the endpoint was paused.
+    pub paused: u32,
+    /// MCTP control requests answered.
+    pub control: u32,
 }
 
 /// A long operation in a command slot: who asked, and the request to answer.
@@ -57,20 +67,33 @@ struct Pending<P> {
 /// `P` identifies a requester (a transport's [`Peer`](crate::transport::ResponderTransport::Peer)).
 pub struct Responder<D, P> {
     device: D,
-    eid: Eid,
+    identity: Identity,
     slots: [Option<Pending<P>>; 2],
     aem_peer: Option<P>,
+    /// Get State error flags (NVMe-MI 1.2 §4.2.1.4), ManagementEndpointState bit layout.
+    error_flags: u16,
+    paused: bool,
     stats: ResponderStats,
 }
 
 impl<D: Device, P: Clone> Responder<D, P> {
-    /// Serve `device`, answering as EID `eid` (changed later by MCTP Set Endpoint ID).
+    /// Serve `device` with the static EID `eid` (Set Endpoint ID may change it; Reset EID
+    /// returns to it). Use [`Eid::NULL`] for an endpoint that waits for a bus owner to
+    /// assign one.
     pub fn new(device: D, eid: Eid) -> Self {
+        let uuid = device.uuid();
+        let static_eid = if eid == Eid::NULL { None } else { Some(eid) };
         Responder {
             device,
-            eid,
+            identity: Identity {
+                eid,
+                static_eid,
+                uuid,
+            },
             slots: [None, None],
             aem_peer: None,
+            error_flags: 0,
+            paused: false,
             stats: ResponderStats::default(),
         }
     }
@@ -87,7 +110,7 @@ impl<D: Device, P: Clone> Responder<D, P> {
 
     /// The EID the endpoint answers as.
     pub fn eid(&self) -> Eid {
-        self.eid
+        self.identity.eid
     }
 
     /// What the responder saw so far.
@@ -117,6 +140,7 @@ impl<D: Device, P: Clone> Responder<D, P> {
         };
         if m.check_mic().is_err() {
             self.stats.bad_integrity += 1;
+            self.error_flags |= ManagementEndpointState::BAD_MIC;
             return None;
         }
         let header = MessageHeader::parse(&m);
@@ -128,19 +152,99 @@ impl<D: Device, P: Clone> Responder<D, P> {
             csi: header.csi,
             now,
         };
+        if header.nmimt == Nmimt::ControlPrimitive {
+            // Control primitives bypass the command slots and pausing (NVMe-MI 1.2 §4.2.1).
+            return self.control_primitive(&m, &header, out);
+        }
+        if self.paused {
+            self.stats.paused += 1;
+            return None;
+        }
         match header.nmimt {
             Nmimt::MiCommand => self.mi_command(&m, &header, from, &ctx, out),
             Nmimt::AdminCommand => self.admin_command(msg, from, &ctx, out),
             // A PCIe Command Set is not served by this engine: Invalid Command Opcode.
             Nmimt::PcieCommand => self.reject(&header, Rejection::InvalidCommandOpcode, out),
-            // Control primitives are handled before the command slots (see `handle`).
-            Nmimt::ControlPrimitive => self.reject(&header, Rejection::InvalidCommandOpcode, out),
+            // Handled above.
+            Nmimt::ControlPrimitive => None,
             // Neither is a request a management controller sends: the NMIMT field is wrong.
             Nmimt::AsyncEvent | Nmimt::Unknown(_) => {
                 let nmimt = ParameterErrorLocation { byte: 1, bit: 3 };
                 self.reject(&header, Rejection::InvalidParameter(nmimt), out)
             }
         }
+    }
+
+    /// Pause, Resume, Abort, Get State, Replay (NVMe-MI 1.2 §4.2.1).
+    fn control_primitive(
+        &mut self,
+        m: &Message<&[u8]>,
+        header: &MessageHeader,
+        out: &mut [u8],
+    ) -> Option<usize> {
+        let req = match ControlPrimitiveRequestRepr::parse(m) {
+            Ok(r) => r,
+            Err(rej) => {
+                self.stats.rejected += 1;
+                let r = ControlPrimitiveResponseRepr::rejecting(m, &rej);
+                return r.emit_message(out).ok();
+            }
+        };
+        let slot = usize::from(header.csi.to_bit());
+        let (status, response) = match req.primitive {
+            ControlPrimitive::Pause => {
+                self.paused = true;
+                (
+                    ResponseStatus::Success,
+                    PrimitiveResponse::Pause(PauseFlags::from_bits(0)),
+                )
+            }
+            ControlPrimitive::Resume => {
+                self.paused = false;
+                (ResponseStatus::Success, PrimitiveResponse::Resume)
+            }
+            ControlPrimitive::Abort => {
+                let cpas = match self.slots[slot].take() {
+                    Some(_) => Cpas::from_bits(2),
+                    None => Cpas::from_bits(0),
+                };
+                (ResponseStatus::Success, PrimitiveResponse::Abort(cpas))
+            }
+            ControlPrimitive::GetState { clear_error_state } => {
+                let ssta = if self.slots[slot].is_some() {
+                    Ssta::Process
+                } else {
+                    Ssta::Idle
+                };
+                let mut flags = self.error_flags;
+                if self.paused {
+                    flags |= ManagementEndpointState::PAUSED;
+                }
+                if clear_error_state {
+                    self.error_flags = 0;
+                }
+                (
+                    ResponseStatus::Success,
+                    PrimitiveResponse::GetState(ManagementEndpointState::new(ssta, flags)),
+                )
+            }
+            // Responses are not kept for retransmission: none is available (RR = 0).
+            ControlPrimitive::Replay { .. } => (
+                ResponseStatus::Success,
+                PrimitiveResponse::Replay { replaying: false },
+            ),
+            ControlPrimitive::VendorSpecific { .. } => (
+                ResponseStatus::InvalidCommandOpcode,
+                PrimitiveResponse::Other(0),
+            ),
+        };
+        let r = ControlPrimitiveResponseRepr {
+            csi: header.csi,
+            status,
+            tag: req.tag,
+            cpsr: response.cpsr(),
+        };
+        r.emit_message(out).ok()
     }
 
     fn mi_command(
@@ -196,6 +300,7 @@ impl<D: Device, P: Clone> Responder<D, P> {
         if self.slots[slot].is_some() {
             // One command per slot (NVMe-MI 1.2 §4.2): the slot is still processing.
             self.stats.slot_busy += 1;
+            self.error_flags |= ManagementEndpointState::COMMAND_TO_NON_IDLE_SLOT;
             return None;
         }
         let end = out
@@ -257,6 +362,14 @@ impl<D: Device, P: Clone> Respond<P> for Responder<D, P> {
         self.device.tick(now);
         match request.first().map(|&b| MsgTypeIc::from_u8(b)) {
             Some(t) if t == MsgTypeIc::NVME_MI => self.nvme_mi(request, from, now, out),
+            Some(t) if t == MsgTypeIc::CONTROL => {
+                let n = serve_control(&mut self.identity, request, out);
+                match n {
+                    Some(_) => self.stats.control += 1,
+                    None => self.stats.dropped += 1,
+                }
+                n
+            }
             _ => {
                 self.stats.dropped += 1;
                 None

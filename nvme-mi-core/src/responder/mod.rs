@@ -6,6 +6,7 @@
 //! [`serve`] and [`serve_async`] drive any [`Respond`] over a
 //! [`ResponderTransport`](crate::transport::ResponderTransport).
 
+mod control;
 mod device;
 mod engine;
 mod serve;

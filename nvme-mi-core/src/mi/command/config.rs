@@ -1,4 +1,4 @@
-//! Configuration Set and Configuration Get (NVMe-MI 1.2 §5.1–5.2, Figures 59–60; digest
+//! Configuration Set and Configuration Get (NVMe-MI 1.2 §5.2 and §5.1; digest
 //! D.8.4, F.1, F.2).
 
 use super::{CompositeControllerStatus, Empty, MiCommand, MiResponse, Opcode, RequestRepr};
@@ -6,7 +6,7 @@ use crate::mi::status::Rejection;
 use crate::mi::{Error, Result};
 
 /// Configuration Identifier, NMD0 bits 7:0 of Configuration Set and Get (NVMe-MI 1.2 §5.1,
-/// Figure 59; digest D.8.4).
+/// §5.2; digest D.8.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum ConfigId {
@@ -50,7 +50,7 @@ impl ConfigId {
     }
 }
 
-/// An SMBus/I2C frequency (NVMe-MI 1.2 §5.1.1; digest D.8.4): SFREQ of the SMBus/I2C
+/// An SMBus/I2C frequency (NVMe-MI 1.2 §5.2.1; digest D.8.4): SFREQ of the SMBus/I2C
 /// Frequency configuration, and the frequency fields of 2-Wire Port Information.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -99,7 +99,7 @@ impl SmbusFrequency {
 
 mi_flags! {
     /// The Health Status Change clear mask, NMD1 of Configuration Set identifier 0x02
-    /// (NVMe-MI 1.2 §5.1.2; digest D.8.4). Its layout is packed and differs from
+    /// (NVMe-MI 1.2 §5.2.2; digest D.8.4). Its layout is packed and differs from
     /// [`CompositeControllerStatus`] from bit 3 on; convert with
     /// [`HealthStatusChangeMask::from_ccs`] and [`HealthStatusChangeMask::to_ccs`].
     HealthStatusChangeMask(u32) {
@@ -152,7 +152,7 @@ fn port_id(nmd0: u32) -> u8 {
     (nmd0 >> 24) as u8
 }
 
-/// Configuration Set request, one variant per identifier (NVMe-MI 1.2 §5.1, Figure 59;
+/// Configuration Set request, one variant per identifier (NVMe-MI 1.2 §5.2;
 /// digest D.8.4, F.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -344,7 +344,7 @@ impl MiCommand for ConfigurationSetRequest<'_> {
     }
 }
 
-/// Configuration Set success response (NVMe-MI 1.2 §5.1; digest D.8.4, F.1).
+/// Configuration Set success response (NVMe-MI 1.2 §5.2; digest D.8.4, F.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum ConfigurationSetResponse<'a> {
@@ -387,7 +387,7 @@ fn nmresp_bytes(v: u32) -> [u8; 3] {
     [b[0], b[1], b[2]]
 }
 
-/// Configuration Get request, one variant per identifier (NVMe-MI 1.2 §5.2, Figure 60;
+/// Configuration Get request, one variant per identifier (NVMe-MI 1.2 §5.1;
 /// digest D.8.4, F.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -534,7 +534,7 @@ impl MiCommand for ConfigurationGetRequest<'_> {
     }
 }
 
-/// Configuration Get success response, decoded per identifier (NVMe-MI 1.2 §5.2; digest
+/// Configuration Get success response, decoded per identifier (NVMe-MI 1.2 §5.1; digest
 /// D.8.4, F.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]

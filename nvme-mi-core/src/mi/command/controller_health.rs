@@ -5,14 +5,14 @@ use super::{
     CompositeControllerStatus, CriticalWarning, MiCommand, MiResponse, Opcode, RequestRepr,
 };
 use crate::mi::status::Rejection;
-use crate::mi::{Error, Result};
+use crate::mi::{Csi, Error, Result};
 
 /// Length of one Controller Health Data Structure.
 pub const CONTROLLER_HEALTH_LEN: usize = 16;
 
 mi_flags! {
     /// Which changes select a controller for Controller Health Status Poll, NMD1 bits 4:0
-    /// (NVMe-MI 1.2 §5.3, Figure 63; digest D.8.3).
+    /// (NVMe-MI 1.2 §5.3; digest D.8.3).
     HealthChangeSelect(u8) {
         /// CSTS: controller status changes.
         const CSTS = 1 << 0;
@@ -27,7 +27,7 @@ mi_flags! {
     }
 }
 
-/// Controller Health Status Poll request (NVMe-MI 1.2 §5.3, Figures 62–63; digest D.8.3).
+/// Controller Health Status Poll request (NVMe-MI 1.2 §5.3; digest D.8.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct ControllerHealthStatusPollRequest {
@@ -111,8 +111,8 @@ pub enum ShutdownStatus {
 }
 
 mi_flags! {
-    /// Controller Status, CSTS, of a Controller Health Data Structure (NVMe-MI 1.2 §5.3,
-    /// Figure 65; digest D.8.3). Bits 3:2 are the two-bit shutdown status, read with
+    /// Controller Status, CSTS, of a Controller Health Data Structure (NVMe-MI 1.2 §5.3;
+    /// digest D.8.3). Bits 3:2 are the two-bit shutdown status, read with
     /// [`ControllerStatus::shst`].
     ControllerStatus(u16) {
         /// RDY: controller ready.
@@ -155,7 +155,7 @@ impl ControllerStatus {
     }
 }
 
-/// One Controller Health Data Structure, 16 bytes (NVMe-MI 1.2 §5.3, Figure 65;
+/// One Controller Health Data Structure, 16 bytes (NVMe-MI 1.2 §5.3;
 /// digest D.8.3). CHSCF (bytes 10:9) is NVMe-MI 2.x; its presence in 1.2 is UNVERIFIED (there
 /// the bytes are reserved and read as zero).
 #[derive(
@@ -309,7 +309,7 @@ impl<'a> IntoIterator for ControllerHealthList<'a> {
 }
 
 /// Controller Health Status Poll success response: RENT in NMRESP bits 23:16 and RENT
-/// Controller Health Data Structures (NVMe-MI 1.2 §5.3, Figure 64; digest D.8.3).
+/// Controller Health Data Structures (NVMe-MI 1.2 §5.3; digest D.8.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct ControllerHealthStatusPollResponse<'a> {
@@ -327,16 +327,27 @@ impl<'a> ControllerHealthStatusPollResponse<'a> {
 }
 
 impl MiResponse for ControllerHealthStatusPollResponse<'_> {
-    /// RENT; saturates at 255 (emitting more entries than that is the caller's error and the
-    /// requester will see an inconsistent length).
+    /// RENT (saturating at 255; [`MiResponse::emit`] refuses more entries).
     fn nmresp(&self) -> [u8; 3] {
-        [0, 0, self.entries.len().min(255) as u8]
+        [0, 0, self.entries.len().min(MAX_RENT) as u8]
     }
 
     fn response_data(&self) -> &[u8] {
         self.entries.as_bytes()
     }
+
+    /// Write the response; [`Error::InvalidField`] if there are more than 255 entries (RENT
+    /// cannot count them).
+    fn emit(&self, csi: Csi, out: &mut [u8]) -> Result<usize> {
+        if self.entries.len() > MAX_RENT {
+            return Err(Error::InvalidField);
+        }
+        self.to_repr().emit(csi, out)
+    }
 }
+
+/// The most entries one response carries (RENT is 8 bits).
+const MAX_RENT: usize = 255;
 
 #[cfg(test)]
 mod tests {

@@ -1,11 +1,11 @@
 use zerocopy::little_endian::U16;
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
-use super::subsystem_info::{emit_fixed, parse_fixed, DATA_STRUCTURE_LEN};
+use super::fixed::{emit_fixed, parse_fixed, DATA_STRUCTURE_LEN};
 use crate::mi::Result;
 
-/// Controller Information, Read NVMe-MI Data Structure type 0x03 (NVMe-MI 1.2 §5.7,
-/// Figure 72; digest D.8.1).
+/// Controller Information, Read NVMe-MI Data Structure type 0x03 (NVMe-MI 1.2 §5.7;
+/// digest D.8.1).
 #[derive(
     Debug,
     Clone,

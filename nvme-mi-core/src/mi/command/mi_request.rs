@@ -58,6 +58,10 @@ impl<'a> MiRequest<'a> {
     ///   lowest bit);
     /// * request data where the command takes none, or whose length differs from the
     ///   command's length field ⇒ Invalid Command Input Data Size.
+    ///
+    /// The header's MEB flag (data in the Management Endpoint Buffer instead of the message)
+    /// is not considered here: the data-size checks apply to the data in the message. A
+    /// responder supporting MEB-resident data checks the flag before calling this.
     pub fn parse<T: AsRef<[u8]>>(msg: &'a Message<T>) -> core::result::Result<Self, Rejection> {
         let raw = RequestRepr::parse_message(msg).map_err(|_| Rejection::InvalidCommandSize)?;
         Self::parse_repr(&raw)

@@ -111,6 +111,7 @@ mod controller_info;
 mod controller_list;
 mod counted;
 mod dtyp;
+mod fixed;
 mod meb;
 mod mi_request;
 mod opcode;

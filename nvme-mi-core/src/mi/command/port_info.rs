@@ -1,11 +1,11 @@
 use zerocopy::little_endian::{U16, U32};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
-use super::subsystem_info::{emit_fixed, parse_fixed, DATA_STRUCTURE_LEN};
+use super::fixed::{emit_fixed, parse_fixed, DATA_STRUCTURE_LEN};
 use super::SmbusFrequency;
 use crate::mi::Result;
 
-/// Port Type, PRTTYP (NVMe-MI 1.2 §5.7, Figure 71; digest D.8.1).
+/// Port Type, PRTTYP (NVMe-MI 1.2 §5.7; digest D.8.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum PortType {
@@ -51,7 +51,7 @@ mi_flags! {
     }
 }
 
-/// The PCIe-specific part of Port Information, bytes 31:8 (NVMe-MI 1.2 §5.7, Figure 71;
+/// The PCIe-specific part of Port Information, bytes 31:8 (NVMe-MI 1.2 §5.7;
 /// digest D.8.1).
 #[derive(
     Debug,
@@ -97,8 +97,8 @@ impl PciePortData {
     }
 }
 
-/// The 2-Wire (SMBus/I2C) specific part of Port Information, bytes 31:8 (NVMe-MI 1.2 §5.7,
-/// Figure 71; digest D.8.1). Whether the addresses are in 7-bit or 8-bit form is UNVERIFIED.
+/// The 2-Wire (SMBus/I2C) specific part of Port Information, bytes 31:8 (NVMe-MI 1.2 §5.7;
+/// digest D.8.1). Whether the addresses are in 7-bit or 8-bit form is UNVERIFIED.
 #[derive(
     Debug,
     Clone,
@@ -158,7 +158,7 @@ impl TwoWirePortData {
     }
 }
 
-/// Port Information, Read NVMe-MI Data Structure type 0x01 (NVMe-MI 1.2 §5.7, Figure 71;
+/// Port Information, Read NVMe-MI Data Structure type 0x01 (NVMe-MI 1.2 §5.7;
 /// digest D.8.1): a common part and 24 port-type-specific bytes.
 #[derive(
     Debug,

@@ -1,4 +1,4 @@
-//! SES Receive and SES Send (NVMe-MI 1.2 §5.8–5.9; digest D.8.7): SCSI Enclosure Services
+//! SES Receive and SES Send (NVMe-MI 1.2 §5.9–5.10; digest D.8.7): SCSI Enclosure Services
 //! diagnostic pages, for enclosures (prohibited on storage devices).
 //!
 //! The field positions are UNVERIFIED (digest J). Chosen here: SES Receive carries the page

@@ -1,28 +1,10 @@
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
-use crate::mi::{Error, Result};
+use super::fixed::{emit_fixed, parse_fixed, DATA_STRUCTURE_LEN};
+use crate::mi::Result;
 
-/// Length of the fixed 32-byte data structures of Read NVMe-MI Data Structure.
-pub(super) const DATA_STRUCTURE_LEN: usize = 32;
-
-/// Decode a fixed-size structure from the start of `data`; bytes after it are ignored
-/// (a newer responder may return more). [`Error::Truncated`] if `data` is shorter.
-pub(super) fn parse_fixed<S: FromBytes>(data: &[u8]) -> Result<S> {
-    S::read_from_prefix(data)
-        .map(|(s, _)| s)
-        .map_err(|_| Error::Truncated)
-}
-
-/// Copy the bytes of a fixed-size structure into `buf`; returns the length written.
-pub(super) fn emit_fixed(bytes: &[u8], buf: &mut [u8]) -> Result<usize> {
-    buf.get_mut(..bytes.len())
-        .ok_or(Error::BufferTooSmall)?
-        .copy_from_slice(bytes);
-    Ok(bytes.len())
-}
-
-/// NVM Subsystem Information, Read NVMe-MI Data Structure type 0x00 (NVMe-MI 1.2 §5.7,
-/// Figure 70; digest D.8.1).
+/// NVM Subsystem Information, Read NVMe-MI Data Structure type 0x00 (NVMe-MI 1.2 §5.7;
+/// digest D.8.1).
 #[derive(
     Debug,
     Clone,
@@ -94,6 +76,7 @@ impl NvmSubsystemInformation {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mi::Error;
 
     #[test]
     fn fields() {

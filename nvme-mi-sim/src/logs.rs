@@ -1,0 +1,210 @@
+//! The smaller log pages the drive generates: Error Information (LID 01h), Device
+//! Self-test (06h) and Sanitize Status (81h) (NVMe Base 2.x §5.16.1).
+
+use core::time::Duration;
+
+use nvme_mi_core::mi::admin::NvmeStatus;
+use nvme_mi_core::mi::admin_data::ErrorLogEntry;
+use nvme_mi_core::time::Instant;
+use zerocopy::little_endian::{U16, U32, U64};
+use zerocopy::{FromZeros, IntoBytes};
+
+use crate::rng::below;
+
+/// Error log entries the log page has (Identify Controller ELPE + 1).
+pub(crate) const ERROR_LOG_ENTRIES: usize = 8;
+/// Error entries remembered (newest first); older ones read as unused.
+const ERROR_RING: usize = 4;
+/// Length of the Device Self-test log.
+pub(crate) const SELF_TEST_LOG_LEN: usize = 564;
+/// Length of the Sanitize Status log.
+pub(crate) const SANITIZE_LOG_LEN: usize = 512;
+
+/// A recorded command error.
+#[derive(Debug, Clone, Copy, Default)]
+struct ErrorRecord {
+    count: u64,
+    opcode: u8,
+    status: u16,
+    nsid: u32,
+}
+
+/// The Error Information log: the last few failed Admin commands.
+#[derive(Debug, Clone)]
+pub(crate) struct ErrorLog {
+    ring: [ErrorRecord; ERROR_RING],
+    next: u64,
+}
+
+impl ErrorLog {
+    /// A log holding two seeded historical errors (Invalid Field in Get Log Page and
+    /// Identify).
+    pub fn new(seed: u64) -> Self {
+        let mut l = ErrorLog { ring: [ErrorRecord::default(); ERROR_RING], next: 1 };
+        l.record(0x02, NvmeStatus::new(nvme_mi_core::mi::admin::Sct::Generic, 0x02), 0);
+        l.record(0x06, NvmeStatus::new(nvme_mi_core::mi::admin::Sct::Generic, 0x0b), 1 + below(seed, 8, 3) as u32);
+        l
+    }
+
+    /// Total errors recorded.
+    pub fn count(&self) -> u64 {
+        self.next - 1
+    }
+
+    /// Record a failed command.
+    pub fn record(&mut self, opcode: u8, status: NvmeStatus, nsid: u32) {
+        self.ring.rotate_right(1);
+        self.ring[0] = ErrorRecord { count: self.next, opcode, status: status.to_u16(), nsid };
+        self.next += 1;
+    }
+
+    /// Write the log (ERROR_LOG_ENTRIES × 64 bytes) into `out`.
+    pub fn write(&self, out: &mut [u8]) {
+        for (chunk, r) in out.chunks_exact_mut(64).take(ERROR_LOG_ENTRIES).zip(self.ring.iter().chain(core::iter::repeat(&ErrorRecord::default()))) {
+            let mut e = ErrorLogEntry::new_zeroed();
+            if r.count != 0 {
+                e.error_count = U64::new(r.count);
+                e.status_field = U16::new(r.status << 1);
+                e.parm_error_location = U16::new(0xffff);
+                e.nsid = U32::new(r.nsid);
+                e.opcode = r.opcode;
+                e.log_page_version = 1;
+            }
+            chunk.copy_from_slice(e.as_bytes());
+        }
+    }
+}
+
+/// Device self-test state and results.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct SelfTest {
+    /// Running test: code (1 short, 2 extended), NSID, start, end.
+    running: Option<(u8, u32, Instant, Instant)>,
+    /// Newest first: code, result (0 success, 1 aborted), NSID, power-on hours.
+    results: [(u8, u8, u32, u64); 4],
+    count: usize,
+    /// Power-on hours to stamp results with, updated by the caller.
+    pub hours: u64,
+}
+
+impl SelfTest {
+    /// Is a test running?
+    pub fn busy(&self) -> bool {
+        self.running.is_some()
+    }
+
+    /// Start test `code` (1 short, 2 extended) on `nsid` at `now`.
+    pub fn start(&mut self, code: u8, nsid: u32, now: Instant) {
+        let d = if code == 1 { crate::SHORT_SELF_TEST_TIME } else { crate::EXTENDED_SELF_TEST_TIME };
+        self.running = Some((code, nsid, now, now + d));
+    }
+
+    fn push(&mut self, code: u8, result: u8, nsid: u32) {
+        self.results.rotate_right(1);
+        self.results[0] = (code, result, nsid, self.hours);
+        self.count = (self.count + 1).min(self.results.len());
+    }
+
+    /// Abort the running test, if any.
+    pub fn abort(&mut self) {
+        if let Some((code, nsid, _, _)) = self.running.take() {
+            self.push(code, 1, nsid);
+        }
+    }
+
+    /// Finish the running test if its time is up.
+    pub fn update(&mut self, now: Instant) {
+        if let Some((code, nsid, _, end)) = self.running {
+            if now >= end {
+                self.running = None;
+                self.push(code, 0, nsid);
+            }
+        }
+    }
+
+    /// When the running test ends.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.running.map(|r| r.3)
+    }
+
+    /// Write the Device Self-test log into `out`.
+    pub fn write(&self, now: Instant, out: &mut [u8]) {
+        let Some(log) = out.get_mut(..SELF_TEST_LOG_LEN) else { return };
+        log.fill(0);
+        if let Some((code, _, start, end)) = self.running {
+            log[0] = code;
+            let total = end.as_millis().saturating_sub(start.as_millis()).max(1);
+            log[1] = (now.as_millis().saturating_sub(start.as_millis()) * 100 / total).min(99) as u8;
+        }
+        for (i, e) in log[4..].chunks_exact_mut(28).enumerate() {
+            match self.results.get(i).filter(|_| i < self.count) {
+                Some(&(code, result, nsid, hours)) => {
+                    e[0] = (code << 4) | result;
+                    e[2] = u8::from(nsid != 0); // NSID valid
+                    e[4..12].copy_from_slice(&hours.to_le_bytes());
+                    e[12..16].copy_from_slice(&nsid.to_le_bytes());
+                }
+                None => e[0] = 0x0f, // entry not used
+            }
+        }
+    }
+}
+
+/// Sanitize progress and status.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct SanitizeState {
+    /// SSTAT bits 2:0 of the last completed operation (0 never sanitized, 1 success).
+    done: u16,
+    scdw10: u32,
+    running: Option<(Instant, Instant)>,
+}
+
+impl SanitizeState {
+    /// Is a sanitize operation running?
+    pub fn busy(&self) -> bool {
+        self.running.is_some()
+    }
+
+    /// Start one (CDW10 `scdw10`) at `now` lasting `d`.
+    pub fn start(&mut self, scdw10: u32, now: Instant, d: Duration) {
+        self.scdw10 = scdw10;
+        self.running = Some((now, now + d));
+    }
+
+    /// Complete the running operation.
+    pub fn complete(&mut self) {
+        self.running = None;
+        self.done = 1 | 0x100; // completed successfully, global data erased
+    }
+
+    /// Abort (a reset): the last status stays "failed".
+    pub fn abort(&mut self) {
+        if self.running.take().is_some() {
+            self.done = 3;
+        }
+    }
+
+    /// Nothing to do by itself: completion comes with the Admin command's.
+    pub fn update(&mut self, _now: Instant) {}
+
+    /// Write the Sanitize Status log into `out`.
+    pub fn write(&self, now: Instant, out: &mut [u8]) {
+        let Some(log) = out.get_mut(..SANITIZE_LOG_LEN) else { return };
+        log.fill(0);
+        let (sprog, sstat) = match self.running {
+            Some((start, end)) => {
+                let total = end.as_millis().saturating_sub(start.as_millis()).max(1);
+                let p = now.as_millis().saturating_sub(start.as_millis()) * 65536 / total;
+                (p.min(65535) as u16, 2)
+            }
+            None => (0xffff, self.done),
+        };
+        let est = crate::SANITIZE_TIME.as_secs() as u32;
+        log[0..2].copy_from_slice(&sprog.to_le_bytes());
+        log[2..4].copy_from_slice(&sstat.to_le_bytes());
+        log[4..8].copy_from_slice(&self.scdw10.to_le_bytes());
+        log[8..12].copy_from_slice(&est.to_le_bytes());
+        log[12..16].copy_from_slice(&est.to_le_bytes());
+        log[16..20].copy_from_slice(&est.to_le_bytes());
+    }
+}

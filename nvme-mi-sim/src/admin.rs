@@ -7,10 +7,11 @@
 
 use nvme_mi_core::mi::admin::request::CTLID;
 use nvme_mi_core::mi::admin::{
-    AdminCompletion, Cns, CommitAction, DecodedAdminRequest, DeviceSelfTest,
-    Fid, FirmwareCommit, FirmwareImageDownload, FormatNvm, GetFeatures, GetLogPage, Identify, NamespaceAttachment,
-    NamespaceManagement, NsAttachmentSel, NsManagementSel, NvmeStatus, Sanact, Sanitize, Sct, SecurityReceive, Sel,
-    Ses, SetFeatures, Stc, TemperatureThreshold, Thsel, TypedCommand, IDENTIFY_DATA_LEN, TMPSEL_ALL, TMPSEL_COMPOSITE,
+    AdminCompletion, Cns, CommitAction, DecodedAdminRequest, DeviceSelfTest, Fid, FirmwareCommit,
+    FirmwareImageDownload, FormatNvm, GetFeatures, GetLogPage, Identify, NamespaceAttachment,
+    NamespaceManagement, NsAttachmentSel, NsManagementSel, NvmeStatus, Sanact, Sanitize, Sct,
+    SecurityReceive, Sel, Ses, SetFeatures, Stc, TemperatureThreshold, Thsel, TypedCommand,
+    IDENTIFY_DATA_LEN, TMPSEL_ALL, TMPSEL_COMPOSITE,
 };
 use nvme_mi_core::mi::command::ControllerList;
 use nvme_mi_core::mi::status::{Mprt, ParameterErrorLocation, Rejection};
@@ -26,12 +27,18 @@ use crate::{LongKind, LongOp, Sim, ACTIVATION_TIME, CONTROLLER_IDS, FORMAT_TIME,
 
 /// A generic (SCT 0) status.
 const fn generic(sc: u8) -> NvmeStatus {
-    NvmeStatus { dnr: true, ..NvmeStatus::new(Sct::Generic, sc) }
+    NvmeStatus {
+        dnr: true,
+        ..NvmeStatus::new(Sct::Generic, sc)
+    }
 }
 
 /// A command specific (SCT 1) status.
 const fn specific(sc: u8) -> NvmeStatus {
-    NvmeStatus { dnr: true, ..NvmeStatus::new(Sct::CommandSpecific, sc) }
+    NvmeStatus {
+        dnr: true,
+        ..NvmeStatus::new(Sct::CommandSpecific, sc)
+    }
 }
 
 const INVALID_OPCODE: NvmeStatus = generic(0x01);
@@ -95,25 +102,40 @@ fn nsid_list(ids: impl Iterator<Item = u32>, out: &mut [u8]) {
 
 impl Sim {
     /// Execute an Admin command for the engine.
-    pub(crate) fn admin(&mut self, req: &DecodedAdminRequest<'_>, csi: Csi, out: &mut [u8]) -> Result<AdminReply, Rejection> {
+    pub(crate) fn admin(
+        &mut self,
+        req: &DecodedAdminRequest<'_>,
+        csi: Csi,
+        out: &mut [u8],
+    ) -> Result<AdminReply, Rejection> {
         let ctlid = req.repr.ctlid;
         if ctrl_bit(ctlid) == 0 {
             // No such controller: Invalid Parameter at CTLID (NVMe-MI 1.2 §6).
-            return Err(Rejection::InvalidParameter(ParameterErrorLocation::new(CTLID as u16, 0)));
+            return Err(Rejection::InvalidParameter(ParameterErrorLocation::new(
+                CTLID as u16,
+                0,
+            )));
         }
         match self.execute(req, csi, out) {
-            Ok(Done::Complete(dw0, data_len)) => {
-                Ok(AdminReply::Complete { completion: AdminCompletion::success(dw0), data_len })
-            }
+            Ok(Done::Complete(dw0, data_len)) => Ok(AdminReply::Complete {
+                completion: AdminCompletion::success(dw0),
+                data_len,
+            }),
             Ok(Done::Started(op)) => {
                 let slot = usize::from(csi.to_bit());
                 let ms = op.done_at.as_millis().saturating_sub(self.now.as_millis());
                 self.long_ops[slot] = Some(op);
-                Ok(AdminReply::InProgress(Mprt::from_millis(ms.min(u32::MAX.into()) as u32)))
+                Ok(AdminReply::InProgress(Mprt::from_millis(
+                    ms.min(u32::MAX.into()) as u32,
+                )))
             }
             Err(status) => {
-                self.errors.record(req.repr.opcode.to_u8(), status, req.repr.nsid);
-                Ok(AdminReply::Complete { completion: AdminCompletion::with_status(status), data_len: 0 })
+                self.errors
+                    .record(req.repr.opcode.to_u8(), status, req.repr.nsid);
+                Ok(AdminReply::Complete {
+                    completion: AdminCompletion::with_status(status),
+                    data_len: 0,
+                })
             }
         }
     }
@@ -122,7 +144,11 @@ impl Sim {
         if self.sanitize.busy() {
             return Some(SANITIZE_IN_PROGRESS);
         }
-        let formatting = self.long_ops.iter().flatten().any(|o| matches!(o.kind, LongKind::Format { .. }));
+        let formatting = self
+            .long_ops
+            .iter()
+            .flatten()
+            .any(|o| matches!(o.kind, LongKind::Format { .. }));
         formatting.then_some(FORMAT_IN_PROGRESS)
     }
 
@@ -177,7 +203,9 @@ impl Sim {
                     }
                 })
             }
-            Cns::Controller => window(out, full, start, dlen, |b| self.identify_controller(ctlid, b)),
+            Cns::Controller => window(out, full, start, dlen, |b| {
+                self.identify_controller(ctlid, b)
+            }),
             Cns::ActiveNamespaceList | Cns::AllocatedNamespaceList => {
                 if c.nsid >= 0xffff_fffe {
                     return Err(INVALID_NAMESPACE);
@@ -263,7 +291,12 @@ impl Sim {
                     Thsel::Under => self.health.under_threshold,
                     Thsel::Unknown(_) => return Err(INVALID_FIELD),
                 };
-                TemperatureThreshold { tmpth, tmpthh: 0, ..t }.to_cdw11()
+                TemperatureThreshold {
+                    tmpth,
+                    tmpthh: 0,
+                    ..t
+                }
+                .to_cdw11()
             }
             Fid::ErrorRecovery => f.error_recovery,
             Fid::VolatileWriteCache => u32::from(f.write_cache),
@@ -296,13 +329,27 @@ impl Sim {
                 _ => 0,
             };
             self.feature_value(c.fid, c.dw.cdw11, f)?;
-            return Ok(Done::Complete(TemperatureThreshold { tmpth, tmpthh: 0, ..t }.to_cdw11(), 0));
+            return Ok(Done::Complete(
+                TemperatureThreshold {
+                    tmpth,
+                    tmpthh: 0,
+                    ..t
+                }
+                .to_cdw11(),
+                0,
+            ));
         }
         let dw0 = self.feature_value(c.fid, c.dw.cdw11, f)?;
         if c.fid == Fid::Timestamp {
             let (value, origin) = match f.timestamp {
-                Some((v, at)) => (v.wrapping_add(self.now.as_millis().saturating_sub(at.as_millis())), 1u8),
-                None => (self.now.as_millis().saturating_sub(self.boot.as_millis()), 0),
+                Some((v, at)) => (
+                    v.wrapping_add(self.now.as_millis().saturating_sub(at.as_millis())),
+                    1u8,
+                ),
+                None => (
+                    self.now.as_millis().saturating_sub(self.boot.as_millis()),
+                    0,
+                ),
             };
             return window(out, 8, u64::from(dofst), dlen, |b| {
                 b[..6].copy_from_slice(&value.to_le_bytes()[..6]);
@@ -352,7 +399,9 @@ impl Sim {
             Fid::InterruptCoalescing => self.feat.coalescing = v,
             Fid::AsyncEventConfiguration => self.feat.async_events = v,
             Fid::Timestamp => {
-                let Some(ts) = data.get(..6) else { return Err(INVALID_FIELD) };
+                let Some(ts) = data.get(..6) else {
+                    return Err(INVALID_FIELD);
+                };
                 let mut b = [0u8; 8];
                 b[..6].copy_from_slice(ts);
                 self.feat.timestamp = Some((u64::from_le_bytes(b), self.now));
@@ -370,7 +419,9 @@ impl Sim {
         if c.len_bytes() != data.len() as u64 {
             return Err(INVALID_FIELD);
         }
-        self.fw.download(c.offset_bytes(), data).map_err(fw_status)?;
+        self.fw
+            .download(c.offset_bytes(), data)
+            .map_err(fw_status)?;
         Ok(Done::Complete(0, 0))
     }
 
@@ -378,7 +429,12 @@ impl Sim {
         if let Some(s) = self.busy_status() {
             return Err(s);
         }
-        if c.bpid || matches!(c.ca, CommitAction::ReplaceBootPartition | CommitAction::ActivateBootPartition) {
+        if c.bpid
+            || matches!(
+                c.ca,
+                CommitAction::ReplaceBootPartition | CommitAction::ActivateBootPartition
+            )
+        {
             return Err(INVALID_FIELD);
         }
         match self.fw.commit(c.fs, c.ca).map_err(fw_status)? {
@@ -400,12 +456,18 @@ impl Sim {
         if usize::from(c.format_index()) >= LBA_FORMATS.len() || c.pi != 0 {
             return Err(INVALID_FORMAT);
         }
-        if !matches!(c.ses, Ses::None | Ses::UserDataErase | Ses::CryptographicErase) {
+        if !matches!(
+            c.ses,
+            Ses::None | Ses::UserDataErase | Ses::CryptographicErase
+        ) {
             return Err(INVALID_FIELD);
         }
         Ok(Done::Started(LongOp {
             done_at: self.now + FORMAT_TIME,
-            kind: LongKind::Format { nsid: c.nsid, lbaf: c.format_index() },
+            kind: LongKind::Format {
+                nsid: c.nsid,
+                lbaf: c.format_index(),
+            },
         }))
     }
 
@@ -417,7 +479,10 @@ impl Sim {
             Sanact::ExitFailureMode => Ok(Done::Complete(0, 0)),
             Sanact::BlockErase | Sanact::Overwrite | Sanact::CryptoErase => {
                 self.sanitize.start(cdw10, self.now, SANITIZE_TIME);
-                Ok(Done::Started(LongOp { done_at: self.now + SANITIZE_TIME, kind: LongKind::Sanitize }))
+                Ok(Done::Started(LongOp {
+                    done_at: self.now + SANITIZE_TIME,
+                    kind: LongKind::Sanitize,
+                }))
             }
             _ => Err(INVALID_FIELD),
         }
@@ -476,7 +541,10 @@ impl Sim {
         let ns = *self.ns.get(c.nsid).ok_or(INVALID_FIELD)?;
         let mut mask = 0u8;
         let mut count = 0;
-        for id in ControllerList::parse(data).map_err(|_| CONTROLLER_LIST_INVALID)?.iter() {
+        for id in ControllerList::parse(data)
+            .map_err(|_| CONTROLLER_LIST_INVALID)?
+            .iter()
+        {
             let b = ctrl_bit(id);
             if b == 0 || mask & b != 0 {
                 return Err(CONTROLLER_LIST_INVALID);

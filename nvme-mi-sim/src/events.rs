@@ -91,7 +91,13 @@ impl Events {
     /// Configuration Set, identifier 4: apply the enable list (a delta), acknowledge any
     /// outstanding AEM, and write the occurrences pending into `out` (which are then
     /// delivered). Returns the length written.
-    pub fn configure(&mut self, aerd: u8, aemd: u8, list: &[u8], out: &mut [u8]) -> Result<usize, Rejection> {
+    pub fn configure(
+        &mut self,
+        aerd: u8,
+        aemd: u8,
+        list: &[u8],
+        out: &mut [u8],
+    ) -> Result<usize, Rejection> {
         let data_at = |byte: usize| {
             Rejection::InvalidParameter(ParameterErrorLocation::new(DATA_OFFSET + byte as u16, 0))
         };
@@ -117,14 +123,17 @@ impl Events {
         self.next_retry = None;
         self.pending &= self.enabled;
         let pending = core::mem::take(&mut self.pending);
-        self.emit(pending, Aemti::default(), out).ok_or(Rejection::InternalError)
+        self.emit(pending, Aemti::default(), out)
+            .ok_or(Rejection::InternalError)
     }
 
     /// Configuration Get, identifier 4: the AE Supported List.
     pub fn supported_list(&self, out: &mut [u8]) -> Option<usize> {
         let mut entries: Vec<AeConfigEntry, 8> = Vec::new();
         for id in SUPPORTED {
-            entries.push(AeConfigEntry::new(id, self.enabled & bit(id) != 0)).ok()?;
+            entries
+                .push(AeConfigEntry::new(id, self.enabled & bit(id) != 0))
+                .ok()?;
         }
         AeConfigList::emit(&entries, out).ok()
     }
@@ -136,7 +145,11 @@ impl Events {
                 occ.push(AeOccurrence::new(AeId::from_u8(v))).ok()?;
             }
         }
-        let header = AeOccurrenceListHeader { version: 0, overflow: false, aemti };
+        let header = AeOccurrenceListHeader {
+            version: 0,
+            overflow: false,
+            aemti,
+        };
         AeOccurrenceList::emit(&header, &occ, out).ok()
     }
 
@@ -164,7 +177,10 @@ impl Events {
             }
             self.retries += 1;
             self.next_retry = Some(now + delay);
-            let aemti = Aemti { retry_count: self.retries, generation: self.generation };
+            let aemti = Aemti {
+                retry_count: self.retries,
+                generation: self.generation,
+            };
             return self.emit(self.outstanding, aemti, out);
         }
         if self.pending == 0 || now < self.deadline()? {
@@ -174,7 +190,10 @@ impl Events {
         self.retries = 0;
         self.outstanding = core::mem::take(&mut self.pending);
         self.next_retry = (self.aerd != 0).then(|| now + delay);
-        let aemti = Aemti { retry_count: 0, generation: self.generation };
+        let aemti = Aemti {
+            retry_count: 0,
+            generation: self.generation,
+        };
         let n = self.emit(self.outstanding, aemti, out);
         if self.aerd == 0 {
             // No retransmission: nothing waits for the acknowledgement.
@@ -185,6 +204,9 @@ impl Events {
 
     /// An NVM subsystem reset: events are disabled and forgotten.
     pub fn reset(&mut self) {
-        *self = Events { generation: self.generation, ..Events::default() };
+        *self = Events {
+            generation: self.generation,
+            ..Events::default()
+        };
     }
 }

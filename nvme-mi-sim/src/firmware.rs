@@ -121,7 +121,9 @@ impl Firmware {
     pub fn commit(&mut self, fs: u8, ca: CommitAction) -> Result<Commit, FwError> {
         let replaces = matches!(
             ca,
-            CommitAction::Replace | CommitAction::ReplaceAndActivate | CommitAction::ReplaceAndActivateNow
+            CommitAction::Replace
+                | CommitAction::ReplaceAndActivate
+                | CommitAction::ReplaceAndActivateNow
         );
         if !replaces && ca != CommitAction::Activate {
             return Err(FwError::InvalidField);
@@ -195,7 +197,9 @@ impl Firmware {
 
     /// Write the Firmware Slot Information log (512 bytes) into `out`.
     pub fn slot_log(&self, out: &mut [u8]) {
-        let Ok((log, _)) = FirmwareSlotLog::mut_from_prefix(out) else { return };
+        let Ok((log, _)) = FirmwareSlotLog::mut_from_prefix(out) else {
+            return;
+        };
         log.as_mut_bytes().fill(0);
         log.afi = self.active | (self.next << 4);
         for (d, s) in log.frs.iter_mut().zip(&self.slots) {
@@ -227,14 +231,26 @@ mod tests {
         assert_eq!(f.download(16, &img[32..]), Err(FwError::Overlapping));
         f.download(32, &img[32..]).unwrap();
         assert_eq!(f.download_state().0, 64);
-        assert_eq!(f.commit(1, CommitAction::Replace), Err(FwError::InvalidSlot));
-        assert_eq!(f.commit(0, CommitAction::ReplaceAndActivate), Ok(Commit::OnReset));
+        assert_eq!(
+            f.commit(1, CommitAction::Replace),
+            Err(FwError::InvalidSlot)
+        );
+        assert_eq!(
+            f.commit(0, CommitAction::ReplaceAndActivate),
+            Ok(Commit::OnReset)
+        );
         assert_eq!(f.next, 3);
         assert_eq!(&f.running(), INITIAL_REVISION);
         assert!(f.reset());
         assert_eq!(&f.running(), b"2.0.0   ");
-        assert_eq!(f.commit(2, CommitAction::Replace), Err(FwError::InvalidImage));
+        assert_eq!(
+            f.commit(2, CommitAction::Replace),
+            Err(FwError::InvalidImage)
+        );
         assert_eq!(f.commit(1, CommitAction::Activate), Ok(Commit::OnReset));
-        assert_eq!(f.commit(7, CommitAction::Activate), Err(FwError::InvalidSlot));
+        assert_eq!(
+            f.commit(7, CommitAction::Activate),
+            Err(FwError::InvalidSlot)
+        );
     }
 }

@@ -93,7 +93,11 @@ impl Health {
         let s = now.as_millis() / 1000 + below(self.seed, 1, THERMAL_PERIOD_S);
         let phase = s % THERMAL_PERIOD_S;
         let half = THERMAL_PERIOD_S / 2;
-        let tri = if phase < half { phase } else { THERMAL_PERIOD_S - phase };
+        let tri = if phase < half {
+            phase
+        } else {
+            THERMAL_PERIOD_S - phase
+        };
         let cycle = (tri * 8 / half) as i32 - 4;
         let noise = below(self.seed, 0x1000_0000 + s / 5, 3) as i32 - 1;
         let k = KELVIN_0C + 40 + cycle + noise + i32::from(self.temp_offset);
@@ -189,7 +193,8 @@ impl Health {
         log.host_write_commands = U128::new(u128::from(written) * 31);
         let hours = self.power_on_hours(now);
         log.controller_busy_time = U128::new((hours * 60 / 7).into());
-        log.power_cycles = U128::new(u128::from(40 + below(self.seed, 6, 200)) + u128::from(self.power_cycles));
+        log.power_cycles =
+            U128::new(u128::from(40 + below(self.seed, 6, 200)) + u128::from(self.power_cycles));
         log.power_on_hours = U128::new(hours.into());
         log.unsafe_shutdowns =
             U128::new(u128::from(below(self.seed, 7, 10)) + u128::from(self.unsafe_shutdowns));

@@ -20,7 +20,9 @@ pub(crate) const SANICAP: u32 = 0x0000_0007;
 impl Sim {
     /// Write Identify Controller for controller `ctlid` into `out` (4096 bytes).
     pub(crate) fn identify_controller(&self, ctlid: u16, out: &mut [u8]) {
-        let Ok((id, _)) = IdentifyController::mut_from_prefix(out) else { return };
+        let Ok((id, _)) = IdentifyController::mut_from_prefix(out) else {
+            return;
+        };
         zerocopy::FromZeros::zero(id);
         id.vid = U16::new(VENDOR_ID);
         id.ssvid = U16::new(VENDOR_ID);
@@ -69,7 +71,11 @@ impl Sim {
         nqn[prefix.len()..prefix.len() + 15].copy_from_slice(&self.serial[..15]);
         id.subnqn[..nqn.len()].copy_from_slice(&nqn);
         // Three power states: 25 W, 12 W, 6 W (MXPS 0: units of 0.01 W).
-        for (psd, (watts, lat)) in id.psd.iter_mut().zip([(2500u16, 0u32), (1200, 50), (600, 500)]) {
+        for (psd, (watts, lat)) in id
+            .psd
+            .iter_mut()
+            .zip([(2500u16, 0u32), (1200, 50), (600, 500)])
+        {
             *psd = PowerStateDescriptor::new_zeroed_with(watts, lat);
         }
     }

@@ -44,13 +44,15 @@ mod vpd;
 
 use core::time::Duration;
 
-use nvme_mi_core::basic_mgmt::{IdentificationBlock, Sflgs, StatusBlock, IDENTIFICATION_BLOCK_LEN, STATUS_BLOCK_LEN};
+use nvme_mi_core::basic_mgmt::{
+    IdentificationBlock, Sflgs, StatusBlock, IDENTIFICATION_BLOCK_LEN, STATUS_BLOCK_LEN,
+};
 use nvme_mi_core::mctp::Eid;
 use nvme_mi_core::mi::admin::{AdminCompletion, DecodedAdminRequest};
 use nvme_mi_core::mi::admin_data::trim_ascii;
 use nvme_mi_core::mi::aem::AeId;
 use nvme_mi_core::mi::command::{
-    CompositeControllerStatus, CompositeTemperature, CriticalWarning, MiRequest, NvmSubsystemStatus, ShutdownStatus,
+    CompositeControllerStatus, CriticalWarning, MiRequest, NvmSubsystemStatus, ShutdownStatus,
     SmbusFrequency,
 };
 use nvme_mi_core::mi::status::Rejection;
@@ -166,7 +168,12 @@ impl Sim {
         }
         let mut vpd = [0u8; VPD_LEN];
         vpd::build(&serial, &mut vpd);
-        let ctrl = |id| Controller { id, ready: true, shst: ShutdownStatus::Normal, changed: CompositeControllerStatus::empty() };
+        let ctrl = |id| Controller {
+            id,
+            ready: true,
+            shst: ShutdownStatus::Normal,
+            changed: CompositeControllerStatus::empty(),
+        };
         Sim {
             seed,
             now: Instant::ZERO,
@@ -310,13 +317,21 @@ impl Sim {
         let nss = self.subsystem_status().bits();
         // SFLGS shares NSS bits 5:2; bit 7 (SMBus arbitration) is the bus's business, bit 6
         // (not ready) is clear.
-        let flags = Sflgs(nss & (Sflgs::DRIVE_FUNCTIONAL | Sflgs::RESET_NOT_REQUIRED | Sflgs::PORT0_LINK_ACTIVE | Sflgs::PORT1_LINK_ACTIVE) | Sflgs::SMBUS_ARBITRATION);
-        let ctemp = match self.health.composite_temperature(self.now) {
-            CompositeTemperature::Celsius(c) => nvme_mi_core::basic_mgmt::CompositeTemperature::from_u8(c as u8),
-            other => nvme_mi_core::basic_mgmt::CompositeTemperature::from_u8(other.to_u8()),
-        };
-        StatusBlock { flags, warnings: self.health.warnings(self.now), ctemp, pdlu: self.health.percentage_used(self.now) }
-            .to_bytes()
+        let flags = Sflgs(
+            nss & (Sflgs::DRIVE_FUNCTIONAL
+                | Sflgs::RESET_NOT_REQUIRED
+                | Sflgs::PORT0_LINK_ACTIVE
+                | Sflgs::PORT1_LINK_ACTIVE)
+                | Sflgs::SMBUS_ARBITRATION,
+        );
+        let ctemp = self.health.composite_temperature(self.now);
+        StatusBlock {
+            flags,
+            warnings: self.health.warnings(self.now),
+            ctemp,
+            pdlu: self.health.percentage_used(self.now),
+        }
+        .to_bytes()
     }
 
     /// The Basic Management Command identification block (command code 8): the 22 data
@@ -347,7 +362,10 @@ impl Sim {
         for (flag, id) in [
             (CompositeControllerStatus::CTEMP, AeId::CompositeTemperature),
             (CompositeControllerStatus::CWARN, AeId::SmartWarnings),
-            (CompositeControllerStatus::PDLU, AeId::PercentageDriveLifeUsed),
+            (
+                CompositeControllerStatus::PDLU,
+                AeId::PercentageDriveLifeUsed,
+            ),
             (CompositeControllerStatus::SPARE, AeId::AvailableSpare),
         ] {
             if c.contains(flag) {
@@ -381,17 +399,24 @@ impl Sim {
         self.mtu = [BASELINE_MTU; 2];
         self.smbus_freq = SmbusFrequency::Khz100;
         self.events.reset();
-        self.feat = Features { timestamp: None, ..self.feat };
+        self.feat = Features {
+            timestamp: None,
+            ..self.feat
+        };
         self.health.power_cycles += 1;
         let activated = self.fw.reset();
         for c in self.ctrls.iter_mut() {
             if !c.ready || c.shst != ShutdownStatus::Normal {
-                c.changed.insert(CompositeControllerStatus::RDY | CompositeControllerStatus::SHST);
+                c.changed
+                    .insert(CompositeControllerStatus::RDY | CompositeControllerStatus::SHST);
             }
             c.ready = true;
             c.shst = ShutdownStatus::Normal;
         }
-        self.flag(CompositeControllerStatus::NSSRO | CompositeControllerStatus::RDY, 3);
+        self.flag(
+            CompositeControllerStatus::NSSRO | CompositeControllerStatus::RDY,
+            3,
+        );
         if activated {
             self.firmware_activated();
         }
@@ -404,7 +429,10 @@ impl Sim {
             c.shst = ShutdownStatus::Complete;
             c.ready = false;
         }
-        self.flag(CompositeControllerStatus::SHST | CompositeControllerStatus::RDY, 3);
+        self.flag(
+            CompositeControllerStatus::SHST | CompositeControllerStatus::RDY,
+            3,
+        );
         self.events.occur(AeId::ShutdownStatus, self.now);
         if abrupt {
             self.health.unsafe_shutdowns += 1;
@@ -413,7 +441,12 @@ impl Sim {
 }
 
 impl Device for Sim {
-    fn mi_command(&mut self, req: &MiRequest<'_>, ctx: &Context, data: &mut [u8]) -> Result<MiReply, Rejection> {
+    fn mi_command(
+        &mut self,
+        req: &MiRequest<'_>,
+        ctx: &Context,
+        data: &mut [u8],
+    ) -> Result<MiReply, Rejection> {
         self.tick(ctx.now);
         self.mi(req, data)
     }
@@ -428,7 +461,12 @@ impl Device for Sim {
         self.admin(req, ctx.csi, data_out)
     }
 
-    fn poll_admin(&mut self, csi: Csi, now: Instant, data_out: &mut [u8]) -> Option<(AdminCompletion, usize)> {
+    fn poll_admin(
+        &mut self,
+        csi: Csi,
+        now: Instant,
+        data_out: &mut [u8],
+    ) -> Option<(AdminCompletion, usize)> {
         let _ = data_out;
         self.tick(now);
         let slot = usize::from(csi.to_bit());
@@ -461,7 +499,11 @@ impl Device for Sim {
             earliest(Some(op.done_at));
         }
         earliest(self.self_test.deadline());
-        let watch = [AeId::CompositeTemperature, AeId::SmartWarnings, AeId::PercentageDriveLifeUsed];
+        let watch = [
+            AeId::CompositeTemperature,
+            AeId::SmartWarnings,
+            AeId::PercentageDriveLifeUsed,
+        ];
         if watch.iter().any(|&id| self.event_enabled(id)) {
             // The temperature moves by itself: look again every second.
             earliest(Some(Instant((self.now.as_millis() / 1000 + 1) * 1000)));

@@ -40,9 +40,20 @@ impl ErrorLog {
     /// A log holding two seeded historical errors (Invalid Field in Get Log Page and
     /// Identify).
     pub fn new(seed: u64) -> Self {
-        let mut l = ErrorLog { ring: [ErrorRecord::default(); ERROR_RING], next: 1 };
-        l.record(0x02, NvmeStatus::new(nvme_mi_core::mi::admin::Sct::Generic, 0x02), 0);
-        l.record(0x06, NvmeStatus::new(nvme_mi_core::mi::admin::Sct::Generic, 0x0b), 1 + below(seed, 8, 3) as u32);
+        let mut l = ErrorLog {
+            ring: [ErrorRecord::default(); ERROR_RING],
+            next: 1,
+        };
+        l.record(
+            0x02,
+            NvmeStatus::new(nvme_mi_core::mi::admin::Sct::Generic, 0x02),
+            0,
+        );
+        l.record(
+            0x06,
+            NvmeStatus::new(nvme_mi_core::mi::admin::Sct::Generic, 0x0b),
+            1 + below(seed, 8, 3) as u32,
+        );
         l
     }
 
@@ -54,13 +65,22 @@ impl ErrorLog {
     /// Record a failed command.
     pub fn record(&mut self, opcode: u8, status: NvmeStatus, nsid: u32) {
         self.ring.rotate_right(1);
-        self.ring[0] = ErrorRecord { count: self.next, opcode, status: status.to_u16(), nsid };
+        self.ring[0] = ErrorRecord {
+            count: self.next,
+            opcode,
+            status: status.to_u16(),
+            nsid,
+        };
         self.next += 1;
     }
 
     /// Write the log (ERROR_LOG_ENTRIES × 64 bytes) into `out`.
     pub fn write(&self, out: &mut [u8]) {
-        for (chunk, r) in out.chunks_exact_mut(64).take(ERROR_LOG_ENTRIES).zip(self.ring.iter().chain(core::iter::repeat(&ErrorRecord::default()))) {
+        for (chunk, r) in out.chunks_exact_mut(64).take(ERROR_LOG_ENTRIES).zip(
+            self.ring
+                .iter()
+                .chain(core::iter::repeat(&ErrorRecord::default())),
+        ) {
             let mut e = ErrorLogEntry::new_zeroed();
             if r.count != 0 {
                 e.error_count = U64::new(r.count);
@@ -95,7 +115,11 @@ impl SelfTest {
 
     /// Start test `code` (1 short, 2 extended) on `nsid` at `now`.
     pub fn start(&mut self, code: u8, nsid: u32, now: Instant) {
-        let d = if code == 1 { crate::SHORT_SELF_TEST_TIME } else { crate::EXTENDED_SELF_TEST_TIME };
+        let d = if code == 1 {
+            crate::SHORT_SELF_TEST_TIME
+        } else {
+            crate::EXTENDED_SELF_TEST_TIME
+        };
         self.running = Some((code, nsid, now, now + d));
     }
 
@@ -129,12 +153,15 @@ impl SelfTest {
 
     /// Write the Device Self-test log into `out`.
     pub fn write(&self, now: Instant, out: &mut [u8]) {
-        let Some(log) = out.get_mut(..SELF_TEST_LOG_LEN) else { return };
+        let Some(log) = out.get_mut(..SELF_TEST_LOG_LEN) else {
+            return;
+        };
         log.fill(0);
         if let Some((code, _, start, end)) = self.running {
             log[0] = code;
             let total = end.as_millis().saturating_sub(start.as_millis()).max(1);
-            log[1] = (now.as_millis().saturating_sub(start.as_millis()) * 100 / total).min(99) as u8;
+            log[1] =
+                (now.as_millis().saturating_sub(start.as_millis()) * 100 / total).min(99) as u8;
         }
         for (i, e) in log[4..].chunks_exact_mut(28).enumerate() {
             match self.results.get(i).filter(|_| i < self.count) {
@@ -189,7 +216,9 @@ impl SanitizeState {
 
     /// Write the Sanitize Status log into `out`.
     pub fn write(&self, now: Instant, out: &mut [u8]) {
-        let Some(log) = out.get_mut(..SANITIZE_LOG_LEN) else { return };
+        let Some(log) = out.get_mut(..SANITIZE_LOG_LEN) else {
+            return;
+        };
         log.fill(0);
         let (sprog, sstat) = match self.running {
             Some((start, end)) => {

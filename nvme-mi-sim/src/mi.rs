@@ -2,10 +2,11 @@
 
 use nvme_mi_core::mi::admin::AdminOpcode;
 use nvme_mi_core::mi::command::{
-    CommandList, CommandListEntry, CompositeControllerStatus, ConfigurationGetRequest, ConfigurationSetRequest,
-    ControllerHealth, ControllerHealthStatusPollRequest, ControllerInformation, ControllerList, ControllerStatus, Dtyp,
-    HealthChangeSelect, MiRequest, NvmSubsystemHealth, NvmSubsystemInformation, PciePortData,
-    PortCapabilities, PortInformation, ReadDataStructureRequest, RequestRepr, ResetType, ShutdownType, SmbusFrequency,
+    CommandList, CommandListEntry, CompositeControllerStatus, ConfigurationGetRequest,
+    ConfigurationSetRequest, ControllerHealth, ControllerHealthStatusPollRequest,
+    ControllerInformation, ControllerList, ControllerStatus, Dtyp, HealthChangeSelect, MiRequest,
+    NvmSubsystemHealth, NvmSubsystemInformation, PciePortData, PortCapabilities, PortInformation,
+    ReadDataStructureRequest, RequestRepr, ResetType, ShutdownType, SmbusFrequency,
     TwoWirePortData, VpdReadRequest, VpdWriteRequest,
 };
 use nvme_mi_core::mi::status::{Rejection, ResponseStatus};
@@ -22,7 +23,9 @@ pub(crate) const MI_VERSION: (u8, u8) = (2, 0);
 
 /// Copy `bytes` to the start of `data`; the response data length.
 fn put(data: &mut [u8], bytes: &[u8]) -> Result<usize, Rejection> {
-    data.get_mut(..bytes.len()).ok_or(Rejection::InternalError)?.copy_from_slice(bytes);
+    data.get_mut(..bytes.len())
+        .ok_or(Rejection::InternalError)?
+        .copy_from_slice(bytes);
     Ok(bytes.len())
 }
 
@@ -38,14 +41,23 @@ fn with_rdl(len: usize) -> MiReply {
 
 /// The optional commands the drive supports, for DTYP 04h.
 const OPTIONAL_COMMANDS: [(Nmimt, u8); 12] = [
-    (Nmimt::MiCommand, 0x07),                                  // Reset
-    (Nmimt::MiCommand, 0x0c),                                  // Shutdown
+    (Nmimt::MiCommand, 0x07), // Reset
+    (Nmimt::MiCommand, 0x0c), // Shutdown
     (Nmimt::AdminCommand, AdminOpcode::SetFeatures.to_u8()),
-    (Nmimt::AdminCommand, AdminOpcode::NamespaceManagement.to_u8()),
+    (
+        Nmimt::AdminCommand,
+        AdminOpcode::NamespaceManagement.to_u8(),
+    ),
     (Nmimt::AdminCommand, AdminOpcode::FirmwareCommit.to_u8()),
-    (Nmimt::AdminCommand, AdminOpcode::FirmwareImageDownload.to_u8()),
+    (
+        Nmimt::AdminCommand,
+        AdminOpcode::FirmwareImageDownload.to_u8(),
+    ),
     (Nmimt::AdminCommand, AdminOpcode::DeviceSelfTest.to_u8()),
-    (Nmimt::AdminCommand, AdminOpcode::NamespaceAttachment.to_u8()),
+    (
+        Nmimt::AdminCommand,
+        AdminOpcode::NamespaceAttachment.to_u8(),
+    ),
     (Nmimt::AdminCommand, AdminOpcode::FormatNvm.to_u8()),
     (Nmimt::AdminCommand, AdminOpcode::SecuritySend.to_u8()),
     (Nmimt::AdminCommand, AdminOpcode::SecurityReceive.to_u8()),
@@ -54,7 +66,11 @@ const OPTIONAL_COMMANDS: [(Nmimt, u8); 12] = [
 
 impl Sim {
     /// Execute an NVMe-MI Command for the engine.
-    pub(crate) fn mi(&mut self, req: &MiRequest<'_>, data: &mut [u8]) -> Result<MiReply, Rejection> {
+    pub(crate) fn mi(
+        &mut self,
+        req: &MiRequest<'_>,
+        data: &mut [u8],
+    ) -> Result<MiReply, Rejection> {
         match req {
             MiRequest::ReadDataStructure(r) => self.read_data_structure(r, data),
             MiRequest::SubsystemHealthStatusPoll(r) => {
@@ -142,14 +158,20 @@ impl Sim {
         }
     }
 
-    fn read_data_structure(&self, r: &ReadDataStructureRequest, data: &mut [u8]) -> Result<MiReply, Rejection> {
+    fn read_data_structure(
+        &self,
+        r: &ReadDataStructureRequest,
+        data: &mut [u8],
+    ) -> Result<MiReply, Rejection> {
         let n = match r.dtyp {
             Dtyp::SubsystemInformation => {
                 let (mjr, mnr) = MI_VERSION;
                 put(data, NvmSubsystemInformation::new(2, mjr, mnr).as_bytes())?
             }
             Dtyp::PortInformation => {
-                let p = self.port_information(r.port_id).ok_or(ReadDataStructureRequest::PORTID_LOCATION)?;
+                let p = self
+                    .port_information(r.port_id)
+                    .ok_or(ReadDataStructureRequest::PORTID_LOCATION)?;
                 put(data, p.as_bytes())?
             }
             Dtyp::ControllerList => {
@@ -182,7 +204,9 @@ impl Sim {
                 }
                 CommandList::emit(&list, data).map_err(|_| Rejection::InternalError)?
             }
-            Dtyp::MebCommandSupportList => CommandList::emit(&[], data).map_err(|_| Rejection::InternalError)?,
+            Dtyp::MebCommandSupportList => {
+                CommandList::emit(&[], data).map_err(|_| Rejection::InternalError)?
+            }
             Dtyp::Unknown(_) => return Err(RequestRepr::invalid_nmd0(24)),
         };
         Ok(with_rdl(n))
@@ -212,10 +236,15 @@ impl Sim {
         }
     }
 
-    fn controller_health_poll(&mut self, r: &ControllerHealthStatusPollRequest, data: &mut [u8]) -> Result<MiReply, Rejection> {
+    fn controller_health_poll(
+        &mut self,
+        r: &ControllerHealthStatusPollRequest,
+        data: &mut [u8],
+    ) -> Result<MiReply, Rejection> {
         type C = CompositeControllerStatus;
         let mut watch = C::empty();
-        let csts_changes = C::RDY | C::CFS | C::SHST | C::NSSRO | C::CECO | C::NAC | C::FA | C::CSTS;
+        let csts_changes =
+            C::RDY | C::CFS | C::SHST | C::NSSRO | C::CECO | C::NAC | C::FA | C::CSTS;
         for (sel, flags) in [
             (HealthChangeSelect::CSTS, csts_changes),
             (HealthChangeSelect::CTEMP, C::CTEMP),
@@ -241,7 +270,10 @@ impl Sim {
                 continue;
             }
             let entry = self.controller_health(i);
-            put(data.get_mut(n * 16..).ok_or(Rejection::InternalError)?, entry.as_bytes())?;
+            put(
+                data.get_mut(n * 16..).ok_or(Rejection::InternalError)?,
+                entry.as_bytes(),
+            )?;
             if r.ccf {
                 self.ctrls[i].changed = C::empty();
             }
@@ -250,7 +282,11 @@ impl Sim {
         Ok(success([0, 0, n as u8], n * 16))
     }
 
-    fn configuration_set(&mut self, r: &ConfigurationSetRequest<'_>, data: &mut [u8]) -> Result<MiReply, Rejection> {
+    fn configuration_set(
+        &mut self,
+        r: &ConfigurationSetRequest<'_>,
+        data: &mut [u8],
+    ) -> Result<MiReply, Rejection> {
         let port_field = RequestRepr::invalid_nmd0(24);
         match *r {
             ConfigurationSetRequest::SmbusI2cFrequency { port_id, frequency } => {
@@ -280,7 +316,12 @@ impl Sim {
                 self.mtu[usize::from(port_id)] = mtus;
                 Ok(success([0; 3], 0))
             }
-            ConfigurationSetRequest::AsyncEvent { aerd, aemd, enable_list, .. } => {
+            ConfigurationSetRequest::AsyncEvent {
+                aerd,
+                aemd,
+                enable_list,
+                ..
+            } => {
                 let n = self.events.configure(aerd, aemd, enable_list, data)?;
                 Ok(success([0; 3], n))
             }
@@ -288,7 +329,11 @@ impl Sim {
         }
     }
 
-    fn configuration_get(&self, r: &ConfigurationGetRequest<'_>, data: &mut [u8]) -> Result<MiReply, Rejection> {
+    fn configuration_get(
+        &self,
+        r: &ConfigurationGetRequest<'_>,
+        data: &mut [u8],
+    ) -> Result<MiReply, Rejection> {
         let port_field = RequestRepr::invalid_nmd0(24);
         match *r {
             ConfigurationGetRequest::SmbusI2cFrequency { port_id } => {
@@ -303,7 +348,10 @@ impl Sim {
                 Ok(success([m[0], m[1], 0], 0))
             }
             ConfigurationGetRequest::AsyncEvent => {
-                let n = self.events.supported_list(data).ok_or(Rejection::InternalError)?;
+                let n = self
+                    .events
+                    .supported_list(data)
+                    .ok_or(Rejection::InternalError)?;
                 Ok(success([0; 3], n))
             }
             ConfigurationGetRequest::VendorSpecific { .. } => Err(RequestRepr::invalid_nmd0(0)),

@@ -74,7 +74,13 @@ impl Namespaces {
         let gb = 1_000_000_000u64;
         let mk = |bytes: u64, lbaf: u8, shared, attached, used_pct: u64| {
             let blocks = bytes >> LBA_FORMATS[lbaf as usize];
-            Some(Namespace { blocks, used: blocks * used_pct / 100, lbaf, shared, attached })
+            Some(Namespace {
+                blocks,
+                used: blocks * used_pct / 100,
+                lbaf,
+                shared,
+                attached,
+            })
         };
         slots[0] = mk(400 * gb, 0, false, 1, 20 + mix(seed, 10) % 50);
         slots[1] = mk(200 * gb, 1, false, 2, 10 + mix(seed, 11) % 50);
@@ -118,7 +124,8 @@ impl Namespaces {
     /// Create a namespace from the host's Identify Namespace-shaped data (NSZE, NCAP,
     /// FLBAS, NMIC); returns its NSID.
     pub fn create(&mut self, data: &[u8]) -> Result<u32, CreateError> {
-        let (id, _) = IdentifyNamespace::read_from_prefix(data).map_err(|_| CreateError::InvalidField)?;
+        let (id, _) =
+            IdentifyNamespace::read_from_prefix(data).map_err(|_| CreateError::InvalidField)?;
         let lbaf = id.flbas & 0x0f;
         if usize::from(lbaf) >= LBA_FORMATS.len() {
             return Err(CreateError::InvalidFormat);
@@ -134,8 +141,18 @@ impl Namespaces {
         if bytes > self.unallocated() {
             return Err(CreateError::InsufficientCapacity);
         }
-        let i = self.slots.iter().position(Option::is_none).ok_or(CreateError::NoFreeId)?;
-        self.slots[i] = Some(Namespace { blocks, used: 0, lbaf, shared: id.nmic & 1 != 0, attached: 0 });
+        let i = self
+            .slots
+            .iter()
+            .position(Option::is_none)
+            .ok_or(CreateError::NoFreeId)?;
+        self.slots[i] = Some(Namespace {
+            blocks,
+            used: 0,
+            lbaf,
+            shared: id.nmic & 1 != 0,
+            attached: 0,
+        });
         Ok(i as u32 + 1)
     }
 
@@ -158,7 +175,9 @@ impl Namespaces {
     /// Write the Identify Namespace data structure of `nsid` into `out` (4096 bytes).
     /// `None` writes the capabilities common to all namespaces (NSID 0xFFFFFFFF).
     pub fn identify(&self, nsid: Option<u32>, out: &mut [u8]) {
-        let Ok((id, _)) = IdentifyNamespace::mut_from_prefix(out) else { return };
+        let Ok((id, _)) = IdentifyNamespace::mut_from_prefix(out) else {
+            return;
+        };
         id.zero();
         id.nlbaf = LBA_FORMATS.len() as u8 - 1;
         for (i, &lbads) in LBA_FORMATS.iter().enumerate() {
@@ -227,7 +246,10 @@ mod tests {
         assert!(t.get(4).is_some());
         req.nsze.set(u64::MAX / 8192);
         req.ncap.set(u64::MAX / 8192);
-        assert_eq!(t.create(req.as_bytes()), Err(CreateError::InsufficientCapacity));
+        assert_eq!(
+            t.create(req.as_bytes()),
+            Err(CreateError::InsufficientCapacity)
+        );
         assert_eq!(t.delete(4), Some(0));
         assert_eq!(t.delete(4), None);
         assert_eq!(t.delete(0), None);

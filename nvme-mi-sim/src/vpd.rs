@@ -48,7 +48,11 @@ pub(crate) fn build(serial: &[u8], out: &mut [u8; VPD_LEN]) {
     let product = board + blen;
     let prod = &mut rest[blen..];
     prod[0] = 1;
-    let plen = close_area(prod, 3, &[MFR, PRODUCT, PART, b"A0", serial, b"", b"sim.fru"]);
+    let plen = close_area(
+        prod,
+        3,
+        &[MFR, PRODUCT, PART, b"A0", serial, b"", b"sim.fru"],
+    );
     let _ = plen;
     head[0] = 1; // format version
     head[3] = (board / 8) as u8;
@@ -58,7 +62,10 @@ pub(crate) fn build(serial: &[u8], out: &mut [u8; VPD_LEN]) {
 }
 
 fn trim(s: &[u8]) -> &[u8] {
-    let end = s.iter().rposition(|&c| c != b' ' && c != 0).map_or(0, |i| i + 1);
+    let end = s
+        .iter()
+        .rposition(|&c| c != b' ' && c != 0)
+        .map_or(0, |i| i + 1);
     &s[..end]
 }
 

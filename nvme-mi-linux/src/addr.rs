@@ -182,16 +182,15 @@ impl PhysAddr {
     }
 
     /// Build from what the kernel reports for a received message; `None` for an invalid
-    /// length or index.
+    /// length or index, and for index 0, which the kernel reports for messages delivered
+    /// locally by routing (they came through no interface).
     pub(crate) fn from_received(
         ifindex: i32,
         halen: u8,
         haddr: &[u8; sys::MAX_ADDR_LEN],
     ) -> Option<Self> {
-        PhysAddr::new(
-            u32::try_from(ifindex).ok()?,
-            haddr.get(..usize::from(halen))?,
-        )
+        let ifindex = u32::try_from(ifindex).ok().filter(|&i| i != 0)?;
+        PhysAddr::new(ifindex, haddr.get(..usize::from(halen))?)
     }
 
     /// The extended socket address for `base`.
@@ -273,5 +272,7 @@ mod tests {
         );
         assert_eq!(PhysAddr::from_received(3, 1, &ext.smctp_haddr), Some(p));
         assert_eq!(PhysAddr::from_received(3, 40, &ext.smctp_haddr), None);
+        assert_eq!(PhysAddr::from_received(0, 0, &ext.smctp_haddr), None);
+        assert_eq!(PhysAddr::from_received(-1, 1, &ext.smctp_haddr), None);
     }
 }

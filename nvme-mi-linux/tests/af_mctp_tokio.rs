@@ -1,0 +1,122 @@
+//! The tokio twins against the real kernel MCTP stack (feature `tokio`; run inside the UML
+//! rig by `scripts/test-linux-uml.sh`).
+#![cfg(feature = "tokio")]
+
+mod common;
+
+use std::thread;
+use std::time::{Duration, Instant as StdInstant};
+
+use common::{echo, request, response, setup, EXPECT_MI, PEER};
+use nvme_mi_core::mi::header::{emit_message, MessageHeader};
+use nvme_mi_core::mi::{Csi, Nmimt};
+use nvme_mi_core::requester::{run_exchange_async, Policy, RequestError};
+use nvme_mi_core::transport::{
+    AsyncEventSource, AsyncResponderTransport, AsyncTransport, Error as _, ErrorKind,
+};
+use nvme_mi_linux::sys::MCTP_NET_ANY;
+use nvme_mi_linux::{AsyncMctpListener, AsyncMctpTransport, MctpListener};
+
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(f)
+}
+
+#[test]
+fn async_exchange_follows_more_processing_required() {
+    let Some(_g) = setup() else { return };
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    let server = thread::spawn(move || {
+        block_on(async move {
+            let mut l = AsyncMctpListener::bind(MCTP_NET_ANY, None, false).expect("listener");
+            ready_tx.send(()).unwrap();
+            let mut buf = [0u8; 512];
+            let deadline = l.now() + Duration::from_secs(10);
+            let (n, peer) = l
+                .recv_request(&mut buf, Some(deadline))
+                .await
+                .expect("request");
+            let req = buf[..n].to_vec();
+            l.send_response(&peer, &[&response(&req, 0x01, [0, 10, 0], &[])])
+                .await
+                .expect("MPR");
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            l.send_response(&peer, &[&echo(&req)]).await.expect("final");
+        })
+    });
+    ready_rx.recv().unwrap();
+
+    block_on(async {
+        let mut t = AsyncMctpTransport::new(PEER).expect("transport");
+        let req = request(0xa5a5);
+        let mut buf = [0u8; 256];
+        let start = StdInstant::now();
+        let n = run_exchange_async(&mut t, Policy::write(), EXPECT_MI, &[&req], &mut buf)
+            .await
+            .expect("exchange");
+        assert!(start.elapsed() >= Duration::from_millis(300));
+        assert_eq!(buf[..n], echo(&req)[..]);
+        assert!(t.preallocates_tags());
+        assert_eq!(t.current_tag(), None);
+    });
+    server.join().unwrap();
+}
+
+#[test]
+fn async_deadlines() {
+    let Some(_g) = setup() else { return };
+    let _silent = MctpListener::bind(MCTP_NET_ANY, Some(common::EID)).expect("listener");
+    block_on(async {
+        let mut t = AsyncMctpTransport::new(PEER).expect("transport");
+        let policy = Policy::write().with_timeout(Duration::from_millis(200));
+        let mut buf = [0u8; 64];
+        let start = StdInstant::now();
+        let e = run_exchange_async(&mut t, policy, EXPECT_MI, &[&request(1)], &mut buf)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, RequestError::Timeout { .. }), "{e:?}");
+        let waited = start.elapsed();
+        assert!(waited >= Duration::from_millis(200), "{waited:?}");
+        assert!(waited < Duration::from_millis(1500), "{waited:?}");
+
+        let before = t.now();
+        t.wait_until(before + Duration::from_millis(50)).await;
+        assert!(t.now() >= before + Duration::from_millis(50));
+    });
+    drop(_silent);
+
+    block_on(async {
+        let mut l = AsyncMctpListener::bind(MCTP_NET_ANY, None, false).expect("listener");
+        let mut buf = [0u8; 64];
+        let deadline = l.now() + Duration::from_millis(100);
+        let e = l.recv_request(&mut buf, Some(deadline)).await.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Timeout);
+    });
+}
+
+#[test]
+fn async_aem_round_trip() {
+    let Some(_g) = setup() else { return };
+    block_on(async {
+        let mut l = AsyncMctpListener::bind(MCTP_NET_ANY, None, false).expect("listener");
+        let mut t = AsyncMctpTransport::new(PEER).expect("transport");
+        let mut buf = [0u8; 256];
+        let req = request(7);
+        t.send_request(&[&req]).await.unwrap();
+        let deadline = l.now() + Duration::from_secs(5);
+        let (_, peer) = l.recv_request(&mut buf, Some(deadline)).await.unwrap();
+        t.end_exchange();
+
+        t.listen_events().expect("event socket");
+        let hdr = MessageHeader::request(Nmimt::AsyncEvent, Csi::Slot0);
+        let mut aem = [0u8; 32];
+        let len = emit_message(&hdr, &[&[0, 0, 7, 0, 0, 7, 0]], &mut aem).unwrap();
+        l.send_unsolicited(&peer, &[&aem[..len]]).await.unwrap();
+        let deadline = t.now() + Duration::from_secs(5);
+        let n = t.recv_unsolicited(&mut buf, deadline).await.expect("AEM");
+        assert_eq!(buf[..n], aem[..len]);
+    });
+}

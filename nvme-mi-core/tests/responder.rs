@@ -414,7 +414,10 @@ fn mctp_control_get_eid_matches_the_worked_example() {
     // Digest B.7 example 2 / vectors smbus-get-eid-req/resp, without the SMBus and MCTP
     // headers: Get Endpoint ID, instance 1.
     let mut r = responder();
-    assert_eq!(control(&mut r, &[0x00, 0x81, 0x02]).unwrap(), [0x00, 0x01, 0x02, 0x00, 0x09, 0x01, 0x00]);
+    assert_eq!(
+        control(&mut r, &[0x00, 0x81, 0x02]).unwrap(),
+        [0x00, 0x01, 0x02, 0x00, 0x09, 0x01, 0x00]
+    );
 }
 
 #[test]
@@ -432,7 +435,10 @@ fn mctp_control_set_eid_then_get() {
     let resp = control(&mut r, &[0x00, 0x84, 0x01, 0x02, 0x00]).unwrap();
     assert_eq!(resp[5], 9);
     // Truncated Set EID: invalid length.
-    assert_eq!(control(&mut r, &[0x00, 0x85, 0x01]).unwrap(), [0x00, 0x05, 0x01, 0x03]);
+    assert_eq!(
+        control(&mut r, &[0x00, 0x85, 0x01]).unwrap(),
+        [0x00, 0x05, 0x01, 0x03]
+    );
     // Datagrams and responses get no answer.
     assert_eq!(control(&mut r, &[0x00, 0xc6, 0x02]), None);
     assert_eq!(control(&mut r, &[0x00, 0x06, 0x02, 0x00]), None);
@@ -442,22 +448,45 @@ fn mctp_control_set_eid_then_get() {
 fn mctp_control_capabilities() {
     let mut r = responder();
     // Message type support: NVMe-MI.
-    assert_eq!(control(&mut r, &[0x00, 0x81, 0x05]).unwrap(), [0x00, 0x01, 0x05, 0x00, 0x01, 0x04]);
+    assert_eq!(
+        control(&mut r, &[0x00, 0x81, 0x05]).unwrap(),
+        [0x00, 0x01, 0x05, 0x00, 0x01, 0x04]
+    );
     // Base specification versions.
     let resp = control(&mut r, &[0x00, 0x82, 0x04, 0xff]).unwrap();
     assert_eq!(&resp[..5], &[0x00, 0x02, 0x04, 0x00, 0x04]);
     assert_eq!(&resp[5..9], &[0xf1, 0xf0, 0xff, 0x00]);
     // Versions of an unsupported type: 0x80.
-    assert_eq!(control(&mut r, &[0x00, 0x83, 0x04, 0x01]).unwrap(), [0x00, 0x03, 0x04, 0x80]);
+    assert_eq!(
+        control(&mut r, &[0x00, 0x83, 0x04, 0x01]).unwrap(),
+        [0x00, 0x03, 0x04, 0x80]
+    );
     // No UUID on this device; unknown command unsupported.
-    assert_eq!(control(&mut r, &[0x00, 0x84, 0x03]).unwrap(), [0x00, 0x04, 0x03, 0x05]);
-    assert_eq!(control(&mut r, &[0x00, 0x85, 0x0a, 0x00]).unwrap(), [0x00, 0x05, 0x0a, 0x05]);
+    assert_eq!(
+        control(&mut r, &[0x00, 0x84, 0x03]).unwrap(),
+        [0x00, 0x04, 0x03, 0x05]
+    );
+    assert_eq!(
+        control(&mut r, &[0x00, 0x85, 0x0a, 0x00]).unwrap(),
+        [0x00, 0x05, 0x0a, 0x05]
+    );
 }
 
-fn primitive(r: &mut Responder<TestDevice, Peer>, cpo: u8, tag: u8, cpsp: u16, csi: Csi) -> (u8, u16) {
+fn primitive(
+    r: &mut Responder<TestDevice, Peer>,
+    cpo: u8,
+    tag: u8,
+    cpsp: u16,
+    csi: Csi,
+) -> (u8, u16) {
     let mut req = vec![0u8; 16];
     let p = cpsp.to_le_bytes();
-    let n = emit_message(&MessageHeader::request(Nmimt::ControlPrimitive, csi), &[&[cpo, tag, p[0], p[1]]], &mut req).unwrap();
+    let n = emit_message(
+        &MessageHeader::request(Nmimt::ControlPrimitive, csi),
+        &[&[cpo, tag, p[0], p[1]]],
+        &mut req,
+    )
+    .unwrap();
     let resp = answer(r, &req[..n], 0).unwrap();
     assert_eq!(resp.len(), 12);
     assert_eq!(resp[5], tag, "tag echoed");
@@ -486,8 +515,16 @@ fn control_primitives_get_state_pause_abort() {
     let resp = answer(&mut r, &admin_req(repr, &[]), 0).unwrap();
     assert_eq!(status(&resp), StatusInfo::MoreProcessingRequired(Mprt(30)));
     assert_eq!(primitive(&mut r, 3, 6, 0, Csi::Slot1), (0, 2));
-    assert_eq!(primitive(&mut r, 3, 7, 0, Csi::Slot0), (0, 0), "slot 0 idle");
-    assert_eq!(primitive(&mut r, 2, 8, 0, Csi::Slot1), (0, 2), "aborted after partial processing");
+    assert_eq!(
+        primitive(&mut r, 3, 7, 0, Csi::Slot0),
+        (0, 0),
+        "slot 0 idle"
+    );
+    assert_eq!(
+        primitive(&mut r, 2, 8, 0, Csi::Slot1),
+        (0, 2),
+        "aborted after partial processing"
+    );
     assert_eq!(primitive(&mut r, 3, 9, 0, Csi::Slot1), (0, 0));
     // Replay: nothing kept. Reserved opcode: Invalid Command Opcode.
     assert_eq!(primitive(&mut r, 4, 10, 0, Csi::Slot0), (0, 0));

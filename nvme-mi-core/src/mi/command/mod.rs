@@ -16,6 +16,47 @@
 //!   implementing [`MiResponse`], which the responder emits;
 //! * [`MiRequest::parse`]: the responder's entry point, decoding any request into the typed
 //!   request or the exact [`Rejection`](crate::mi::status::Rejection) the spec prescribes.
+//!
+//! One command, both sides:
+//!
+//! ```
+//! use nvme_mi_core::mi::command::*;
+//! use nvme_mi_core::mi::{Csi, Message, MessageHeader};
+//!
+//! // Requester: encode the request.
+//! let req = SubsystemHealthStatusPollRequest { clear_status: true };
+//! let mut wire = [0u8; 64];
+//! let n = req.emit_request(Csi::Slot0, &mut wire).unwrap();
+//!
+//! // Responder: check, decode, answer.
+//! let msg = Message::new_checked(&wire[..n]).unwrap();
+//! msg.check_mic().unwrap();
+//! let mut reply = [0u8; 64];
+//! let m = match MiRequest::parse(&msg) {
+//!     Ok(MiRequest::SubsystemHealthStatusPoll(r)) => {
+//!         assert!(r.clear_status);
+//!         let health = NvmSubsystemHealth::new(
+//!             NvmSubsystemStatus::DF | NvmSubsystemStatus::RNR,
+//!             CriticalWarning::empty(),
+//!             CompositeTemperature::Celsius(37),
+//!             3,
+//!             CompositeControllerStatus::RDY,
+//!         );
+//!         SubsystemHealthStatusPollResponse { health }.emit(msg.csi(), &mut reply).unwrap()
+//!     }
+//!     Ok(_) => unreachable!(),
+//!     Err(rejection) => rejection
+//!         .emit_response(&MessageHeader::parse(&msg), &mut reply)
+//!         .unwrap(),
+//! };
+//!
+//! // Requester: decode the typed response (or the status the endpoint sent instead).
+//! let resp = Message::new_checked(&reply[..m]).unwrap();
+//! let Outcome::Success(r) = req.parse_response(&resp).unwrap() else {
+//!     panic!("error status");
+//! };
+//! assert_eq!(r.health.temperature().celsius(), Some(37));
+//! ```
 
 /// Defines a bit-flag newtype with named constants and the usual set operations.
 macro_rules! mi_flags {

@@ -8,11 +8,14 @@
 # in target/ is untouched.
 #
 # Extra arguments go to every cargo invocation (e.g. --release).
+# Environment: THUMB_TARGET_DIR (default target/thumb; .ci/run points it at the cache outside
+# the clone so CI does not rebuild `core` every time).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 
 TARGET="${THUMB_TARGET:-thumbv7em-none-eabihf}"
+THUMB_TARGET_DIR="${THUMB_TARGET_DIR:-$REPO_ROOT/target/thumb}"
 # The crates that must build without std.
 PACKAGES=(nvme-mi-core nvme-mi-sim nvme-mi-i2c)
 
@@ -26,7 +29,7 @@ fi
 thumb_cargo() {
     env -u RUSTFLAGS -u CARGO_BUILD_RUSTFLAGS -u RUSTUP_TOOLCHAIN \
         PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 \
-        CARGO_TARGET_DIR="$REPO_ROOT/target/thumb" \
+        CARGO_TARGET_DIR="$THUMB_TARGET_DIR" \
         /usr/bin/cargo build --locked --target "$TARGET" \
         -Zbuild-std=core,compiler_builtins -Zbuild-std-features=compiler-builtins-mem \
         "$@"

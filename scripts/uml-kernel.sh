@@ -49,7 +49,8 @@ fi
 
 build="$dir/build"
 logf="$dir/build.log"
-rm -rf "$build"
+# Leftovers of an interrupted build, or of a detached delete that did not finish.
+rm -rf "$build" "$NVME_MI_CACHE"/uml/trash.*
 mkdir -p "$build"
 start=$SECONDS
 log "building UML kernel $key ($SRC_PKG $pkg_version); log: $logf"
@@ -78,6 +79,10 @@ mk -j"$jobs" linux || fail "make linux"
 strip "$build/linux" -o "$dir/linux.tmp"
 cp "$build/.config" "$dir/config"
 mv "$dir/linux.tmp" "$out"
-rm -rf "$build"
+# Deleting the ~70k files of the build tree can take minutes when the disk is busy: do it
+# detached, at idle I/O priority, instead of making the caller wait.
+trash="$NVME_MI_CACHE/uml/trash.$key.$$"
+mv "$build" "$trash"
+setsid nohup ionice -c 3 nice -n 19 rm -rf "$trash" >/dev/null 2>&1 </dev/null &
 log "built in $((SECONDS - start)) s: $out"
 echo "$out"

@@ -7,6 +7,7 @@ use heapless::Vec;
 
 use super::{run_exchange, run_exchange_async, Expect, Policy, RequestError};
 use crate::mctp::Eid;
+use crate::mi::aem::AemTracker;
 use crate::mi::header::{MessageHeader, HEADER_LEN};
 use crate::mi::integrity::{MicDigest, MIC_LEN};
 use crate::mi::status::{ResponseHeader, ResponseStatus, StatusInfo};
@@ -133,7 +134,7 @@ macro_rules! endpoint_core {
 
             /// Like [`Self::new`], with a configuration.
             pub fn with_config(transport: T, buf: B, config: Config) -> Self {
-                $name { transport, buf, config, last_end: None, instance: 0, primitive_tag: 0 }
+                $name { transport, buf, config, last_end: None, instance: 0, primitive_tag: 0, aem: AemTracker::new() }
             }
 
             /// The configuration.
@@ -159,6 +160,21 @@ macro_rules! endpoint_core {
             /// Give back the transport and the buffer.
             pub fn into_parts(self) -> (T, B) {
                 (self.transport, self.buf)
+            }
+
+            /// The transport and the buffer, separately borrowed.
+            pub(crate) fn parts_mut(&mut self) -> (&mut T, &mut B) {
+                (&mut self.transport, &mut self.buf)
+            }
+
+            /// The buffer's contents.
+            pub(crate) fn buffer(&self) -> &[u8] {
+                self.buf.as_ref()
+            }
+
+            /// The de-duplication state of received events.
+            pub(crate) fn aem_tracker_mut(&mut self) -> &mut AemTracker<u8, 1> {
+                &mut self.aem
             }
 
             /// The endpoint's EID, where the transport knows it.
@@ -304,6 +320,7 @@ pub struct Endpoint<T, B = Buffer> {
     last_end: Option<Instant>,
     instance: u8,
     primitive_tag: u8,
+    aem: AemTracker<u8, 1>,
 }
 
 /// The async twin of [`Endpoint`], over an [`AsyncTransport`].
@@ -314,6 +331,7 @@ pub struct AsyncEndpoint<T, B = Buffer> {
     last_end: Option<Instant>,
     instance: u8,
     primitive_tag: u8,
+    aem: AemTracker<u8, 1>,
 }
 
 endpoint_core!(Endpoint, Transport, run_exchange, [], []);

@@ -11,9 +11,11 @@ mod endpoint;
 mod error;
 mod exchange;
 mod policy;
+mod streaming;
 
 pub use commands::{admin_class, mi_class, AdminResult};
 pub use endpoint::{AsyncEndpoint, Buffer, CommandClass, Config, Endpoint, Quirks, Response};
 pub use error::{RequestError, Unexpected};
 pub use exchange::{run_exchange, run_exchange_async, Exchange, Expect, Step};
 pub use policy::Policy;
+pub use streaming::{AeSettings, MAX_AE_ENTRIES};

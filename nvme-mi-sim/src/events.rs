@@ -201,12 +201,4 @@ impl Events {
         }
         n
     }
-
-    /// An NVM subsystem reset: events are disabled and forgotten.
-    pub fn reset(&mut self) {
-        *self = Events {
-            generation: self.generation,
-            ..Events::default()
-        };
-    }
 }

@@ -151,12 +151,6 @@ pub struct Sim {
     errors: ErrorLog,
 }
 
-/// EUI-64 of namespace `nsid`: the documentation OUI AC-DE-48 and seeded bits.
-fn eui64(seed: u64, nsid: u32) -> [u8; 8] {
-    let r = rng::mix(seed, 0x300 + u64::from(nsid)).to_be_bytes();
-    [0xac, 0xde, 0x48, r[0], r[1], r[2], r[3], nsid as u8]
-}
-
 impl Sim {
     /// A drive in its factory state at virtual time 0, every value derived from `seed`.
     pub fn new(seed: u64) -> Self {
@@ -389,8 +383,10 @@ impl Sim {
     }
 
     /// NVM Subsystem Reset (NVMe-MI 1.2 §5.8): pending firmware is activated, long
-    /// operations are aborted, the management configuration returns to its defaults, the
-    /// controllers come back ready and NSSRO is flagged.
+    /// operations are aborted, the SMBus frequency and MCTP transmission units return to
+    /// their defaults, the controllers come back ready and NSSRO is flagged. The
+    /// Asynchronous Event configuration is kept (a choice of the simulation), so that the
+    /// Controller Ready and Firmware Activated events of the reset reach the requester.
     fn subsystem_reset(&mut self) {
         self.boot = self.now;
         self.long_ops = [None, None];
@@ -398,7 +394,6 @@ impl Sim {
         self.self_test.abort();
         self.mtu = [BASELINE_MTU; 2];
         self.smbus_freq = SmbusFrequency::Khz100;
-        self.events.reset();
         self.feat = Features {
             timestamp: None,
             ..self.feat
@@ -417,6 +412,7 @@ impl Sim {
             CompositeControllerStatus::NSSRO | CompositeControllerStatus::RDY,
             3,
         );
+        self.events.occur(AeId::ControllerReady, self.now);
         if activated {
             self.firmware_activated();
         }

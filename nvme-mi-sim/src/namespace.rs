@@ -3,7 +3,7 @@
 
 use nvme_mi_core::mi::admin_data::{IdentifyNamespace, LbaFormat};
 use zerocopy::little_endian::{U128, U16, U64};
-use zerocopy::{FromBytes, FromZeros, IntoBytes};
+use zerocopy::{FromBytes, FromZeros};
 
 use crate::rng::mix;
 
@@ -195,11 +195,22 @@ impl Namespaces {
         id.nmic = u8::from(ns.shared);
         id.nvmcap = U128::new(ns.bytes().into());
         id.npwg = U16::new(if ns.lbaf == 0 { 7 } else { 0 });
-        let g = mix(self.seed, 0x100 + u64::from(nsid));
-        let h = mix(self.seed, 0x200 + u64::from(nsid));
-        id.nguid[..8].copy_from_slice(&g.to_be_bytes());
-        id.nguid[8..].copy_from_slice(&h.to_be_bytes());
-        id.eui64 = crate::eui64(self.seed, nsid);
+        id.nguid = self.nguid(nsid);
+        id.eui64 = self.eui64(nsid);
+    }
+
+    /// NGUID of namespace `nsid`: seeded.
+    fn nguid(&self, nsid: u32) -> [u8; 16] {
+        let mut g = [0u8; 16];
+        g[..8].copy_from_slice(&mix(self.seed, 0x100 + u64::from(nsid)).to_be_bytes());
+        g[8..].copy_from_slice(&mix(self.seed, 0x200 + u64::from(nsid)).to_be_bytes());
+        g
+    }
+
+    /// EUI-64 of namespace `nsid`: the documentation OUI AC-DE-48 and seeded bits.
+    fn eui64(&self, nsid: u32) -> [u8; 8] {
+        let r = mix(self.seed, 0x300 + u64::from(nsid)).to_be_bytes();
+        [0xac, 0xde, 0x48, r[0], r[1], r[2], r[3], nsid as u8]
     }
 
     /// Write the Namespace Identification Descriptor list of `nsid` (EUI-64, NGUID, CSI)
@@ -209,8 +220,6 @@ impl Namespaces {
         if self.get(nsid).is_none() {
             return;
         }
-        let mut id = IdentifyNamespace::new_zeroed();
-        self.identify(Some(nsid), id.as_mut_bytes());
         let mut at = 0;
         let mut put = |nidt: u8, nid: &[u8]| {
             if let Some(d) = out.get_mut(at..at + 4 + nid.len()) {
@@ -220,8 +229,8 @@ impl Namespaces {
             }
             at += 4 + nid.len();
         };
-        put(1, &id.eui64);
-        put(2, &id.nguid);
+        put(1, &self.eui64(nsid));
+        put(2, &self.nguid(nsid));
         put(4, &[0]); // NVM command set
     }
 }
@@ -229,6 +238,7 @@ impl Namespaces {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use zerocopy::IntoBytes;
 
     #[test]
     fn factory_layout_and_capacity() {

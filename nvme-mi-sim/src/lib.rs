@@ -45,7 +45,8 @@ mod vpd;
 use core::time::Duration;
 
 use nvme_mi_core::basic_mgmt::{
-    IdentificationBlock, Sflgs, StatusBlock, IDENTIFICATION_BLOCK_LEN, STATUS_BLOCK_LEN,
+    BlockRead, IdentificationBlock, Sflgs, StatusBlock, DEFAULT_ADDRESS, IDENTIFICATION_BLOCK,
+    IDENTIFICATION_BLOCK_LEN, STATUS_BLOCK, STATUS_BLOCK_LEN,
 };
 use nvme_mi_core::mctp::Eid;
 use nvme_mi_core::mi::admin::{AdminCompletion, DecodedAdminRequest};
@@ -86,6 +87,8 @@ pub const MAX_SMBUS_MTU: u16 = 250;
 pub const ME_ADDRESS: u8 = 0x1d;
 /// The 7-bit SMBus address of the VPD (FRU) device on port 1.
 pub const VPD_ADDRESS: u8 = 0x53;
+/// The 7-bit SMBus address of the Basic Management Command on port 1 (the default 0x6A).
+pub const BASIC_MANAGEMENT_ADDRESS: u8 = DEFAULT_ADDRESS;
 /// The EID [`responder`] answers as until MCTP Set Endpoint ID changes it.
 pub const DEFAULT_EID: Eid = Eid(0x1d);
 /// Controller IDs.
@@ -149,6 +152,8 @@ pub struct Sim {
     sanitize: SanitizeState,
     self_test: SelfTest,
     errors: ErrorLog,
+    /// SMBus Arbitration flag of the Basic Management status block.
+    smbus_arbitration: bool,
 }
 
 impl Sim {
@@ -188,6 +193,8 @@ impl Sim {
             sanitize: SanitizeState::default(),
             self_test: SelfTest::default(),
             errors: ErrorLog::new(seed),
+            // Power-on value UNVERIFIED: set, as in the digest's example block (G.2).
+            smbus_arbitration: true,
         }
     }
 
@@ -309,15 +316,20 @@ impl Sim {
     /// The Basic Management Command status block (command code 0): the 6 data bytes.
     pub fn basic_status_block(&self) -> [u8; STATUS_BLOCK_LEN] {
         let nss = self.subsystem_status().bits();
-        // SFLGS shares NSS bits 5:2; bit 7 (SMBus arbitration) is the bus's business, bit 6
-        // (not ready) is clear.
-        let flags = Sflgs(
-            nss & (Sflgs::DRIVE_FUNCTIONAL
+        // SFLGS shares NSS bits 5:2; bit 6 (not ready) follows the controllers, bit 7 the
+        // SMBus arbitration state.
+        let mut flags = nss
+            & (Sflgs::DRIVE_FUNCTIONAL
                 | Sflgs::RESET_NOT_REQUIRED
                 | Sflgs::PORT0_LINK_ACTIVE
-                | Sflgs::PORT1_LINK_ACTIVE)
-                | Sflgs::SMBUS_ARBITRATION,
-        );
+                | Sflgs::PORT1_LINK_ACTIVE);
+        if self.ctrls.iter().any(|c| !c.ready) {
+            flags |= Sflgs::DRIVE_NOT_READY;
+        }
+        if self.smbus_arbitration {
+            flags |= Sflgs::SMBUS_ARBITRATION;
+        }
+        let flags = Sflgs(flags);
         let ctemp = self.health.composite_temperature(self.now);
         StatusBlock {
             flags,
@@ -332,6 +344,29 @@ impl Sim {
     /// bytes (vendor ID and serial number).
     pub fn basic_identification_block(&self) -> [u8; IDENTIFICATION_BLOCK_LEN] {
         IdentificationBlock::new(VENDOR_ID, self.serial_number()).to_bytes()
+    }
+
+    /// Answer a Basic Management Command block read (NVMe-MI 1.2 Appendix A; digest G) at
+    /// [`BASIC_MANAGEMENT_ADDRESS`] with command code `command`: the bytes the drive sends
+    /// (length byte, data, PEC) are written into `out`. Only the status block (command 0)
+    /// and the identification block (command 8) are served; other codes give `None` (the
+    /// drive does not acknowledge). A complete read sets the SMBus Arbitration flag.
+    pub fn basic_management_read(&mut self, command: u8, out: &mut [u8]) -> Option<usize> {
+        let read = BlockRead::new(BASIC_MANAGEMENT_ADDRESS, command);
+        let n = match command {
+            STATUS_BLOCK => read.encode(&self.basic_status_block(), out),
+            IDENTIFICATION_BLOCK => read.encode(&self.basic_identification_block(), out),
+            _ => return None,
+        }
+        .ok()?;
+        self.smbus_arbitration = true;
+        Some(n)
+    }
+
+    /// An SMBus Send Byte 0xFF to [`BASIC_MANAGEMENT_ADDRESS`]: clears the SMBus Arbitration
+    /// flag of the status block.
+    pub fn basic_management_arbitration_reset(&mut self) {
+        self.smbus_arbitration = false;
     }
 
     /// Set change flags `c` on the subsystem and on the controllers in `ctrls` (bit 0 ID 1,

@@ -956,6 +956,28 @@ fn basic_management_blocks() {
         .unwrap();
     assert_eq!(id.serial(), s.serial_number());
     assert_eq!(id.vendor_id, nvme_mi_sim::VENDOR_ID);
+    let mut wire = [0u8; 32];
+    let n = s.basic_management_read(8, &mut wire).unwrap();
+    let read = nvme_mi_core::basic_mgmt::BlockRead::new(nvme_mi_sim::BASIC_MANAGEMENT_ADDRESS, 8);
+    assert_eq!(
+        read.decode(&wire[..n]).unwrap(),
+        &s.basic_identification_block()
+    );
+    s.basic_management_arbitration_reset();
+    let n = s.basic_management_read(0, &mut wire).unwrap();
+    let read = nvme_mi_core::basic_mgmt::BlockRead::new(0x6a, 0);
+    let block =
+        nvme_mi_core::basic_mgmt::StatusBlock::parse(read.decode(&wire[..n]).unwrap()).unwrap();
+    assert!(!block
+        .flags
+        .contains(nvme_mi_core::basic_mgmt::Sflgs::SMBUS_ARBITRATION));
+    let n = s.basic_management_read(0, &mut wire).unwrap();
+    let block =
+        nvme_mi_core::basic_mgmt::StatusBlock::parse(read.decode(&wire[..n]).unwrap()).unwrap();
+    assert!(block
+        .flags
+        .contains(nvme_mi_core::basic_mgmt::Sflgs::SMBUS_ARBITRATION));
+    assert_eq!(s.basic_management_read(32, &mut wire), None);
     s.set_available_spare(5);
     let status = nvme_mi_core::basic_mgmt::StatusBlock::parse(&s.basic_status_block()).unwrap();
     assert!(status.warnings.contains(CriticalWarning::ST));

@@ -127,11 +127,13 @@ impl MctpSocket {
     /// consumed and reported with [`Incoming::truncated`] set.
     pub fn try_recv(&self, buf: &mut [u8]) -> Result<Option<Incoming>> {
         let body = buf.get_mut(1..).unwrap_or_default();
-        let r = match sys::recvmsg(self.fd.as_fd(), body, true) {
-            Ok(r) => r,
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(None),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => return Ok(None),
-            Err(e) => return Err(Error::Recv(e)),
+        let r = loop {
+            match sys::recvmsg(self.fd.as_fd(), body, true) {
+                Ok(r) => break r,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(None),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(Error::Recv(e)),
+            }
         };
         let Some(from) = r.from else {
             return Ok(Some(Incoming {

@@ -120,3 +120,45 @@ fn async_aem_round_trip() {
         assert_eq!(buf[..n], aem[..len]);
     });
 }
+
+#[test]
+fn async_listener_receives_control_requests() {
+    let Some(_g) = setup() else { return };
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    let server = thread::spawn(move || {
+        block_on(async move {
+            let mut l = AsyncMctpListener::bind(MCTP_NET_ANY, None, true).expect("listener");
+            ready_tx.send(()).unwrap();
+            let mut buf = [0u8; 64];
+            let deadline = l.now() + Duration::from_secs(10);
+            let (n, peer) = l
+                .recv_request(&mut buf, Some(deadline))
+                .await
+                .expect("request");
+            assert_eq!(&buf[..n], &[0x00, 0x82, 0x02], "Get Endpoint ID");
+            l.send_response(&peer, &[&[0x00, 0x02, 0x02], &[0x00, 8, 0x00, 0x00]])
+                .await
+                .expect("response");
+        })
+    });
+    ready_rx.recv().unwrap();
+    block_on(async {
+        let mut t = AsyncMctpTransport::new(PEER).expect("transport");
+        let expect = nvme_mi_core::requester::Expect::Control {
+            instance: 2,
+            command: 0x02,
+        };
+        let mut buf = [0u8; 64];
+        let n = run_exchange_async(
+            &mut t,
+            Policy::read(),
+            expect,
+            &[&[0x00, 0x82, 0x02]],
+            &mut buf,
+        )
+        .await
+        .expect("control exchange");
+        assert_eq!(&buf[..n], &[0x00, 0x02, 0x02, 0x00, 8, 0x00, 0x00]);
+    });
+    server.join().unwrap();
+}

@@ -50,6 +50,9 @@ pub(crate) struct Health {
     pub media_errors: u32,
     /// Error information log entries ever recorded.
     pub error_count: u64,
+    /// Time spent at or above WCTEMP and at or above CCTEMP, milliseconds (sampled at each
+    /// time step: the temperature at the start of a step counts for all of it).
+    hot_ms: (u64, u64),
     // Values last reported through the change flags.
     seen_temp: u16,
     seen_warning: u8,
@@ -71,6 +74,7 @@ impl Health {
             power_cycles: 0,
             media_errors: 0,
             error_count: 2,
+            hot_ms: (0, 0),
             seen_temp: 0,
             seen_warning: 0,
             seen_pdlu: 0,
@@ -162,6 +166,18 @@ impl Health {
         c
     }
 
+    /// Time passed from `from` to `to`: account the time spent above the thresholds.
+    pub fn elapse(&mut self, from: Instant, to: Instant) {
+        let d = to.as_millis().saturating_sub(from.as_millis());
+        let t = self.temperature_kelvin(from);
+        if t >= WCTEMP {
+            self.hot_ms.0 += d;
+        }
+        if t >= CCTEMP {
+            self.hot_ms.1 += d;
+        }
+    }
+
     /// Power-on hours: a seeded history of 1000..5000 hours plus the virtual time.
     pub fn power_on_hours(&self, now: Instant) -> u64 {
         1000 + below(self.seed, 3, 4000) + now.as_millis() / 3_600_000
@@ -200,7 +216,9 @@ impl Health {
             U128::new(u128::from(below(self.seed, 7, 10)) + u128::from(self.unsafe_shutdowns));
         log.media_errors = U128::new(self.media_errors.into());
         log.num_err_log_entries = U128::new(self.error_count.into());
-        log.warning_temp_time = U32::new(0);
+        let minutes = |ms: u64| U32::new((ms / 60_000).min(u64::from(u32::MAX)) as u32);
+        log.warning_temp_time = minutes(self.hot_ms.0);
+        log.critical_comp_time = minutes(self.hot_ms.1);
         log.temperature_sensor[0] = U16::new(t.saturating_add(2));
         log.temperature_sensor[1] = U16::new(t.saturating_sub(3));
         let bytes = log.as_bytes();
@@ -224,6 +242,21 @@ mod tests {
             seen[(c - 30) as usize] = true;
         }
         assert!(seen.iter().filter(|&&b| b).count() >= 8);
+    }
+
+    #[test]
+    fn time_above_thresholds() {
+        let mut h = Health::new(3);
+        h.elapse(Instant(0), Instant(600_000));
+        h.temp_offset = 40; // 80 °C ± 5: above WCTEMP, below CCTEMP
+        h.elapse(Instant(600_000), Instant(900_000));
+        h.temp_offset = 60;
+        h.elapse(Instant(900_000), Instant(1_020_000));
+        let mut out = [0u8; 512];
+        h.smart_log(Instant(1_020_000), &mut out);
+        let log = <SmartLog as zerocopy::FromBytes>::read_from_bytes(&out[..]).unwrap();
+        assert_eq!(log.warning_temp_time.get(), 7);
+        assert_eq!(log.critical_comp_time.get(), 2);
     }
 
     #[test]

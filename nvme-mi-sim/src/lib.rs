@@ -18,7 +18,28 @@
 //!   and commits firmware, and keeps a 256-byte IPMI FRU VPD.
 //!
 //! Large Admin data (Identify, logs) is generated into the caller's buffer on request, never
-//! stored: [`Sim`] is about 1 KiB (see `size_of` in the tests).
+//! stored: [`Sim`] is about 1.2 KiB (see `size_of` in the tests).
+//!
+//! What it answers:
+//!
+//! | Command | Behaviour |
+//! |---|---|
+//! | Read NVMe-MI Data Structure | subsystem (NVMe-MI 2.0, 2 ports), ports, controller list and information, optional command list, empty MEB list |
+//! | Subsystem / Controller Health Status Poll | from the health model; CS and CCF clear the change flags |
+//! | Configuration Set / Get | SMBus frequency (port 1, ≤ 400 kHz), MCTP TU (port 0: 64; port 1: 64..=250), health status change clear mask, Asynchronous Events |
+//! | VPD Read / Write | 256-byte IPMI FRU image; 100 write cycles |
+//! | Reset / Shutdown | NVM Subsystem Reset (no response), normal and abrupt shutdown |
+//! | Identify | CNS 00h, 01h, 02h, 03h, 10h, 11h, 12h, 13h |
+//! | Get Log Page | 01h error, 02h SMART, 03h firmware slots, 06h self-test, 81h sanitize status |
+//! | Get / Set Features | 01h, 02h, 04h (composite only), 05h, 06h, 07h, 08h, 0Ah (read-only), 0Bh, 0Eh; nothing saveable |
+//! | Firmware Image Download / Commit | contiguous chunks; image header [`IMAGE_MAGIC`] + revision; CA 0–3; slot 1 read-only |
+//! | Format NVM, Sanitize | More Processing Required, completed after [`FORMAT_TIME`] / [`SANITIZE_TIME`] |
+//! | Device Self-test | short (10 s) and extended (60 s), in the background; abort |
+//! | Namespace Management / Attachment | create within the free capacity, delete, attach, detach (private vs shared) |
+//! | Security Send / Receive | protocol 00h: supported protocols list and certificate data |
+//!
+//! SES and MEB commands get Invalid Command Opcode (a storage device without a Management
+//! Endpoint Buffer).
 //!
 //! ```
 //! use nvme_mi_sim::Sim;
@@ -512,6 +533,7 @@ impl Device for Sim {
 
     fn tick(&mut self, now: Instant) {
         if now > self.now {
+            self.health.elapse(self.now, now);
             self.now = now;
         }
         self.self_test.update(self.now);

@@ -13,7 +13,7 @@ use common::{echo, request, setup, EXPECT_MI};
 use nix::poll::{PollFd, PollFlags, PollTimeout};
 use nvme_mi_core::mctp::Eid;
 use nvme_mi_core::requester::{run_exchange, Policy};
-use nvme_mi_core::transport::ResponderTransport;
+use nvme_mi_core::transport::{Error as _, ErrorKind, ResponderTransport, Transport};
 use nvme_mi_linux::sys::{tun_open, MCTP_NET_ANY};
 use nvme_mi_linux::{netlink, MctpAddr, MctpListener, MctpTransport, PhysAddr};
 
@@ -127,4 +127,48 @@ fn requester_reaches_a_device_without_eid_and_listener_answers_one() {
         "same tag, TO clear"
     );
     assert_eq!(resp, echo(&req));
+}
+
+/// The netlink helpers configure a second network over the tun wire: the interface moves to
+/// network 10 with EID 40 and a route to EID 41 with a 68-byte MTU; a message to (10, 41) then
+/// leaves on the tun interface, fragmented at that MTU; without the route it is unreachable.
+#[test]
+fn netlink_networks_routes_and_mtu() {
+    let Some(_g) = setup() else { return };
+    let (fd, name) = tun_open("mctptun1").expect("tun device");
+    let idx = netlink::ifindex(&name).expect("tun index");
+    let mut nl = netlink::Netlink::open().expect("netlink");
+    nl.set_link_net(idx, 10).expect("move to network 10");
+    nl.link_up(idx).expect("up");
+    nl.add_addr(idx, Eid(40)).expect("EID 40");
+    let e = nl.add_addr(idx, Eid(40)).unwrap_err();
+    assert_eq!(e.raw_os_error(), Some(libc::EEXIST), "{e}");
+    nl.add_route(idx, Eid(41), 0, Some(68))
+        .expect("route to 41");
+
+    let mut t = MctpTransport::new(MctpAddr::new(10, Eid(41))).expect("transport");
+    let big: Vec<u8> = std::iter::once(0x84)
+        .chain((0..99).map(|i| i as u8))
+        .collect();
+    t.send_request(&[&big]).expect("sent into network 10");
+    let (hdr, body) = capture(&fd, Duration::from_secs(5));
+    assert_eq!((hdr[1], hdr[2]), (41, 40));
+    assert_eq!(
+        hdr[3] & (SOM | EOM),
+        SOM,
+        "first of several packets: {:02x}",
+        hdr[3]
+    );
+    assert_eq!(body.len(), 64, "68-byte MTU less the 4-byte header");
+    assert_eq!(body[..], big[..64]);
+    let (hdr, body) = capture(&fd, Duration::from_secs(5));
+    assert_eq!(hdr[3] & (SOM | EOM), EOM, "{:02x}", hdr[3]);
+    assert_eq!(body[..], big[64..]);
+    t.end_exchange();
+
+    nl.del_route(idx, Eid(41), 0).expect("route removed");
+    let e = t.send_request(&[&big]).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unreachable, "{e}");
+    nl.del_addr(idx, Eid(40)).expect("EID removed");
+    assert!(nl.del_addr(idx, Eid(40)).is_err(), "already gone");
 }

@@ -2,6 +2,7 @@
 //! corruption.
 
 use nvme_mi_core::basic_mgmt::*;
+use nvme_mi_core::mi::admin_data::IdentifyController;
 use proptest::prelude::*;
 
 #[test]
@@ -43,6 +44,11 @@ fn identification_block() {
     let back = IdentificationBlock::parse(read.decode(&out[..n]).unwrap()).unwrap();
     assert_eq!(back, id);
     assert_eq!(back.serial(), "S4EWNX0R123456");
+    // Same values as Identify Controller's VID and SN.
+    let mut ctrl = <IdentifyController as zerocopy::FromZeros>::new_zeroed();
+    ctrl.vid.set(0x144d);
+    ctrl.set_sn("S4EWNX0R123456");
+    assert_eq!(IdentificationBlock::from_identify(&ctrl), id);
     // The status block's PEC differs: command code is covered.
     assert!(BlockRead::new(DEFAULT_ADDRESS, STATUS_BLOCK)
         .decode(&out[..n])

@@ -1,7 +1,7 @@
 //! The identification block returned at command code 8 (digest G.4).
 
 use super::{Error, Result};
-use crate::mi::admin_data::trim_ascii;
+use crate::mi::admin_data::{trim_ascii, IdentifyController};
 
 /// Data length of the identification block (the length byte's value, 0x16).
 pub const IDENTIFICATION_BLOCK_LEN: usize = 22;
@@ -33,6 +33,14 @@ impl IdentificationBlock {
         IdentificationBlock {
             vendor_id,
             serial_number,
+        }
+    }
+
+    /// The block matching an Identify Controller structure (its VID and SN).
+    pub fn from_identify(id: &IdentifyController) -> Self {
+        IdentificationBlock {
+            vendor_id: id.vid.get(),
+            serial_number: id.sn,
         }
     }
 

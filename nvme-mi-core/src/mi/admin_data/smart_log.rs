@@ -1,7 +1,7 @@
 //! SMART / Health Information log page (NVMe Base 2.x §5.1.12.1.3, Log Identifier 02h),
 //! 512 bytes. Key offsets are in the digest E.6.
 
-use crate::mi::command::CriticalWarning;
+use crate::mi::command::{CompositeTemperature, CriticalWarning};
 use zerocopy::little_endian::{U128, U16, U32};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
@@ -92,12 +92,49 @@ impl SmartLog {
     pub fn temperature_celsius(&self) -> i32 {
         i32::from(self.temperature.get()) - 273
     }
+
+    /// The composite temperature in the one-byte CTEMP encoding of the health status poll and
+    /// the Basic Management status block (0 K, "not reported", maps to no data).
+    pub fn composite_temperature(&self) -> CompositeTemperature {
+        match self.temperature.get() {
+            0 => CompositeTemperature::NoData,
+            // Clamped first: the encoding saturates at 127 and −60 anyway.
+            k => CompositeTemperature::from_celsius((i32::from(k) - 273).clamp(-60, 127) as i16),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use core::mem::offset_of;
+
+    #[test]
+    fn composite_temperature() {
+        use zerocopy::FromZeros;
+        let mut log = SmartLog::new_zeroed();
+        assert_eq!(log.composite_temperature(), CompositeTemperature::NoData);
+        log.temperature.set(310);
+        assert_eq!(
+            log.composite_temperature(),
+            CompositeTemperature::Celsius(37)
+        );
+        log.temperature.set(500);
+        assert_eq!(
+            log.composite_temperature(),
+            CompositeTemperature::AtLeast127
+        );
+        log.temperature.set(u16::MAX);
+        assert_eq!(
+            log.composite_temperature(),
+            CompositeTemperature::AtLeast127
+        );
+        log.temperature.set(200);
+        assert_eq!(
+            log.composite_temperature(),
+            CompositeTemperature::AtMostMinus60
+        );
+    }
 
     #[test]
     fn offsets() {

@@ -3,8 +3,6 @@
 
 use std::time::Duration;
 
-use nvme_mi_core::loopback::{LoopPeer, Loopback};
-use nvme_mi_core::mctp::Eid;
 use nvme_mi_core::mi::admin::{CommitAction, FirmwareCommit, GetLogPage, Identify, Lid, Sct};
 use nvme_mi_core::mi::admin_data::{AdminData, IdentifyController};
 use nvme_mi_core::mi::aem::{AeConfigEntry, AeId};
@@ -12,22 +10,11 @@ use nvme_mi_core::mi::command::{
     CompositeControllerStatus, ConfigurationGetRequest, ConfigurationGetResponse, ResetRequest,
     ResetType, SubsystemHealthStatusPollRequest,
 };
-use nvme_mi_core::mi::MAX_MESSAGE_LEN;
-use nvme_mi_core::requester::{AeSettings, Endpoint, RequestError};
-use nvme_mi_core::responder::Responder;
+use nvme_mi_core::requester::{AeSettings, RequestError};
 use nvme_mi_core::transport::Transport;
-use nvme_mi_sim::Sim;
 
-type Ep = Endpoint<Loopback<Responder<Sim, LoopPeer>>, Vec<u8>>;
-
-fn endpoint(seed: u64) -> Box<Ep> {
-    let link = Loopback::new(
-        nvme_mi_sim::responder(seed),
-        Eid(8),
-        nvme_mi_sim::DEFAULT_EID,
-    );
-    Box::new(Endpoint::new(link, vec![0u8; MAX_MESSAGE_LEN]))
-}
+mod common;
+use common::endpoint;
 
 #[test]
 fn typed_and_streaming_reads() {

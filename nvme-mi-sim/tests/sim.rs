@@ -3,8 +3,6 @@
 
 use std::time::Duration;
 
-use nvme_mi_core::loopback::{LoopPeer, Loopback};
-use nvme_mi_core::mctp::Eid;
 use nvme_mi_core::mi::admin::{
     parse_response, AdminCommand, AdminCompletion, AdminRequestRepr, Cns, CommitAction,
     DeviceSelfTest, Fid, FirmwareCommit, FirmwareImageDownload, FormatNvm, GetFeatures, GetLogPage,
@@ -27,24 +25,14 @@ use nvme_mi_core::mi::command::{
 };
 use nvme_mi_core::mi::status::{ParameterErrorLocation, StatusInfo};
 use nvme_mi_core::mi::{Message, Nmimt, MAX_MESSAGE_LEN};
-use nvme_mi_core::requester::{CommandClass, Endpoint};
-use nvme_mi_core::responder::Responder;
+use nvme_mi_core::requester::CommandClass;
 use nvme_mi_core::transport::{EventSource, Transport};
 use nvme_mi_sim::Sim;
 use zerocopy::FromZeros;
 use zerocopy::IntoBytes;
 
-type Link = Loopback<Responder<Sim, LoopPeer>>;
-type Ep = Endpoint<Link, Vec<u8>>;
-
-fn endpoint(seed: u64) -> Box<Ep> {
-    let link = Loopback::new(
-        nvme_mi_sim::responder(seed),
-        Eid(8),
-        nvme_mi_sim::DEFAULT_EID,
-    );
-    Box::new(Endpoint::new(link, vec![0u8; MAX_MESSAGE_LEN]))
-}
+mod common;
+use common::{endpoint, Ep};
 
 fn sim(ep: &Ep) -> &Sim {
     ep.transport().responder().device()

@@ -67,7 +67,48 @@ const LID_ERROR: u8 = 0x01;
 const LID_SMART: u8 = 0x02;
 const LID_FIRMWARE: u8 = 0x03;
 const LID_SELF_TEST: u8 = 0x06;
+const LID_EFFECTS: u8 = 0x05;
 const LID_SANITIZE: u8 = 0x81;
+
+/// Commands Supported and Effects: CSUPP (bit 0), LBCC (bit 1), NCC (bit 2), NIC (bit 3),
+/// CCC (bit 4) per Admin opcode the drive executes.
+const ADMIN_EFFECTS: [(u8, u32); 13] = [
+    (0x02, 0x01),
+    (0x06, 0x01),
+    (0x09, 0x01),
+    (0x0a, 0x01),
+    (0x0d, 0x01 | 0x04 | 0x08),
+    (0x10, 0x01 | 0x02 | 0x04 | 0x08 | 0x10),
+    (0x11, 0x01),
+    (0x14, 0x01),
+    (0x15, 0x01 | 0x08),
+    (0x80, 0x01 | 0x02 | 0x04 | 0x08),
+    (0x81, 0x01),
+    (0x82, 0x01),
+    (0x84, 0x01 | 0x02 | 0x04 | 0x08),
+];
+
+/// The same for the NVM command set I/O commands: Flush, Write, Read, Write Zeroes,
+/// Dataset Management.
+const IO_EFFECTS: [(u8, u32); 5] = [
+    (0x00, 0x01),
+    (0x01, 0x03),
+    (0x02, 0x01),
+    (0x08, 0x03),
+    (0x09, 0x03),
+];
+
+/// Write the Commands Supported and Effects log (4096 bytes).
+fn effects_log(out: &mut [u8]) {
+    for (table, base) in [(&ADMIN_EFFECTS[..], 0), (&IO_EFFECTS[..], 1024)] {
+        for &(opc, e) in table {
+            let at = base + usize::from(opc) * 4;
+            if let Some(d) = out.get_mut(at..at + 4) {
+                d.copy_from_slice(&e.to_le_bytes());
+            }
+        }
+    }
+}
 
 /// A command's successful outcome.
 enum Done {
@@ -259,6 +300,7 @@ impl Sim {
             LID_FIRMWARE => 512,
             LID_SELF_TEST => SELF_TEST_LOG_LEN,
             LID_SANITIZE => SANITIZE_LOG_LEN,
+            LID_EFFECTS => 4096,
             _ => return Err(INVALID_LOG_PAGE),
         };
         if c.ot || c.lpo % 4 != 0 || c.lpo > size as u64 {
@@ -273,6 +315,7 @@ impl Sim {
             LID_SMART => this.health.smart_log(now, b),
             LID_FIRMWARE => this.fw.slot_log(b),
             LID_SELF_TEST => this.self_test.write(now, b),
+            LID_EFFECTS => effects_log(b),
             _ => this.sanitize.write(now, b),
         })
     }

@@ -913,6 +913,16 @@ fn features_self_test_and_security() {
     let (c, d) = admin(&mut ep, 1, &recv);
     ok(&c);
     assert_eq!(&d[6..9], &[0, 1, 0]);
+    let (c, d) = admin(
+        &mut ep,
+        1,
+        &GetLogPage::new(Lid::CommandsSupportedAndEffects, 4096),
+    );
+    ok(&c);
+    let effect = |op: usize| u32::from_le_bytes(d[op * 4..op * 4 + 4].try_into().unwrap());
+    assert_eq!(effect(0x06) & 1, 1);
+    assert_eq!(effect(0x80) & 3, 3);
+    assert_eq!(effect(0x7c), 0);
     let (c, _) = admin(&mut ep, 1, &GetLogPage::new(Lid::from_u8(0x42), 512));
     assert_eq!(status(&c), (Sct::CommandSpecific, 0x09));
     // Error log: the failures above are recorded, newest first.

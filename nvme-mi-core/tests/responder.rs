@@ -530,3 +530,52 @@ fn control_primitives_get_state_pause_abort() {
     assert_eq!(primitive(&mut r, 4, 10, 0, Csi::Slot0), (0, 0));
     assert_eq!(primitive(&mut r, 0x05, 11, 0, Csi::Slot0).0, 0x03);
 }
+
+#[test]
+fn typed_control_primitives_and_mctp_control_over_loopback() {
+    use nvme_mi_core::loopback::{LoopPeer, Loopback};
+    use nvme_mi_core::mctp::control::{CompletionCode, ControlRequest, ControlResponse};
+    use nvme_mi_core::mi::control_primitive::{ControlPrimitive, PrimitiveResponse, Ssta};
+    use nvme_mi_core::requester::{Endpoint, RequestError};
+    let r: Responder<TestDevice, LoopPeer> = Responder::new(TestDevice::default(), Eid(9));
+    let mut link: Box<Loopback<_, 4>> = Box::new(Loopback::new(r, Eid(8), Eid(9)));
+    let mut ep = Endpoint::new(&mut *link, [0u8; 4224]);
+    match ep
+        .control_primitive(ControlPrimitive::GetState {
+            clear_error_state: true,
+        })
+        .unwrap()
+    {
+        PrimitiveResponse::GetState(s) => assert_eq!(s.ssta(), Ssta::Idle),
+        other => panic!("{other:?}"),
+    }
+    ep.control_primitive(ControlPrimitive::Pause).unwrap();
+    match ep
+        .control_primitive(ControlPrimitive::GetState {
+            clear_error_state: false,
+        })
+        .unwrap()
+    {
+        PrimitiveResponse::GetState(s) => assert!(s.contains(1 << 15)),
+        other => panic!("{other:?}"),
+    }
+    ep.control_primitive(ControlPrimitive::Resume).unwrap();
+    match ep.mctp_control(ControlRequest::GetEndpointId).unwrap() {
+        ControlResponse::GetEndpointId(id) => assert_eq!(id.eid, Eid(9)),
+        other => panic!("{other:?}"),
+    }
+    match ep
+        .mctp_control(ControlRequest::GetMessageTypeSupport)
+        .unwrap()
+    {
+        ControlResponse::GetMessageTypeSupport(t) => {
+            assert!(t.supports(nvme_mi_core::mctp::MsgType::NvmeMi))
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        ep.mctp_control(ControlRequest::GetEndpointUuid)
+            .unwrap_err(),
+        RequestError::Control(CompletionCode::ErrorUnsupportedCmd)
+    );
+}

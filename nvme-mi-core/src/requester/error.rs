@@ -1,6 +1,7 @@
 use core::fmt;
 use core::time::Duration;
 
+use crate::mctp::control::CompletionCode;
 use crate::mi;
 use crate::mi::admin::NvmeStatus;
 use crate::mi::status::StatusInfo;
@@ -99,6 +100,9 @@ pub enum RequestError<E> {
     /// The Admin command completed with an NVMe status other than success (NVMe Base
     /// §4.6.1): data to inspect, e.g. Invalid Field in Command.
     Nvme(NvmeStatus),
+    /// An MCTP control request was answered with a completion code other than Success
+    /// (DSP0236 §11.5).
+    Control(CompletionCode),
     /// The caller asked for something the request cannot carry (e.g. a length that is not
     /// a multiple of 4, or data larger than one message).
     InvalidArgument,
@@ -126,6 +130,7 @@ impl<E> RequestError<E> {
             RequestError::BufferTooSmall => RequestError::BufferTooSmall,
             RequestError::Status(s) => RequestError::Status(s),
             RequestError::Nvme(s) => RequestError::Nvme(s),
+            RequestError::Control(c) => RequestError::Control(c),
             RequestError::InvalidArgument => RequestError::InvalidArgument,
         }
     }
@@ -169,6 +174,7 @@ impl<E: fmt::Display> fmt::Display for RequestError<E> {
             }
             RequestError::Status(s) => write!(f, "endpoint answered {}", s.status()),
             RequestError::Nvme(s) => write!(f, "command failed: {s}"),
+            RequestError::Control(c) => write!(f, "MCTP control request failed: completion code {c:?}"),
             RequestError::InvalidArgument => f.write_str("invalid argument"),
         }
     }

@@ -7,6 +7,7 @@
 //! transport traits.
 
 mod commands;
+mod control;
 mod endpoint;
 mod error;
 mod exchange;

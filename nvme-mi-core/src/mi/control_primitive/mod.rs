@@ -19,6 +19,91 @@
 //!   [`Rejection`](crate::mi::status::Rejection) to answer with
 //!   ([`ControlPrimitiveResponseRepr::rejecting`]); emit a [`ControlPrimitiveResponseRepr`].
 
+/// Generates the checked view of a 12-byte control primitive message: byte 4 typed as `$b4`,
+/// byte 5 the tag, bytes 7:6 a 16-bit field.
+macro_rules! primitive_view {
+    (
+        $(#[$doc:meta])*
+        $name:ident,
+        $b4:ty, $get4:ident, $set4:ident, $doc4:literal,
+        $get16:ident, $set16:ident, $doc16:literal
+    ) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct $name<T: AsRef<[u8]>> {
+            buffer: T,
+        }
+
+        impl<T: AsRef<[u8]>> $name<T> {
+            /// Wrap a buffer without checks; accessors may panic on a short buffer.
+            pub const fn new_unchecked(buffer: T) -> Self {
+                $name { buffer }
+            }
+
+            /// Wrap a buffer after checking the type byte and that it is exactly 12 bytes
+            /// long ([`crate::mi::Error::Truncated`] / [`crate::mi::Error::TooLong`]
+            /// otherwise).
+            pub fn new_checked(buffer: T) -> $crate::mi::Result<Self> {
+                super::check_len(buffer.as_ref())?;
+                Ok($name { buffer })
+            }
+
+            /// Give the buffer back.
+            pub fn into_inner(self) -> T {
+                self.buffer
+            }
+
+            /// The whole message as a generic NVMe-MI message view.
+            pub fn message(&self) -> $crate::mi::Message<&[u8]> {
+                $crate::mi::Message::new_unchecked(self.buffer.as_ref())
+            }
+
+            #[doc = $doc4]
+            pub fn $get4(&self) -> $b4 {
+                <$b4>::from_u8(self.buffer.as_ref()[super::CPO])
+            }
+
+            /// The tag.
+            pub fn tag(&self) -> u8 {
+                self.buffer.as_ref()[super::TAG]
+            }
+
+            #[doc = $doc16]
+            pub fn $get16(&self) -> u16 {
+                let b = self.buffer.as_ref();
+                u16::from_le_bytes([b[super::CPSP], b[super::CPSP + 1]])
+            }
+        }
+
+        impl<T: AsRef<[u8]> + AsMut<[u8]>> $name<T> {
+            /// Write the message header.
+            pub fn set_header(&mut self, hdr: &$crate::mi::MessageHeader) {
+                $crate::mi::Message::new_unchecked(self.buffer.as_mut()).set_header(hdr);
+            }
+
+            #[doc = $doc4]
+            pub fn $set4(&mut self, v: $b4) {
+                self.buffer.as_mut()[super::CPO] = v.to_u8();
+            }
+
+            /// Set the tag.
+            pub fn set_tag(&mut self, tag: u8) {
+                self.buffer.as_mut()[super::TAG] = tag;
+            }
+
+            #[doc = $doc16]
+            pub fn $set16(&mut self, v: u16) {
+                self.buffer.as_mut()[super::CPSP..super::CPSP + 2].copy_from_slice(&v.to_le_bytes());
+            }
+
+            /// Compute and write the integrity check.
+            pub fn fill_mic(&mut self) {
+                $crate::mi::Message::new_unchecked(self.buffer.as_mut()).fill_mic();
+            }
+        }
+    };
+}
+
 mod request;
 mod response;
 mod state;

@@ -1,84 +1,18 @@
 //! The control primitive request (NVMe-MI 1.2 §4.2.1, Figure 22; digest D.9).
 
-use super::{check_len, ControlPrimitiveOpcode, CONTROL_PRIMITIVE_LEN, CPO, CPSP, TAG};
+use super::{ControlPrimitiveOpcode, CONTROL_PRIMITIVE_LEN};
 use crate::mi::header::{emit_message, Message, MessageHeader};
 use crate::mi::status::Rejection;
 use crate::mi::{Csi, Nmimt, Result};
 
-/// A checked view over a complete control primitive request message (12 bytes).
-///
-/// [`ControlPrimitiveRequest::new_checked`] checks the type byte and the exact length; after
-/// it no accessor panics. It checks neither NMIMT/ROR nor the integrity check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ControlPrimitiveRequest<T: AsRef<[u8]>> {
-    buffer: T,
-}
-
-impl<T: AsRef<[u8]>> ControlPrimitiveRequest<T> {
-    /// Wrap a buffer without checks; accessors may panic on a short buffer.
-    pub const fn new_unchecked(buffer: T) -> Self {
-        ControlPrimitiveRequest { buffer }
-    }
-
-    /// Wrap a buffer after checking the type byte and that it is exactly 12 bytes long
-    /// ([`crate::mi::Error::Truncated`] / [`crate::mi::Error::TooLong`] otherwise).
-    pub fn new_checked(buffer: T) -> Result<Self> {
-        check_len(buffer.as_ref())?;
-        Ok(ControlPrimitiveRequest { buffer })
-    }
-
-    /// Give the buffer back.
-    pub fn into_inner(self) -> T {
-        self.buffer
-    }
-
-    /// The whole message as a generic NVMe-MI message view.
-    pub fn message(&self) -> Message<&[u8]> {
-        Message::new_unchecked(self.buffer.as_ref())
-    }
-
-    /// CPO, the opcode.
-    pub fn opcode(&self) -> ControlPrimitiveOpcode {
-        ControlPrimitiveOpcode::from_u8(self.buffer.as_ref()[CPO])
-    }
-
-    /// The tag the response echoes.
-    pub fn tag(&self) -> u8 {
-        self.buffer.as_ref()[TAG]
-    }
-
-    /// CPSP, the primitive specific parameter.
-    pub fn cpsp(&self) -> u16 {
-        let b = self.buffer.as_ref();
-        u16::from_le_bytes([b[CPSP], b[CPSP + 1]])
-    }
-}
-
-impl<T: AsRef<[u8]> + AsMut<[u8]>> ControlPrimitiveRequest<T> {
-    /// Write the message header.
-    pub fn set_header(&mut self, hdr: &MessageHeader) {
-        Message::new_unchecked(self.buffer.as_mut()).set_header(hdr);
-    }
-
-    /// Set CPO.
-    pub fn set_opcode(&mut self, opcode: ControlPrimitiveOpcode) {
-        self.buffer.as_mut()[CPO] = opcode.to_u8();
-    }
-
-    /// Set the tag.
-    pub fn set_tag(&mut self, tag: u8) {
-        self.buffer.as_mut()[TAG] = tag;
-    }
-
-    /// Set CPSP.
-    pub fn set_cpsp(&mut self, cpsp: u16) {
-        self.buffer.as_mut()[CPSP..CPSP + 2].copy_from_slice(&cpsp.to_le_bytes());
-    }
-
-    /// Compute and write the integrity check.
-    pub fn fill_mic(&mut self) {
-        Message::new_unchecked(self.buffer.as_mut()).fill_mic();
-    }
+primitive_view! {
+    /// A checked view over a complete control primitive request message (12 bytes).
+    ///
+    /// [`ControlPrimitiveRequest::new_checked`] checks the type byte and the exact length;
+    /// after it no accessor panics. It checks neither NMIMT/ROR nor the integrity check.
+    ControlPrimitiveRequest,
+    ControlPrimitiveOpcode, opcode, set_opcode, "CPO, the opcode.",
+    cpsp, set_cpsp, "CPSP, the primitive specific parameter."
 }
 
 /// A control primitive with its typed parameter, CPSP (NVMe-MI 1.2 §4.2.1, Figure 23;

@@ -1,86 +1,21 @@
 //! The control primitive response (NVMe-MI 1.2 §4.2.1, Figure 24; digest D.9).
 
 use super::{
-    check_len, ControlPrimitiveOpcode, ControlPrimitiveRequestRepr, ManagementEndpointState,
-    CONTROL_PRIMITIVE_LEN, CPO, CPSP, TAG,
+    ControlPrimitiveOpcode, ControlPrimitiveRequestRepr, ManagementEndpointState,
+    CONTROL_PRIMITIVE_LEN,
 };
 use crate::mi::header::{emit_message, Message, MessageHeader};
 use crate::mi::status::{Rejection, ResponseStatus};
 use crate::mi::{Csi, Error, Nmimt, Result, Ror};
 
-/// A checked view over a complete control primitive response message (12 bytes).
-///
-/// [`ControlPrimitiveResponse::new_checked`] checks the type byte and the exact length; after
-/// it no accessor panics. It checks neither NMIMT/ROR nor the integrity check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ControlPrimitiveResponse<T: AsRef<[u8]>> {
-    buffer: T,
-}
-
-impl<T: AsRef<[u8]>> ControlPrimitiveResponse<T> {
-    /// Wrap a buffer without checks; accessors may panic on a short buffer.
-    pub const fn new_unchecked(buffer: T) -> Self {
-        ControlPrimitiveResponse { buffer }
-    }
-
-    /// Wrap a buffer after checking the type byte and that it is exactly 12 bytes long.
-    pub fn new_checked(buffer: T) -> Result<Self> {
-        check_len(buffer.as_ref())?;
-        Ok(ControlPrimitiveResponse { buffer })
-    }
-
-    /// Give the buffer back.
-    pub fn into_inner(self) -> T {
-        self.buffer
-    }
-
-    /// The whole message as a generic NVMe-MI message view.
-    pub fn message(&self) -> Message<&[u8]> {
-        Message::new_unchecked(self.buffer.as_ref())
-    }
-
-    /// The response status.
-    pub fn status(&self) -> ResponseStatus {
-        ResponseStatus::from_u8(self.buffer.as_ref()[CPO])
-    }
-
-    /// The echoed tag.
-    pub fn tag(&self) -> u8 {
-        self.buffer.as_ref()[TAG]
-    }
-
-    /// CPSR, the primitive specific response.
-    pub fn cpsr(&self) -> u16 {
-        let b = self.buffer.as_ref();
-        u16::from_le_bytes([b[CPSP], b[CPSP + 1]])
-    }
-}
-
-impl<T: AsRef<[u8]> + AsMut<[u8]>> ControlPrimitiveResponse<T> {
-    /// Write the message header.
-    pub fn set_header(&mut self, hdr: &MessageHeader) {
-        Message::new_unchecked(self.buffer.as_mut()).set_header(hdr);
-    }
-
-    /// Set the status.
-    pub fn set_status(&mut self, status: ResponseStatus) {
-        self.buffer.as_mut()[CPO] = status.to_u8();
-    }
-
-    /// Set the tag.
-    pub fn set_tag(&mut self, tag: u8) {
-        self.buffer.as_mut()[TAG] = tag;
-    }
-
-    /// Set CPSR.
-    pub fn set_cpsr(&mut self, cpsr: u16) {
-        self.buffer.as_mut()[CPSP..CPSP + 2].copy_from_slice(&cpsr.to_le_bytes());
-    }
-
-    /// Compute and write the integrity check.
-    pub fn fill_mic(&mut self) {
-        Message::new_unchecked(self.buffer.as_mut()).fill_mic();
-    }
+primitive_view! {
+    /// A checked view over a complete control primitive response message (12 bytes).
+    ///
+    /// [`ControlPrimitiveResponse::new_checked`] checks the type byte and the exact length;
+    /// after it no accessor panics. It checks neither NMIMT/ROR nor the integrity check.
+    ControlPrimitiveResponse,
+    ResponseStatus, status, set_status, "The response status.",
+    cpsr, set_cpsr, "CPSR, the primitive specific response."
 }
 
 /// Control Primitive Aborted Status, CPAS: Abort CPSR bits 1:0 (NVMe-MI 1.2 §4.2.1.3;

@@ -14,6 +14,7 @@
 //! - [`MctpAddr`] / [`MctpDevice`]: nvme-cli's `mctp:<net>,<eid>[:<controller-id>]`.
 //! - [`netlink`]: just enough rtnetlink to configure MCTP addresses and routes.
 //! - [`sys`]: the socket ABI itself, the only `unsafe` code of the crate.
+//! - `discovery` (feature `discovery`, on by default): `mctpd`'s endpoints over D-Bus.
 //!
 //! # Privileges and kernels
 //! Sending needs `CAP_NET_RAW`, binding `CAP_NET_BIND_SERVICE`, netlink changes
@@ -43,6 +44,8 @@
 #![warn(missing_docs)]
 
 pub mod addr;
+#[cfg(feature = "discovery")]
+pub mod discovery;
 pub mod dropped;
 pub mod error;
 mod events;

@@ -1,0 +1,374 @@
+//! The watcher's model of `mctpd`'s endpoint objects, updated by signals (sans I/O).
+//!
+//! The tracker keeps the raw properties of every object that has one of the endpoint
+//! interfaces, in whatever order those interfaces arrive, and reports an [`Event`] only when
+//! the [`Endpoint`] built from them appears, disappears or differs. Replaying a change that a
+//! snapshot already contains therefore reports nothing, which is what makes "subscribe first,
+//! then read the snapshot" safe.
+
+use super::endpoint::{Endpoint, Interfaces};
+use super::tree::{CC_ENDPOINT_IFACE, ENDPOINT_IFACE, UUID_IFACE};
+use super::watcher::{Event, Filter};
+use std::collections::{HashMap, HashSet, VecDeque};
+use zbus::fdo::ManagedObjects;
+use zbus::names::OwnedInterfaceName;
+use zbus::zvariant::{OwnedObjectPath, OwnedValue};
+
+/// True for the interfaces an [`Endpoint`] is built from.
+fn relevant(iface: &str) -> bool {
+    [ENDPOINT_IFACE, UUID_IFACE, CC_ENDPOINT_IFACE].contains(&iface)
+}
+
+/// See the module documentation.
+#[derive(Debug)]
+pub(crate) struct Tracker {
+    filter: Filter,
+    objects: HashMap<OwnedObjectPath, Interfaces>,
+    visible: HashMap<OwnedObjectPath, Endpoint>,
+}
+
+impl Tracker {
+    pub(crate) fn new(filter: Filter) -> Self {
+        Tracker {
+            filter,
+            objects: HashMap::new(),
+            visible: HashMap::new(),
+        }
+    }
+
+    /// The endpoints currently known and passing the filter, ordered by network and EID.
+    pub(crate) fn endpoints(&self) -> Vec<Endpoint> {
+        let mut all: Vec<Endpoint> = self.visible.values().cloned().collect();
+        all.sort_by_key(|e| (e.net, e.eid));
+        all
+    }
+
+    /// Replaces the whole model by a snapshot (`GetManagedObjects`, or nothing when the daemon
+    /// went away) and reports the differences.
+    pub(crate) fn reset(&mut self, snapshot: ManagedObjects, out: &mut VecDeque<Event>) {
+        let old: HashSet<OwnedObjectPath> = self.visible.keys().cloned().collect();
+        self.objects.clear();
+        for (path, ifaces) in snapshot {
+            let ifaces: Interfaces = ifaces
+                .into_iter()
+                .filter(|(name, _)| relevant(name.as_str()))
+                .collect();
+            if !ifaces.is_empty() {
+                self.objects.insert(path, ifaces);
+            }
+        }
+        let paths: HashSet<OwnedObjectPath> = old
+            .into_iter()
+            .chain(self.objects.keys().cloned())
+            .collect();
+        let mut batch = VecDeque::new();
+        for path in paths {
+            self.update(&path, &mut batch);
+        }
+        // Report in the order of network and EID rather than of path strings ("10" < "8").
+        batch.make_contiguous().sort_by_key(Event::address);
+        out.extend(batch);
+    }
+
+    /// `InterfacesAdded`: the object gained interfaces (with all their properties).
+    pub(crate) fn interfaces_added(
+        &mut self,
+        path: OwnedObjectPath,
+        ifaces: Interfaces,
+        out: &mut VecDeque<Event>,
+    ) {
+        let ifaces: Vec<_> = ifaces
+            .into_iter()
+            .filter(|(name, _)| relevant(name.as_str()))
+            .collect();
+        if ifaces.is_empty() {
+            return;
+        }
+        self.objects.entry(path.clone()).or_default().extend(ifaces);
+        self.update(&path, out);
+    }
+
+    /// `InterfacesRemoved`: the object lost interfaces (all of them when it is removed).
+    pub(crate) fn interfaces_removed(
+        &mut self,
+        path: &OwnedObjectPath,
+        names: &[String],
+        out: &mut VecDeque<Event>,
+    ) {
+        if let Some(obj) = self.objects.get_mut(path) {
+            obj.retain(|name, _| !names.iter().any(|n| n == name.as_str()));
+            if obj.is_empty() {
+                self.objects.remove(path);
+            }
+        }
+        self.update(path, out);
+    }
+
+    /// `PropertiesChanged` on one interface of an object. Returns true if properties were
+    /// invalidated without their values: the caller then reads the interface again and passes
+    /// it to [`set_interface`](Self::set_interface), which reports the change.
+    pub(crate) fn properties_changed(
+        &mut self,
+        path: &OwnedObjectPath,
+        iface: &str,
+        changed: HashMap<String, OwnedValue>,
+        invalidated: &[String],
+        out: &mut VecDeque<Event>,
+    ) -> bool {
+        if !relevant(iface) {
+            return false;
+        }
+        let Some(obj) = self.objects.get_mut(path) else {
+            return false;
+        };
+        let Ok(name) = OwnedInterfaceName::try_from(iface) else {
+            return false;
+        };
+        obj.entry(name).or_default().extend(changed);
+        if invalidated.is_empty() {
+            self.update(path, out);
+            false
+        } else {
+            true
+        }
+    }
+
+    /// Replaces the properties of one interface of a known object (after re-reading them).
+    pub(crate) fn set_interface(
+        &mut self,
+        path: &OwnedObjectPath,
+        iface: &str,
+        props: HashMap<String, OwnedValue>,
+        out: &mut VecDeque<Event>,
+    ) {
+        if let (Some(obj), Ok(name)) = (
+            self.objects.get_mut(path),
+            OwnedInterfaceName::try_from(iface),
+        ) {
+            obj.insert(name, props);
+        }
+        self.update(path, out);
+    }
+
+    /// Rebuilds the endpoint at `path` and reports how it differs from what was reported.
+    pub(crate) fn update(&mut self, path: &OwnedObjectPath, out: &mut VecDeque<Event>) {
+        let new = self
+            .objects
+            .get(path)
+            .and_then(|ifaces| Endpoint::from_interfaces(path.clone(), ifaces).ok())
+            .filter(|ep| self.filter.passes(ep));
+        match (self.visible.get(path), new) {
+            (None, Some(new)) => {
+                self.visible.insert(path.clone(), new.clone());
+                out.push_back(Event::Added(new));
+            }
+            (Some(old), None) => {
+                out.push_back(Event::Removed {
+                    net: old.net,
+                    eid: old.eid,
+                    path: path.clone(),
+                });
+                self.visible.remove(path);
+            }
+            (Some(old), Some(new)) if *old != new => {
+                self.visible.insert(path.clone(), new.clone());
+                out.push_back(Event::Changed(new));
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::endpoint::Connectivity;
+    use super::super::tree::Tree;
+    use super::*;
+    use zbus::zvariant::{Array, Value};
+
+    fn iface(
+        name: &str,
+        props: &[(&str, Value<'static>)],
+    ) -> (OwnedInterfaceName, HashMap<String, OwnedValue>) {
+        (
+            OwnedInterfaceName::try_from(name).unwrap(),
+            props
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.try_to_owned().unwrap()))
+                .collect(),
+        )
+    }
+
+    fn endpoint_iface(
+        net: u32,
+        eid: u8,
+        types: &[u8],
+    ) -> (OwnedInterfaceName, HashMap<String, OwnedValue>) {
+        iface(
+            ENDPOINT_IFACE,
+            &[
+                ("NetworkId", Value::U32(net)),
+                ("EID", Value::U8(eid)),
+                (
+                    "SupportedMessageTypes",
+                    Value::Array(Array::from(types.to_vec())),
+                ),
+            ],
+        )
+    }
+
+    fn connectivity(s: &str) -> (OwnedInterfaceName, HashMap<String, OwnedValue>) {
+        iface(
+            CC_ENDPOINT_IFACE,
+            &[("Connectivity", Value::from(s.to_owned()))],
+        )
+    }
+
+    fn added(ev: &Event) -> (u32, u8, Connectivity) {
+        match ev {
+            Event::Added(e) => (e.net, e.eid, e.connectivity.clone()),
+            other => panic!("expected Added, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn add_change_remove() {
+        let mut t = Tracker::new(Filter::NvmeMi);
+        let mut out = VecDeque::new();
+        let p = Tree::V2.endpoint_path(1, 9);
+        t.interfaces_added(
+            p.clone(),
+            [endpoint_iface(1, 9, &[0, 4]), connectivity("Available")]
+                .into_iter()
+                .collect(),
+            &mut out,
+        );
+        assert_eq!(
+            added(&out.pop_front().unwrap()),
+            (1, 9, Connectivity::Available)
+        );
+        // The same announcement again reports nothing.
+        t.interfaces_added(
+            p.clone(),
+            [endpoint_iface(1, 9, &[0, 4])].into_iter().collect(),
+            &mut out,
+        );
+        assert!(out.is_empty());
+
+        let changed = [(
+            "Connectivity".to_owned(),
+            OwnedValue::from(zbus::zvariant::Str::from("Degraded")),
+        )];
+        assert!(!t.properties_changed(
+            &p,
+            CC_ENDPOINT_IFACE,
+            changed.into_iter().collect(),
+            &[],
+            &mut out
+        ));
+        match out.pop_front().unwrap() {
+            Event::Changed(e) => assert_eq!(e.connectivity, Connectivity::Degraded),
+            other => panic!("{other:?}"),
+        }
+        // Invalidation asks for a re-read and reports nothing until it arrives.
+        assert!(t.properties_changed(
+            &p,
+            CC_ENDPOINT_IFACE,
+            HashMap::new(),
+            &["Connectivity".into()],
+            &mut out
+        ));
+        assert!(out.is_empty());
+        let (_, props) = connectivity("Available");
+        t.set_interface(&p, CC_ENDPOINT_IFACE, props, &mut out);
+        assert!(
+            matches!(out.pop_front(), Some(Event::Changed(e)) if e.connectivity == Connectivity::Available)
+        );
+
+        t.interfaces_removed(
+            &p,
+            &[ENDPOINT_IFACE.into(), CC_ENDPOINT_IFACE.into()],
+            &mut out,
+        );
+        assert!(matches!(
+            out.pop_front(),
+            Some(Event::Removed { net: 1, eid: 9, .. })
+        ));
+        assert!(out.is_empty());
+        assert!(t.endpoints().is_empty());
+        // Removing an unknown object or changing its properties is ignored.
+        t.interfaces_removed(&p, &[ENDPOINT_IFACE.into()], &mut out);
+        assert!(!t.properties_changed(&p, CC_ENDPOINT_IFACE, HashMap::new(), &[], &mut out));
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn interfaces_in_any_order_and_filter() {
+        let mut t = Tracker::new(Filter::NvmeMi);
+        let mut out = VecDeque::new();
+        let p = Tree::V2.endpoint_path(1, 10);
+        // The UUID interface before the endpoint interface: nothing to report yet.
+        t.interfaces_added(
+            p.clone(),
+            [iface(UUID_IFACE, &[("UUID", Value::from("u-1"))])]
+                .into_iter()
+                .collect(),
+            &mut out,
+        );
+        assert!(out.is_empty());
+        // Not NVMe-MI: filtered out.
+        t.interfaces_added(
+            p.clone(),
+            [endpoint_iface(1, 10, &[0])].into_iter().collect(),
+            &mut out,
+        );
+        assert!(out.is_empty());
+        // Its types change to include NVMe-MI: it appears, with the UUID seen earlier.
+        t.interfaces_added(
+            p.clone(),
+            [endpoint_iface(1, 10, &[0, 4])].into_iter().collect(),
+            &mut out,
+        );
+        match out.pop_front().unwrap() {
+            Event::Added(e) => assert_eq!(e.uuid.as_deref(), Some("u-1")),
+            other => panic!("{other:?}"),
+        }
+        // A foreign interface is ignored.
+        t.interfaces_added(
+            p.clone(),
+            [iface("org.example.Other", &[])].into_iter().collect(),
+            &mut out,
+        );
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn reset_reports_differences() {
+        let mut t = Tracker::new(Filter::All);
+        let mut out = VecDeque::new();
+        let snapshot = |eps: &[(u8, &str)]| -> ManagedObjects {
+            eps.iter()
+                .map(|&(eid, c)| {
+                    (
+                        Tree::V2.endpoint_path(1, eid),
+                        [endpoint_iface(1, eid, &[0]), connectivity(c)]
+                            .into_iter()
+                            .collect(),
+                    )
+                })
+                .collect()
+        };
+        t.reset(snapshot(&[(8, "Available"), (9, "Available")]), &mut out);
+        assert_eq!(out.len(), 2);
+        out.clear();
+        t.reset(snapshot(&[(9, "Degraded"), (10, "Available")]), &mut out);
+        let evs: Vec<_> = out.drain(..).collect();
+        assert!(matches!(evs[0], Event::Removed { eid: 8, .. }));
+        assert!(matches!(&evs[1], Event::Changed(e) if e.eid == 9));
+        assert!(matches!(&evs[2], Event::Added(e) if e.eid == 10));
+        assert_eq!(evs.len(), 3);
+        t.reset(ManagedObjects::new(), &mut out);
+        assert_eq!(out.len(), 2);
+        assert!(out.iter().all(|e| matches!(e, Event::Removed { .. })));
+    }
+}

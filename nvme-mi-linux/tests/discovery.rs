@@ -326,7 +326,7 @@ fn setup_endpoint_returns_the_daemons_answer() {
         first.path.as_str(),
         "/au/com/codeconstruct/mctp1/networks/1/endpoints/9"
     );
-    assert_eq!(first.address(), "mctp:1,9");
+    assert_eq!(first.mctp_addr().to_string(), "mctp:1,9");
     assert_eq!(first.mctp_addr(), MctpAddr::new(1, Eid(9)));
     let again = mctpd.setup_endpoint("mctpi2c1", &[0x1d]).unwrap();
     assert_eq!((again.eid, again.new), (9, false));

@@ -5,7 +5,7 @@ use super::endpoint::Endpoint;
 use super::tree::{interface_path, Tree, BUS_OWNER_IFACE, OBJECT_MANAGER_IFACE};
 use super::watcher::{AsyncWatcher, Filter, Watcher};
 use super::Error;
-use crate::{MctpAddr, MctpTransport};
+use crate::MctpAddr;
 use nvme_mi_core::mctp::Eid;
 use std::time::Duration;
 use zbus::fdo::ManagedObjects;
@@ -25,19 +25,10 @@ pub struct SetupEndpoint {
 }
 
 impl SetupEndpoint {
-    /// The kernel address of the endpoint, for the crate's transports.
+    /// The kernel address of the endpoint: `MctpTransport::new(s.mctp_addr())` opens it, and
+    /// its `Display` is the device string `mctp:<net>,<eid>`.
     pub fn mctp_addr(&self) -> MctpAddr {
         MctpAddr::new(self.net, Eid(self.eid))
-    }
-
-    /// The device address `mctp:<net>,<eid>`.
-    pub fn address(&self) -> String {
-        self.mctp_addr().to_string()
-    }
-
-    /// Opens an `AF_MCTP` requester to the endpoint (needs `CAP_NET_RAW`).
-    pub fn open(&self) -> crate::Result<MctpTransport> {
-        MctpTransport::new(self.mctp_addr())
     }
 }
 

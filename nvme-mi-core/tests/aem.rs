@@ -31,6 +31,17 @@ fn ack_body_and_worked_message() {
     )
     .unwrap();
     assert_eq!(&out[..len], &worked[..]);
+    // The helper built on the Configuration Set codec gives the same bytes, and the codec
+    // decodes them back to the acknowledgement.
+    let mut ack = [0u8; 32];
+    let n_ack = emit_ack_request(Csi::Slot0, &mut ack).unwrap();
+    assert_eq!(&ack[..n_ack], &worked[..]);
+    let msg = Message::new_checked(&worked[..]).unwrap();
+    msg.check_mic().unwrap();
+    assert_eq!(
+        nvme_mi_core::mi::command::MiRequest::parse(&msg),
+        Ok(ACK_REQUEST)
+    );
     // The request data of the worked message parses back as an empty enable list.
     let parsed = AeEnableList::parse(&worked[16..21]).unwrap();
     assert!(parsed.is_empty());

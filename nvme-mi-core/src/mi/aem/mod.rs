@@ -4,7 +4,7 @@
 //! - [`AeId`]: the event identifiers.
 //! - [`AeConfigList`] ([`AeEnableList`], [`AeSupportedList`]): the request data of
 //!   Configuration Set and the response data of Configuration Get, identifier 4;
-//!   [`ACK_ENABLE_LIST`] is the acknowledgement.
+//!   [`ACK_ENABLE_LIST`] is the acknowledgement, [`emit_ack_request`] the whole request.
 //! - [`AeOccurrenceList`] and [`AeOccurrence`]: the events, carried by an AEM and by the
 //!   response to Configuration Set, identifier 4.
 //! - [`parse_aem`] / [`emit_aem`]: the whole message (NMIMT 5).
@@ -14,12 +14,14 @@
 //! [`crate::mi::command`]. Every decoder here is total; every encoder has a decoder that
 //! gives its input back.
 
+mod ack;
 mod config_list;
 mod id;
 mod message;
 mod occurrence;
 mod tracker;
 
+pub use ack::{emit_ack_request, ACK_REQUEST};
 pub use config_list::{
     AeConfigEntries, AeConfigEntry, AeConfigList, AeEnableList, AeSupportedList, ACK_ENABLE_LIST,
     CONFIG_ENTRY_LEN, CONFIG_LIST_HEADER_LEN, CONFIG_LIST_VERSION,

@@ -1,5 +1,7 @@
 //! mctpd discovery against a fake mctpd on a real `dbus-daemon` (one private bus per test).
 
+#![cfg(feature = "discovery")]
+
 mod discovery_support;
 
 use discovery_support::fake_mctpd::{FakeEndpoint, FakeMctpd, Version};
@@ -353,4 +355,43 @@ fn setup_endpoint_returns_the_daemons_answer() {
         mctpd.setup_endpoint("mctpi2c7", &[0x1d]),
         Err(Error::Bus(_))
     ));
+}
+
+#[test]
+fn the_async_api_lists_and_watches() {
+    use nvme_mi_linux::discovery::AsyncDiscovery;
+    let bus = Bus::start();
+    let fake = FakeMctpd::start(bus.address(), Version::V2).unwrap();
+    fake.add_endpoint(FakeEndpoint::new(1, 9, &[0, 4]));
+    let mctpd = AsyncDiscovery::from_connection(bus.connect().into_inner())
+        .with_timeout(Duration::from_secs(5));
+    zbus::block_on(async {
+        let eids: Vec<_> = mctpd
+            .list_nvme_mi()
+            .await
+            .unwrap()
+            .iter()
+            .map(|e| e.eid)
+            .collect();
+        assert_eq!(eids, [9]);
+        let mut watcher = mctpd.watch_nvme_mi().await.unwrap();
+        let first = watcher.next_event().await.unwrap();
+        assert_eq!(
+            summary(&[first]),
+            [('+', 1, 9, Some(Connectivity::Available))]
+        );
+        fake.set_connectivity(1, 9, "Degraded", false);
+        let deadline = std::time::Instant::now() + EVENT;
+        let changed = watcher
+            .next_event_before(deadline)
+            .await
+            .unwrap()
+            .expect("a change");
+        assert_eq!(
+            summary(&[changed]),
+            [('~', 1, 9, Some(Connectivity::Degraded))]
+        );
+        let quiet = std::time::Instant::now() + QUIET;
+        assert_eq!(watcher.next_event_before(quiet).await.unwrap(), None);
+    });
 }

@@ -11,7 +11,7 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-$([[ "${CI:-}" == true ]] && echo n
 
 # --- Steps: one function each, named step_<name>; listed in STEPS in the order they run. ---
 
-STEPS=(setup fmt clippy test doc thumb uml-kernel uml-smoke linux-uml)
+STEPS=(setup fmt clippy test bench doc thumb uml-kernel uml-smoke linux-uml)
 
 # Install missing Debian packages (apt), nothing when all are present.
 step_setup() { ./scripts/setup.sh; }
@@ -21,6 +21,9 @@ step_fmt() { cargo fmt --all -- --check; }
 step_clippy() { cargo clippy --workspace --all-targets -- -D warnings; }
 
 step_test() { cargo test --workspace; }
+
+# Every criterion benchmark once, as a test (debug build, seconds); never the timed runs.
+step_bench() { cargo test --workspace --bench '*'; }
 
 step_doc() { RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps; }
 

@@ -60,6 +60,7 @@ mod identify;
 mod logs;
 mod mi;
 mod namespace;
+mod pcie;
 mod rng;
 mod vpd;
 
@@ -511,6 +512,16 @@ impl Device for Sim {
     ) -> Result<AdminReply, Rejection> {
         self.tick(ctx.now);
         self.admin(req, ctx.csi, data_out)
+    }
+
+    fn pcie_command(
+        &mut self,
+        req: &nvme_mi_core::mi::pcie::PcieRequestRepr<'_>,
+        ctx: &Context,
+        data_out: &mut [u8],
+    ) -> Result<usize, Rejection> {
+        self.tick(ctx.now);
+        self.pcie(req, data_out)
     }
 
     fn poll_admin(

@@ -7,7 +7,9 @@ use crate::mi::admin::{
     AdminCommand, AdminCompletion, AdminOpcode, AdminRequestRepr, DataTransfer,
 };
 use crate::mi::command::{MiCommand, Opcode};
-use crate::mi::Nmimt;
+use crate::mi::pcie::{PcieCommand, PcieRequestRepr, PcieResponseRepr};
+use crate::mi::status::StatusInfo;
+use crate::mi::{Message, Nmimt, MAX_MESSAGE_LEN};
 use crate::transport::{AsyncTransport, Transport};
 
 /// The result of a successful Admin command: its completion dwords and the response data,
@@ -90,6 +92,35 @@ macro_rules! typed_commands {
                 let sent = self.transport_mut().send_request(&[&hdr, &fixed, cmd.request_data(), &mic])$($aw)*;
                 self.transport_mut().end_exchange();
                 sent.map_err(RequestError::Transport)
+            }
+
+            /// Send a PCIe Command (NVMe-MI 1.2 §7) for controller `ctlid`: a configuration,
+            /// memory or I/O read (returns the bytes read, borrowed from the buffer) or write
+            /// (returns nothing). The request is assembled in a message-sized buffer on the
+            /// stack.
+            pub $($async)? fn pcie(
+                &mut self,
+                ctlid: u16,
+                command: PcieCommand<'_>,
+            ) -> Result<&[u8], RequestError<T::Error>> {
+                let csi = self.config().csi;
+                let repr = PcieRequestRepr { csi, ctlid, command };
+                let mut req = [0u8; MAX_MESSAGE_LEN];
+                let n = repr.emit_message(&mut req)?;
+                let read = command.opcode().is_read();
+                let class = if read { CommandClass::Read } else { CommandClass::Write };
+                let expect = super::Expect::NvmeMi { nmimt: Nmimt::PcieCommand, csi, primitive_tag: None };
+                let len = self.exchange(class, expect, &[&req[..n]])$($aw)*?;
+                let length = if read { command.length() } else { 0 };
+                let msg = self.buffer().get(..len).ok_or(RequestError::BufferTooSmall)?;
+                let info = {
+                    let m = Message::new_checked(msg)?;
+                    PcieResponseRepr::parse(&m, length)?.info
+                };
+                if !matches!(info, StatusInfo::Success(_)) {
+                    return Err(RequestError::Status(info));
+                }
+                msg.get(8..8 + length).ok_or(RequestError::Malformed(crate::mi::Error::Truncated))
             }
 
             /// Send an Admin command to controller `ctlid` (NVMe-MI 1.2 §6).

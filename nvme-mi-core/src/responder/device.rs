@@ -2,6 +2,7 @@
 
 use crate::mi::admin::{AdminCompletion, DecodedAdminRequest};
 use crate::mi::command::MiRequest;
+use crate::mi::pcie::PcieRequestRepr;
 use crate::mi::status::{Mprt, Rejection};
 use crate::mi::Csi;
 use crate::time::Instant;
@@ -75,6 +76,19 @@ pub trait Device {
         ctx: &Context,
         data_out: &mut [u8],
     ) -> Result<AdminReply, Rejection> {
+        let _ = (req, ctx, data_out);
+        Err(Rejection::InvalidCommandOpcode)
+    }
+
+    /// Execute a PCIe Command (NVMe-MI 1.2 §7): configuration, memory or I/O read or write
+    /// of controller `req.ctlid`'s PCIe spaces. Read data goes into `data_out`; return the
+    /// number of bytes read (0 for writes).
+    fn pcie_command(
+        &mut self,
+        req: &PcieRequestRepr<'_>,
+        ctx: &Context,
+        data_out: &mut [u8],
+    ) -> Result<usize, Rejection> {
         let _ = (req, ctx, data_out);
         Err(Rejection::InvalidCommandOpcode)
     }

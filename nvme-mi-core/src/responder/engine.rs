@@ -14,6 +14,7 @@ use crate::mi::control_primitive::{
 };
 use crate::mi::header::{MessageHeader, HEADER_LEN};
 use crate::mi::integrity::{self, MIC_LEN};
+use crate::mi::pcie::PcieRequestRepr;
 use crate::mi::status::{
     ParameterErrorLocation, Rejection, ResponseHeader, ResponseStatus, StatusInfo,
     RESPONSE_HEADER_LEN,
@@ -163,8 +164,7 @@ impl<D: Device, P: Clone> Responder<D, P> {
         match header.nmimt {
             Nmimt::MiCommand => self.mi_command(&m, &header, from, &ctx, out),
             Nmimt::AdminCommand => self.admin_command(msg, from, &ctx, out),
-            // A PCIe Command Set is not served by this engine: Invalid Command Opcode.
-            Nmimt::PcieCommand => self.reject(&header, Rejection::InvalidCommandOpcode, out),
+            Nmimt::PcieCommand => self.pcie_command(&m, &header, &ctx, out),
             // Handled above.
             Nmimt::ControlPrimitive => None,
             // Neither is a request a management controller sends: the NMIMT field is wrong.
@@ -245,6 +245,36 @@ impl<D: Device, P: Clone> Responder<D, P> {
             cpsr: response.cpsr(),
         };
         r.emit_message(out).ok()
+    }
+
+    /// PCIe Command Set (NVMe-MI 1.2 §7): decoded here, executed by the device.
+    fn pcie_command(
+        &mut self,
+        m: &Message<&[u8]>,
+        header: &MessageHeader,
+        ctx: &Context,
+        out: &mut [u8],
+    ) -> Option<usize> {
+        let req = match PcieRequestRepr::parse(m) {
+            Ok(r) => r,
+            Err(rej) => return self.reject(header, rej, out),
+        };
+        let end = out
+            .len()
+            .checked_sub(MIC_LEN + 3)?
+            .min(RESPONSE_HEADER_LEN + MAX_DATA_LEN);
+        let data = out.get_mut(RESPONSE_HEADER_LEN..end)?;
+        match self.device.pcie_command(&req, ctx, data) {
+            Ok(n) => {
+                let n = n.min(req.command.length());
+                let padded = n.div_ceil(4) * 4;
+                out.get_mut(RESPONSE_HEADER_LEN + n..RESPONSE_HEADER_LEN + padded)?
+                    .fill(0);
+                let rh = ResponseHeader::answering(header, StatusInfo::Success([0; 3]));
+                seal_in_place(out, &rh.to_bytes(), RESPONSE_HEADER_LEN + padded)
+            }
+            Err(rej) => self.reject(header, rej, out),
+        }
     }
 
     fn mi_command(

@@ -11,7 +11,7 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-$([[ "${CI:-}" == true ]] && echo n
 
 # --- Steps: one function each, named step_<name>; listed in STEPS in the order they run. ---
 
-STEPS=(setup fmt clippy test bench doc thumb uml-kernel uml-smoke linux-uml)
+STEPS=(setup fmt clippy test i2c-sim bench doc thumb uml-kernel uml-smoke linux-uml)
 
 # Install missing Debian packages (apt), nothing when all are present.
 step_setup() { ./scripts/setup.sh; }
@@ -24,6 +24,12 @@ step_test() { cargo test --workspace; }
 
 # Every criterion benchmark once, as a test (debug build, seconds); never the timed runs.
 step_bench() { cargo test --workspace --bench '*'; }
+
+# nvme-mi-i2c with its simulated SMBus (feature sim): lints and whole command sequences.
+step_i2c-sim() {
+    cargo clippy -p nvme-mi-i2c --all-targets --features sim -- -D warnings
+    cargo test -p nvme-mi-i2c --features sim
+}
 
 step_doc() { RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps; }
 

@@ -1,0 +1,26 @@
+//! The transport's clock.
+
+use nvme_mi_core::time::Instant;
+
+/// Where an I2C transport reads the time (the transport owns time; the core never reads a
+/// clock, see [`nvme_mi_core::time`]).
+///
+/// Return milliseconds from any fixed epoch, never going backwards. On a microcontroller:
+///
+/// * a 1 kHz tick interrupt (SysTick) incrementing a counter: return the counter;
+/// * a free-running hardware timer: read it, extend it to 64 bits by counting wrap-arounds
+///   (compare with the previous reading), and divide by the ticks per millisecond;
+/// * under an async executor (embassy): `embassy_time::Instant::now().as_millis()`.
+///
+/// On a host, `std::time::Instant` elapsed since the transport was made. In the simulated
+/// bus (`sim` feature) the clock is the bus's simulated time, which advances with wire time.
+pub trait Clock {
+    /// The current time.
+    fn now(&mut self) -> Instant;
+}
+
+impl<C: Clock + ?Sized> Clock for &mut C {
+    fn now(&mut self) -> Instant {
+        (**self).now()
+    }
+}

@@ -1,0 +1,423 @@
+//! A simulated SMBus segment with simulated drives (feature `sim`; `no_std`, no heap).
+//!
+//! [`SimBus`] holds `D` [`SimDrive`]s and the bus's simulated time. Three handles borrow it
+//! through a `RefCell` and plug into a [`Bus`](crate::Bus):
+//!
+//! * [`SimController`]: the requester's I2C controller (`embedded_hal::i2c::I2c` and the async
+//!   twin). A write to a drive's MCTP address is decoded, reassembled with the core's
+//!   [`Reassembler`](nvme_mi_core::mctp::reassemble::Reassembler) and, once a request is
+//!   complete, served by the drive's [`Responder<Sim, Peer>`](nvme_mi_core::responder::Responder).
+//!   A write-then-read at a drive's Basic Management address answers the status or
+//!   identification block with its PEC.
+//! * [`SimReceiver`]: the requester's I2C target. The drives, as bus controllers, write their
+//!   responses to the requester's address one frame at a time, fragmented at the drive's
+//!   current transmission unit (the MTU the [`Sim`](nvme_mi_sim::Sim) has for its SMBus port),
+//!   so that raising the unit with Configuration Set really changes the frames.
+//! * [`SimClock`]: the bus's simulated time.
+//!
+//! # Timing model
+//!
+//! Every transaction takes wire time at the configured [`Speed`]: 9 bit times per byte (8
+//! data bits and the acknowledge), one bit time for each start, repeated start and stop (see
+//! [`transaction_bits`]). The bus's time advances by that amount, and each transaction is
+//! recorded ([`SimBus::log`], [`SimBus::stats`]). When nothing is on the wire and the
+//! requester polls its receiver, time advances by an idle step of 1 ms, so timeouts
+//! expire in simulated time. The drive answers with no processing delay of its own.
+//!
+//! # Fault injection
+//!
+//! [`Faults`] counters (each decremented when applied): NACK the next writes, lose
+//! arbitration on the next writes, corrupt the PEC of or drop frames in either direction.
+
+mod drive;
+mod timing;
+
+use core::cell::RefCell;
+
+use embedded_hal::i2c::{ErrorKind, NoAcknowledgeSource, Operation};
+use nvme_mi_core::mctp::smbus::MAX_FRAME_LEN;
+use nvme_mi_core::time::Instant;
+
+pub use drive::{Peer, SimDrive, SMBUS_PORT};
+pub use timing::{transaction_bits, Speed, BITS_PER_BYTE, CONDITION_BITS};
+
+use crate::{Clock, TargetReceiver};
+
+/// How far time moves when the requester polls an idle bus.
+pub const IDLE_STEP_NS: u64 = 1_000_000;
+/// How many transactions [`SimBus::log`] keeps.
+pub const LOG_LEN: usize = 16;
+
+/// Who drove a transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Direction {
+    /// The requester (our controller) wrote or read.
+    Requester,
+    /// A drive wrote to the requester's target address.
+    Drive,
+}
+
+/// One transaction on the simulated wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Transaction {
+    /// Who drove it.
+    pub direction: Direction,
+    /// The 7-bit address it was sent to.
+    pub addr: u8,
+    /// Bytes after the address byte(s), both directions counted.
+    pub bytes: usize,
+    /// Wire time in nanoseconds.
+    pub wire_ns: u64,
+    /// When it started (bus time, ns).
+    pub at_ns: u64,
+    /// The transaction was not acknowledged or lost arbitration.
+    pub failed: bool,
+}
+
+/// Running totals of the simulated wire.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct WireStats {
+    /// Transactions of any kind.
+    pub transactions: u32,
+    /// Total wire time in nanoseconds.
+    pub wire_ns: u64,
+    /// MCTP frames the requester wrote (including failed attempts).
+    pub requester_frames: u32,
+    /// MCTP frames the drives wrote to the requester.
+    pub drive_frames: u32,
+    /// Basic Management block reads.
+    pub block_reads: u32,
+    /// Bytes on the wire after the address bytes.
+    pub bytes: u64,
+}
+
+/// Faults to inject; each counter is decremented as the fault is applied.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Faults {
+    /// NACK the address of the next N requester transactions.
+    pub nack: u32,
+    /// Lose arbitration on the next N requester transactions.
+    pub arbitration_loss: u32,
+    /// Flip the PEC of the next N frames the requester writes to a drive.
+    pub corrupt_request_pec: u32,
+    /// Lose the next N frames the requester writes to a drive (acknowledged, then dropped).
+    pub drop_request: u32,
+    /// Flip the PEC of the next N frames a drive writes to the requester.
+    pub corrupt_response_pec: u32,
+    /// Lose the next N frames a drive writes to the requester.
+    pub drop_response: u32,
+}
+
+fn take(c: &mut u32) -> bool {
+    if *c > 0 {
+        *c -= 1;
+        true
+    } else {
+        false
+    }
+}
+
+/// A simulated SMBus segment: the requester at `requester_addr` and `D` drives. See the
+/// [module documentation](self).
+pub struct SimBus<const D: usize> {
+    speed: Speed,
+    now_ns: u64,
+    requester_addr: u8,
+    drives: [SimDrive; D],
+    next_drive: usize,
+    faults: Faults,
+    stats: WireStats,
+    log: [Option<Transaction>; LOG_LEN],
+    log_pos: usize,
+    frame: [u8; MAX_FRAME_LEN],
+}
+
+impl<const D: usize> SimBus<D> {
+    /// A bus at `speed` with the requester's target at 7-bit `requester_addr`, at time 0.
+    pub fn new(speed: Speed, requester_addr: u8, drives: [SimDrive; D]) -> Self {
+        SimBus {
+            speed,
+            now_ns: 0,
+            requester_addr,
+            drives,
+            next_drive: 0,
+            faults: Faults::default(),
+            stats: WireStats::default(),
+            log: [None; LOG_LEN],
+            log_pos: 0,
+            frame: [0; MAX_FRAME_LEN],
+        }
+    }
+
+    /// The requester's I2C controller on `bus`.
+    pub fn controller(bus: &RefCell<Self>) -> SimController<'_, D> {
+        SimController { bus }
+    }
+
+    /// The requester's target receiver on `bus`.
+    pub fn receiver(bus: &RefCell<Self>) -> SimReceiver<'_, D> {
+        SimReceiver { bus }
+    }
+
+    /// The bus's clock.
+    pub fn clock(bus: &RefCell<Self>) -> SimClock<'_, D> {
+        SimClock { bus }
+    }
+
+    /// The bus speed.
+    pub fn speed(&self) -> Speed {
+        self.speed
+    }
+
+    /// Change the bus speed.
+    pub fn set_speed(&mut self, speed: Speed) {
+        self.speed = speed;
+    }
+
+    /// Bus time in nanoseconds.
+    pub fn now_ns(&self) -> u64 {
+        self.now_ns
+    }
+
+    /// Bus time as an [`Instant`] (milliseconds).
+    pub fn now(&self) -> Instant {
+        Instant(self.now_ns / 1_000_000)
+    }
+
+    /// Let `ns` nanoseconds pass.
+    pub fn advance_ns(&mut self, ns: u64) {
+        self.now_ns = self.now_ns.saturating_add(ns);
+    }
+
+    /// The drives.
+    pub fn drives(&self) -> &[SimDrive; D] {
+        &self.drives
+    }
+
+    /// The drives, mutably.
+    pub fn drives_mut(&mut self) -> &mut [SimDrive; D] {
+        &mut self.drives
+    }
+
+    /// The faults still to apply, to set or inspect.
+    pub fn faults_mut(&mut self) -> &mut Faults {
+        &mut self.faults
+    }
+
+    /// The faults still to apply.
+    pub fn faults(&self) -> Faults {
+        self.faults
+    }
+
+    /// Running totals.
+    pub fn stats(&self) -> WireStats {
+        self.stats
+    }
+
+    /// Zero the running totals and the log.
+    pub fn reset_stats(&mut self) {
+        self.stats = WireStats::default();
+        self.log = [None; LOG_LEN];
+        self.log_pos = 0;
+    }
+
+    /// The last [`LOG_LEN`] transactions, oldest first.
+    pub fn log(&self) -> impl Iterator<Item = &Transaction> {
+        let (new, old) = self.log.split_at(self.log_pos);
+        old.iter().chain(new.iter()).flatten()
+    }
+
+    /// The most recent transaction.
+    pub fn last_transaction(&self) -> Option<Transaction> {
+        let i = self.log_pos.checked_sub(1).unwrap_or(LOG_LEN - 1);
+        self.log.get(i).copied().flatten()
+    }
+
+    /// Account one transaction: advance time and record it.
+    fn record(&mut self, direction: Direction, addr: u8, segments: &[usize], failed: bool) {
+        let wire_ns = transaction_bits(segments) * self.speed.bit_ns();
+        let bytes: usize = segments.iter().sum();
+        let t = Transaction {
+            direction,
+            addr,
+            bytes,
+            wire_ns,
+            at_ns: self.now_ns,
+            failed,
+        };
+        self.now_ns = self.now_ns.saturating_add(wire_ns);
+        self.stats.transactions = self.stats.transactions.saturating_add(1);
+        self.stats.wire_ns = self.stats.wire_ns.saturating_add(wire_ns);
+        self.stats.bytes = self.stats.bytes.saturating_add(bytes as u64);
+        if let Some(slot) = self.log.get_mut(self.log_pos) {
+            *slot = Some(t);
+        }
+        self.log_pos = (self.log_pos + 1) % LOG_LEN;
+    }
+
+    /// The requester's controller runs `ops` at `addr`.
+    fn transaction(&mut self, addr: u8, ops: &mut [Operation<'_>]) -> Result<(), ErrorKind> {
+        let mut segments = [0usize; 4];
+        let nseg = ops.len().min(segments.len());
+        for (s, op) in segments.iter_mut().zip(ops.iter()) {
+            *s = match op {
+                Operation::Write(w) => w.len(),
+                Operation::Read(r) => r.len(),
+            };
+        }
+        let segments = segments.get(..nseg).unwrap_or(&[]);
+        let mctp = self.drives.iter().position(|d| d.mctp_addr() == addr);
+        let basic = self.drives.iter().position(|d| d.basic_addr() == addr);
+        if take(&mut self.faults.arbitration_loss) {
+            self.record(Direction::Requester, addr, &[0], true);
+            return Err(ErrorKind::ArbitrationLoss);
+        }
+        if take(&mut self.faults.nack) || (mctp.is_none() && basic.is_none()) {
+            // Start, address byte not acknowledged, stop.
+            self.record(Direction::Requester, addr, &[], true);
+            return Err(ErrorKind::NoAcknowledge(NoAcknowledgeSource::Address));
+        }
+        self.record(Direction::Requester, addr, segments, false);
+        let now = self.now();
+        if let Some(i) = mctp {
+            self.stats.requester_frames = self.stats.requester_frames.saturating_add(1);
+            for op in ops.iter_mut() {
+                match op {
+                    Operation::Write(w) => {
+                        if take(&mut self.faults.drop_request) {
+                            continue;
+                        }
+                        let n = w.len().min(self.frame.len());
+                        let buf = self.frame.get_mut(..n).unwrap_or(&mut []);
+                        buf.copy_from_slice(w.get(..n).unwrap_or(&[]));
+                        if take(&mut self.faults.corrupt_request_pec) {
+                            if let Some(last) = buf.last_mut() {
+                                *last ^= 0xff;
+                            }
+                        }
+                        if let Some(d) = self.drives.get_mut(i) {
+                            d.receive_frame(buf, now);
+                        }
+                    }
+                    // MCTP over SMBus uses writes only: a read gets ones.
+                    Operation::Read(r) => r.fill(0xff),
+                }
+            }
+        } else if let Some(d) = basic.and_then(|i| self.drives.get_mut(i)) {
+            let mut read = false;
+            for op in ops.iter_mut() {
+                match op {
+                    Operation::Write(w) => d.basic_write(w),
+                    Operation::Read(r) => {
+                        d.basic_read(r);
+                        read = true;
+                    }
+                }
+            }
+            if read {
+                self.stats.block_reads = self.stats.block_reads.saturating_add(1);
+            }
+        }
+        Ok(())
+    }
+
+    /// The next frame a drive writes to the requester, bytes after the address byte.
+    fn poll_requester(&mut self, buf: &mut [u8]) -> Option<usize> {
+        loop {
+            let now = self.now();
+            let mut frame = [0u8; MAX_FRAME_LEN];
+            let mut found = None;
+            for k in 0..D {
+                let i = (self.next_drive + k) % D.max(1);
+                let Some(d) = self.drives.get_mut(i) else {
+                    continue;
+                };
+                if let Some(n) = d.next_frame(now, &mut frame) {
+                    found = Some((i, n));
+                    break;
+                }
+            }
+            let Some((i, n)) = found else {
+                self.advance_ns(IDLE_STEP_NS);
+                return None;
+            };
+            self.next_drive = (i + 1) % D.max(1);
+            let dest = frame.first().map_or(0, |b| b >> 1);
+            self.record(Direction::Drive, dest, &[n.saturating_sub(1)], false);
+            self.stats.drive_frames = self.stats.drive_frames.saturating_add(1);
+            if dest != self.requester_addr || take(&mut self.faults.drop_response) {
+                continue;
+            }
+            if take(&mut self.faults.corrupt_response_pec) {
+                if let Some(last) = frame.get_mut(n.saturating_sub(1)) {
+                    *last ^= 0xff;
+                }
+            }
+            let body = frame.get(1..n).unwrap_or(&[]);
+            let dst = buf.get_mut(..body.len())?;
+            dst.copy_from_slice(body);
+            return Some(body.len());
+        }
+    }
+}
+
+/// The requester's I2C controller on a [`SimBus`].
+pub struct SimController<'a, const D: usize> {
+    bus: &'a RefCell<SimBus<D>>,
+}
+
+impl<const D: usize> embedded_hal::i2c::ErrorType for SimController<'_, D> {
+    type Error = ErrorKind;
+}
+
+impl<const D: usize> embedded_hal::i2c::I2c for SimController<'_, D> {
+    fn transaction(
+        &mut self,
+        address: u8,
+        operations: &mut [Operation<'_>],
+    ) -> Result<(), ErrorKind> {
+        self.bus
+            .try_borrow_mut()
+            .map_err(|_| ErrorKind::Other)?
+            .transaction(address, operations)
+    }
+}
+
+impl<const D: usize> embedded_hal_async::i2c::I2c for SimController<'_, D> {
+    async fn transaction(
+        &mut self,
+        address: u8,
+        operations: &mut [Operation<'_>],
+    ) -> Result<(), ErrorKind> {
+        embedded_hal::i2c::I2c::transaction(self, address, operations)
+    }
+}
+
+/// The requester's I2C target on a [`SimBus`]: what the drives write back.
+pub struct SimReceiver<'a, const D: usize> {
+    bus: &'a RefCell<SimBus<D>>,
+}
+
+impl<const D: usize> TargetReceiver for SimReceiver<'_, D> {
+    fn poll_frame(&mut self, buf: &mut [u8]) -> Option<usize> {
+        self.bus.try_borrow_mut().ok()?.poll_requester(buf)
+    }
+}
+
+/// The simulated time of a [`SimBus`].
+pub struct SimClock<'a, const D: usize> {
+    bus: &'a RefCell<SimBus<D>>,
+}
+
+impl<const D: usize> Clock for SimClock<'_, D> {
+    fn now(&mut self) -> Instant {
+        self.bus
+            .try_borrow()
+            .map(|b| b.now())
+            .unwrap_or(Instant::ZERO)
+    }
+}

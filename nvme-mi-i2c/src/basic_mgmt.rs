@@ -95,15 +95,26 @@ pub async fn read_block_async<'b, I: embedded_hal_async::i2c::I2c>(
     Ok(buf.get(1..1 + count).unwrap_or(&[]))
 }
 
+fn parse_status<E>(data: &[u8]) -> Result<StatusBlock, BasicMgmtError<E>> {
+    StatusBlock::parse(data).map_err(BasicMgmtError::Block)
+}
+
+fn parse_identification<E>(data: &[u8]) -> Result<IdentificationBlock, BasicMgmtError<E>> {
+    IdentificationBlock::parse(data).map_err(BasicMgmtError::Block)
+}
+
 /// Read the status block (command code 0) of the drive at 7-bit `addr` (usually
 /// [`DEFAULT_ADDRESS`](nvme_mi_core::basic_mgmt::DEFAULT_ADDRESS), 0x6A; digest G.2).
 pub fn read_status<I: embedded_hal::i2c::I2c>(
     i2c: &mut I,
     addr: u8,
 ) -> Result<StatusBlock, BasicMgmtError<I::Error>> {
-    let mut buf = [0u8; MAX_READ_LEN];
-    let data = read_block(i2c, addr, STATUS_BLOCK, &mut buf)?;
-    StatusBlock::parse(data).map_err(BasicMgmtError::Block)
+    parse_status(read_block(
+        i2c,
+        addr,
+        STATUS_BLOCK,
+        &mut [0u8; MAX_READ_LEN],
+    )?)
 }
 
 /// Read the identification block (command code 8: vendor ID and serial number; digest G.4).
@@ -111,9 +122,12 @@ pub fn read_identification<I: embedded_hal::i2c::I2c>(
     i2c: &mut I,
     addr: u8,
 ) -> Result<IdentificationBlock, BasicMgmtError<I::Error>> {
-    let mut buf = [0u8; MAX_READ_LEN];
-    let data = read_block(i2c, addr, IDENTIFICATION_BLOCK, &mut buf)?;
-    IdentificationBlock::parse(data).map_err(BasicMgmtError::Block)
+    parse_identification(read_block(
+        i2c,
+        addr,
+        IDENTIFICATION_BLOCK,
+        &mut [0u8; MAX_READ_LEN],
+    )?)
 }
 
 /// The async twin of [`read_status`].
@@ -121,9 +135,7 @@ pub async fn read_status_async<I: embedded_hal_async::i2c::I2c>(
     i2c: &mut I,
     addr: u8,
 ) -> Result<StatusBlock, BasicMgmtError<I::Error>> {
-    let mut buf = [0u8; MAX_READ_LEN];
-    let data = read_block_async(i2c, addr, STATUS_BLOCK, &mut buf).await?;
-    StatusBlock::parse(data).map_err(BasicMgmtError::Block)
+    parse_status(read_block_async(i2c, addr, STATUS_BLOCK, &mut [0u8; MAX_READ_LEN]).await?)
 }
 
 /// The async twin of [`read_identification`].
@@ -132,6 +144,5 @@ pub async fn read_identification_async<I: embedded_hal_async::i2c::I2c>(
     addr: u8,
 ) -> Result<IdentificationBlock, BasicMgmtError<I::Error>> {
     let mut buf = [0u8; MAX_READ_LEN];
-    let data = read_block_async(i2c, addr, IDENTIFICATION_BLOCK, &mut buf).await?;
-    IdentificationBlock::parse(data).map_err(BasicMgmtError::Block)
+    parse_identification(read_block_async(i2c, addr, IDENTIFICATION_BLOCK, &mut buf).await?)
 }

@@ -90,6 +90,35 @@ fn step<I, R: TargetReceiver, C: Clock, E>(
     }
 }
 
+/// Poll until the message `want` is delivered or `deadline` passes.
+fn wait_for<I, R: TargetReceiver, C: Clock, E>(
+    bus: &RefCell<Bus<I, R, C>>,
+    want: Want,
+    buf: &mut [u8],
+    deadline: Instant,
+) -> Result<usize, Error<E>> {
+    loop {
+        if let Some(n) = step(bus, want, buf, deadline)? {
+            return Ok(n);
+        }
+    }
+}
+
+/// The async twin of [`wait_for`]: yields to the executor between polls.
+async fn wait_for_async<I, R: TargetReceiver, C: Clock, E>(
+    bus: &RefCell<Bus<I, R, C>>,
+    want: Want,
+    buf: &mut [u8],
+    deadline: Instant,
+) -> Result<usize, Error<E>> {
+    loop {
+        if let Some(n) = step(bus, want, buf, deadline)? {
+            return Ok(n);
+        }
+        YieldNow(false).await;
+    }
+}
+
 /// Let other tasks run once (an executor-agnostic yield).
 struct YieldNow(bool);
 
@@ -302,11 +331,7 @@ impl<I: embedded_hal::i2c::I2c, R: TargetReceiver, C: Clock> Transport
 
     fn recv_response(&mut self, buf: &mut [u8], deadline: Instant) -> Result<usize, Self::Error> {
         let want = self.want_response(deadline)?;
-        loop {
-            if let Some(n) = step(self.bus, want, buf, deadline)? {
-                return Ok(n);
-            }
-        }
+        wait_for(self.bus, want, buf, deadline)
     }
 
     fn end_exchange(&mut self) {
@@ -331,12 +356,7 @@ impl<I: embedded_hal::i2c::I2c, R: TargetReceiver, C: Clock> EventSource
         buf: &mut [u8],
         deadline: Instant,
     ) -> Result<usize, Self::Error> {
-        let want = Want::Event { src: self.eid };
-        loop {
-            if let Some(n) = step(self.bus, want, buf, deadline)? {
-                return Ok(n);
-            }
-        }
+        wait_for(self.bus, Want::Event { src: self.eid }, buf, deadline)
     }
 }
 
@@ -372,12 +392,7 @@ impl<I: embedded_hal_async::i2c::I2c, R: TargetReceiver, C: Clock> AsyncTranspor
         deadline: Instant,
     ) -> Result<usize, Self::Error> {
         let want = self.want_response(deadline)?;
-        loop {
-            if let Some(n) = step(self.bus, want, buf, deadline)? {
-                return Ok(n);
-            }
-            YieldNow(false).await;
-        }
+        wait_for_async(self.bus, want, buf, deadline).await
     }
 
     fn end_exchange(&mut self) {
@@ -404,12 +419,6 @@ impl<I: embedded_hal_async::i2c::I2c, R: TargetReceiver, C: Clock> AsyncEventSou
         buf: &mut [u8],
         deadline: Instant,
     ) -> Result<usize, Self::Error> {
-        let want = Want::Event { src: self.eid };
-        loop {
-            if let Some(n) = step(self.bus, want, buf, deadline)? {
-                return Ok(n);
-            }
-            YieldNow(false).await;
-        }
+        wait_for_async(self.bus, Want::Event { src: self.eid }, buf, deadline).await
     }
 }

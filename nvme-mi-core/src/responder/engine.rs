@@ -410,13 +410,19 @@ impl<D: Device, P: Clone> Respond<P> for Responder<D, P> {
     fn poll(&mut self, now: Instant, out: &mut [u8]) -> Option<Outgoing<P>> {
         self.device.tick(now);
         for (i, slot) in self.slots.iter_mut().enumerate() {
-            let Some(p) = slot.as_ref() else { continue };
             let csi = if i == 0 { Csi::Slot0 } else { Csi::Slot1 };
             let end = out
                 .len()
                 .checked_sub(MIC_LEN)?
                 .min(ADMIN_DATA + MAX_DATA_LEN);
             let data = out.get_mut(ADMIN_DATA..end)?;
+            let Some(p) = slot.as_ref() else {
+                // An Abort returned the slot to Idle, but the device's long operation runs
+                // on: collect it when due, so that its deadline does not stay in the past,
+                // and send nothing (the host abandoned the command).
+                let _ = self.device.poll_admin(csi, now, data);
+                continue;
+            };
             if let Some((completion, data_len)) = self.device.poll_admin(csi, now, data) {
                 let request = p.request;
                 let to = p.peer.clone();

@@ -130,23 +130,23 @@ impl<D: Device, P: Clone> Responder<D, P> {
         rejection: Rejection,
         out: &mut [u8],
     ) -> Option<usize> {
-        self.stats.rejected += 1;
+        bump(&mut self.stats.rejected);
         rejection.emit_response(header, out).ok()
     }
 
     fn nvme_mi(&mut self, msg: &[u8], from: &P, now: Instant, out: &mut [u8]) -> Option<usize> {
         let Ok(m) = Message::new_checked(msg) else {
-            self.stats.dropped += 1;
+            bump(&mut self.stats.dropped);
             return None;
         };
         if m.check_mic().is_err() {
-            self.stats.bad_integrity += 1;
+            bump(&mut self.stats.bad_integrity);
             self.error_flags |= ManagementEndpointState::BAD_MIC;
             return None;
         }
         let header = MessageHeader::parse(&m);
         if header.ror != Ror::Request {
-            self.stats.dropped += 1;
+            bump(&mut self.stats.dropped);
             return None;
         }
         let ctx = Context {
@@ -158,7 +158,7 @@ impl<D: Device, P: Clone> Responder<D, P> {
             return self.control_primitive(&m, &header, out);
         }
         if self.paused {
-            self.stats.paused += 1;
+            bump(&mut self.stats.paused);
             return None;
         }
         match header.nmimt {
@@ -185,7 +185,7 @@ impl<D: Device, P: Clone> Responder<D, P> {
         let req = match ControlPrimitiveRequestRepr::parse(m) {
             Ok(r) => r,
             Err(rej) => {
-                self.stats.rejected += 1;
+                bump(&mut self.stats.rejected);
                 let r = ControlPrimitiveResponseRepr::rejecting(m, &rej);
                 return r.emit_message(out).ok();
             }
@@ -322,14 +322,14 @@ impl<D: Device, P: Clone> Responder<D, P> {
                 return self.reject(&header, rejection, out)
             }
             Err(_) => {
-                self.stats.dropped += 1;
+                bump(&mut self.stats.dropped);
                 return None;
             }
         };
         let slot = usize::from(ctx.csi.to_bit());
         if self.slots[slot].is_some() {
             // One command per slot (NVMe-MI 1.2 §4.2): the slot is still processing.
-            self.stats.slot_busy += 1;
+            bump(&mut self.stats.slot_busy);
             self.error_flags |= ManagementEndpointState::COMMAND_TO_NON_IDLE_SLOT;
             return None;
         }
@@ -344,7 +344,7 @@ impl<D: Device, P: Clone> Responder<D, P> {
                 data_len,
             }) => admin_success_in_place(&req.repr, &completion, data_len, out),
             Ok(AdminReply::InProgress(mprt)) => {
-                self.stats.more_processing += 1;
+                bump(&mut self.stats.more_processing);
                 self.slots[slot] = Some(Pending {
                     peer: from.clone(),
                     request: req.repr,
@@ -358,6 +358,11 @@ impl<D: Device, P: Clone> Responder<D, P> {
             Err(rej) => self.reject(&req.repr.header(), rej, out),
         }
     }
+}
+
+/// Count one more event; a counter stops at its maximum rather than overflowing.
+fn bump(counter: &mut u32) {
+    *counter = counter.saturating_add(1);
 }
 
 /// Write `head` at the start of `out`, keep the `len - head.len()` bytes already after it,
@@ -388,20 +393,20 @@ fn admin_success_in_place(
 
 impl<D: Device, P: Clone> Respond<P> for Responder<D, P> {
     fn handle(&mut self, request: &[u8], from: &P, now: Instant, out: &mut [u8]) -> Option<usize> {
-        self.stats.received += 1;
+        bump(&mut self.stats.received);
         self.device.tick(now);
         match request.first().map(|&b| MsgTypeIc::from_u8(b)) {
             Some(t) if t == MsgTypeIc::NVME_MI => self.nvme_mi(request, from, now, out),
             Some(t) if t == MsgTypeIc::CONTROL => {
                 let n = serve_control(&mut self.identity, request, out);
                 match n {
-                    Some(_) => self.stats.control += 1,
-                    None => self.stats.dropped += 1,
+                    Some(_) => bump(&mut self.stats.control),
+                    None => bump(&mut self.stats.dropped),
                 }
                 n
             }
             _ => {
-                self.stats.dropped += 1;
+                bump(&mut self.stats.dropped);
                 None
             }
         }
@@ -445,5 +450,39 @@ impl<D: Device, P: Clone> Respond<P> for Responder<D, P> {
 
     fn next_deadline(&self) -> Option<Instant> {
         self.device.next_deadline()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mi::status::Rejection;
+
+    struct Nothing;
+
+    impl Device for Nothing {
+        fn mi_command(
+            &mut self,
+            _req: &MiRequest<'_>,
+            _ctx: &Context,
+            _data: &mut [u8],
+        ) -> Result<MiReply, Rejection> {
+            Err(Rejection::InvalidCommandOpcode)
+        }
+    }
+
+    /// A host that keeps sending cannot overflow the counters (a debug build would panic).
+    #[test]
+    fn counters_saturate() {
+        let mut r: Responder<Nothing, ()> = Responder::new(Nothing, Eid(9));
+        r.stats = ResponderStats {
+            received: u32::MAX,
+            dropped: u32::MAX,
+            ..ResponderStats::default()
+        };
+        let mut out = [0u8; 64];
+        assert_eq!(r.handle(&[0x7f], &(), Instant(0), &mut out), None);
+        assert_eq!(r.stats().received, u32::MAX);
+        assert_eq!(r.stats().dropped, u32::MAX);
     }
 }

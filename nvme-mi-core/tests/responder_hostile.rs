@@ -88,9 +88,13 @@ fn abort(csi: Csi) -> Vec<u8> {
 fn an_aborted_long_operation_does_not_leave_a_deadline_in_the_past() {
     let mut r: Responder<SlowFormat, u32> = Responder::new(SlowFormat::default(), Eid(9));
     let mut out = vec![0u8; 4224];
-    assert!(r.handle(&format_request(Csi::Slot1), &7, Instant(1_000), &mut out).is_some());
+    assert!(r
+        .handle(&format_request(Csi::Slot1), &7, Instant(1_000), &mut out)
+        .is_some());
     assert_eq!(r.next_deadline(), Some(Instant(4_000)));
-    let n = r.handle(&abort(Csi::Slot1), &7, Instant(1_500), &mut out).unwrap();
+    let n = r
+        .handle(&abort(Csi::Slot1), &7, Instant(1_500), &mut out)
+        .unwrap();
     assert_eq!(out[4], 0, "Abort succeeds");
     assert_eq!(n, 12);
     // The operation falls due: nothing is sent for the aborted command ...

@@ -1,0 +1,247 @@
+//! Identify (NVMe Base §5.17) tunnelled through NVMe-MI (§6): `id-ctrl`, `id-ns`, `list-ns`,
+//! and `list`, the overview of the subsystem.
+
+use nvme_mi_core::mi::admin::{Cns, Identify, IDENTIFY_DATA_LEN};
+use nvme_mi_core::mi::admin_data::{AdminData, IdentifyController, IdentifyNamespace};
+use nvme_mi_core::mi::command::{DataStructure, Dtyp, ReadDataStructureRequest};
+use serde_json::json;
+
+use crate::cli::error::CliResult;
+use crate::cli::json;
+use crate::cli::output::{emit, human_size};
+use crate::cli::Ctx;
+
+/// Run Identify `cmd` on controller `ctrl` and return its 4096 bytes.
+pub fn identify(c: &mut Ctx, ctrl: u16, cmd: &Identify) -> CliResult<Vec<u8>> {
+    let mut out = vec![0u8; IDENTIFY_DATA_LEN as usize];
+    let n =
+        c.ep.read_admin_data(ctrl, cmd, &mut out, IDENTIFY_DATA_LEN as usize)?;
+    out.truncate(n);
+    Ok(out)
+}
+
+fn controller(c: &mut Ctx, ctrl: u16) -> CliResult<(IdentifyController, Vec<u8>)> {
+    let raw = identify(c, ctrl, &Identify::controller())?;
+    Ok((IdentifyController::read(&raw)?, raw))
+}
+
+fn namespace(c: &mut Ctx, ctrl: u16, nsid: u32) -> CliResult<(IdentifyNamespace, Vec<u8>)> {
+    let raw = identify(c, ctrl, &Identify::namespace(nsid))?;
+    Ok((IdentifyNamespace::read(&raw)?, raw))
+}
+
+fn ns_list(c: &mut Ctx, ctrl: u16, all: bool) -> CliResult<Vec<u32>> {
+    let cns = if all {
+        Cns::AllocatedNamespaceList
+    } else {
+        Cns::ActiveNamespaceList
+    };
+    let raw = identify(
+        c,
+        ctrl,
+        &Identify {
+            nsid: 0,
+            ..Identify::new(cns)
+        },
+    )?;
+    Ok(raw
+        .chunks_exact(4)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .take_while(|&n| n != 0)
+        .collect())
+}
+
+/// `id-ctrl`.
+pub fn id_ctrl(c: &mut Ctx) -> CliResult {
+    let fmt = c.fmt;
+    let ctrl = c.ctrl()?;
+    let (id, raw) = controller(c, ctrl)?;
+    emit(
+        fmt,
+        || {
+            let v = json::id_ctrl(&id);
+            let mut s = format!("NVME Identify Controller (controller {ctrl}):\n");
+            if let Some(m) = v.as_object() {
+                for (k, val) in m {
+                    if k == "psds" {
+                        continue;
+                    }
+                    let shown = match val {
+                        serde_json::Value::Number(n) => match n.as_u64() {
+                            Some(x) if x > 9 => format!("{x:#x}"),
+                            _ => n.to_string(),
+                        },
+                        serde_json::Value::String(t) => t.clone(),
+                        other => other.to_string(),
+                    };
+                    s.push_str(&format!("{k:<10}: {shown}\n"));
+                }
+            }
+            s
+        },
+        || json::id_ctrl(&id),
+        &raw,
+    )
+}
+
+/// `id-ns`.
+pub fn id_ns(c: &mut Ctx, nsid: u32) -> CliResult {
+    let fmt = c.fmt;
+    let ctrl = c.ctrl()?;
+    let (ns, raw) = namespace(c, ctrl, nsid)?;
+    emit(
+        fmt,
+        || {
+            let mut s = format!("NVME Identify Namespace {nsid}:\n");
+            let v = json::id_ns(&ns);
+            if let Some(m) = v.as_object() {
+                for (k, val) in m {
+                    if k == "lbafs" {
+                        continue;
+                    }
+                    let shown = match val {
+                        serde_json::Value::Number(n) => match n.as_u64() {
+                            Some(x) if x > 9 => format!("{x:#x}"),
+                            _ => n.to_string(),
+                        },
+                        serde_json::Value::String(t) => t.clone(),
+                        other => other.to_string(),
+                    };
+                    s.push_str(&format!("{k:<8}: {shown}\n"));
+                }
+            }
+            let current = ns.flbas_index();
+            for (i, f) in ns.lbaf.iter().take(usize::from(ns.nlbaf) + 1).enumerate() {
+                s.push_str(&format!(
+                    "lbaf {i:>2} : ms:{:<3} lbads:{:<3} rp:{:#x}{}\n",
+                    f.ms.get(),
+                    f.lbads,
+                    f.rp,
+                    if i == usize::from(current) {
+                        " (in use)"
+                    } else {
+                        ""
+                    }
+                ));
+            }
+            s
+        },
+        || json::id_ns(&ns),
+        &raw,
+    )
+}
+
+/// `list-ns`.
+pub fn list_ns(c: &mut Ctx, all: bool) -> CliResult {
+    let fmt = c.fmt;
+    let ctrl = c.ctrl()?;
+    let ids = ns_list(c, ctrl, all)?;
+    let raw: Vec<u8> = ids.iter().flat_map(|i| i.to_le_bytes()).collect();
+    emit(
+        fmt,
+        || {
+            ids.iter()
+                .enumerate()
+                .map(|(i, n)| format!("[{i:>4}]:{n:#x}\n"))
+                .collect()
+        },
+        || json!({ "nsid_list": ids.iter().map(|n| json!({ "nsid": n })).collect::<Vec<_>>() }),
+        &raw,
+    )
+}
+
+/// `list`: the subsystem, its controllers and their namespaces.
+pub fn list(c: &mut Ctx) -> CliResult {
+    let fmt = c.fmt;
+    let r =
+        c.ep.mi_command(&ReadDataStructureRequest::new(Dtyp::SubsystemInformation))?;
+    let (nump, mjr, mnr) = match r.structure {
+        DataStructure::SubsystemInformation(i) => (u16::from(i.nump) + 1, i.mjr, i.mnr),
+        _ => (0, 0, 0),
+    };
+    let ctrls = match c.ctrl {
+        Some(one) => vec![one],
+        None => c.controllers()?,
+    };
+    let dev = c.dev.to_string();
+    let mut text = format!(
+        "Subsystem {dev}: NVMe-MI {mjr}.{mnr}, {nump} port(s), {} controller(s)\n",
+        ctrls.len()
+    );
+    let mut js_ctrls = Vec::new();
+    let mut devices = Vec::new();
+    let mut seen_ns = Vec::new();
+    for &ctrl in &ctrls {
+        let (id, _) = controller(c, ctrl)?;
+        text.push_str(&format!(
+            "\nController {ctrl}\n  Model Number  : {}\n  Serial Number : {}\n  Firmware Rev  : {}\n  PCI VID/SSVID : {:#06x}/{:#06x}\n",
+            id.mn(),
+            id.sn(),
+            id.fr(),
+            id.vid.get(),
+            id.ssvid.get()
+        ));
+        text.push_str(&format!(
+            "  {:<6} {:<22} {:<22} {:<8}\n",
+            "NSID", "Usage", "Format", "Shared"
+        ));
+        let nsids = ns_list(c, ctrl, false)?;
+        let mut js_ns = Vec::new();
+        for nsid in nsids {
+            let (ns, _) = namespace(c, ctrl, nsid)?;
+            let bs = ns
+                .current_lba_format()
+                .and_then(|f| f.block_size())
+                .unwrap_or(0);
+            let size = u128::from(ns.nsze.get()) * u128::from(bs);
+            let used = u128::from(ns.nuse.get()) * u128::from(bs);
+            let ms = ns.current_lba_format().map(|f| f.ms.get()).unwrap_or(0);
+            text.push_str(&format!(
+                "  {:<6} {:<22} {:<22} {:<8}\n",
+                nsid,
+                format!("{} / {}", human_size(used), human_size(size)),
+                format!("{bs} B + {ms} B"),
+                if ns.nmic & 1 != 0 { "yes" } else { "no" }
+            ));
+            js_ns.push(json!({
+                "NameSpace": nsid,
+                "NSZE": ns.nsze.get(),
+                "UsedBytes": used as u64,
+                "PhysicalSize": size as u64,
+                "SectorSize": bs,
+            }));
+            if !seen_ns.contains(&nsid) {
+                seen_ns.push(nsid);
+                devices.push(json!({
+                    "NameSpace": nsid,
+                    "DevicePath": format!("{dev}:{ctrl}"),
+                    "Firmware": id.fr(),
+                    "ModelNumber": id.mn(),
+                    "SerialNumber": id.sn(),
+                    "UsedBytes": used as u64,
+                    "MaximumLBA": ns.nsze.get(),
+                    "PhysicalSize": size as u64,
+                    "SectorSize": bs,
+                }));
+            }
+        }
+        js_ctrls.push(json!({
+            "Controller": ctrl,
+            "ModelNumber": id.mn(),
+            "SerialNumber": id.sn(),
+            "Firmware": id.fr(),
+            "Namespaces": js_ns,
+        }));
+    }
+    emit(
+        fmt,
+        || text,
+        || {
+            json!({
+                "Subsystem": { "Device": dev, "MIVersion": format!("{mjr}.{mnr}"), "Ports": nump, "Controllers": js_ctrls },
+                "Devices": devices,
+            })
+        },
+        &[],
+    )
+}

@@ -1,0 +1,354 @@
+//! NVMe-MI commands (NVMe-MI 1.2 §5): health polls, data structures, VPD, reset, shutdown.
+
+use nvme_mi_core::mi::command::{
+    ControllerHealthStatusPollRequest, DataStructure, Dtyp, PortType, ReadDataStructureRequest,
+    ResetRequest, ResetType, ShutdownRequest, ShutdownType, SubsystemHealthStatusPollRequest,
+};
+use serde_json::json;
+
+use crate::cli::error::{CliError, CliResult};
+use crate::cli::output::{
+    emit, flags_text, hex_dump, CCS_FLAGS, CRITICAL_WARNING_FLAGS, CSTS_FLAGS, NSS_FLAGS,
+};
+use crate::cli::Ctx;
+
+fn temp_text(t: nvme_mi_core::mi::command::CompositeTemperature) -> String {
+    match t.celsius() {
+        Some(c) => format!("{c} °C"),
+        None => format!("{t:?}"),
+    }
+}
+
+/// `health`: NVM Subsystem Health Status Poll.
+pub fn health(c: &mut Ctx, clear: bool) -> CliResult {
+    let fmt = c.fmt;
+    let h =
+        c.ep.mi_command(&SubsystemHealthStatusPollRequest {
+            clear_status: clear,
+        })?
+        .health;
+    let raw = zerocopy::IntoBytes::as_bytes(&h).to_vec();
+    emit(
+        fmt,
+        || {
+            format!(
+                "NVM Subsystem Health\n\
+                 subsystem status (nss)     : {:#04x} {}\n\
+                 smart warnings (sw)        : {:#04x} (present: {})\n\
+                 composite temperature      : {}\n\
+                 percentage used (pdlu)     : {}%\n\
+                 controller status (ccs)    : {:#06x} {}\n",
+                h.nss,
+                flags_text(h.status().bits().into(), NSS_FLAGS),
+                h.sw,
+                flags_text(h.warnings().bits().into(), CRITICAL_WARNING_FLAGS),
+                temp_text(h.temperature()),
+                h.pdlu,
+                h.ccs().bits(),
+                flags_text(h.ccs().bits().into(), CCS_FLAGS),
+            )
+        },
+        || {
+            json!({
+                "nss": h.nss,
+                "sw": h.sw,
+                "ctemp": h.temperature().celsius(),
+                "pdlu": h.pdlu,
+                "ccs": h.ccs().bits(),
+                "status": crate::cli::output::flag_names(h.status().bits().into(), NSS_FLAGS),
+                "warnings": crate::cli::output::flag_names(h.warnings().bits().into(), CRITICAL_WARNING_FLAGS),
+                "changed": crate::cli::output::flag_names(h.ccs().bits().into(), CCS_FLAGS),
+            })
+        },
+        &raw,
+    )
+}
+
+/// `ctrl-health`: Controller Health Status Poll of every controller.
+pub fn ctrl_health(c: &mut Ctx, clear: bool) -> CliResult {
+    let fmt = c.fmt;
+    let req = ControllerHealthStatusPollRequest {
+        all: true,
+        incf: true,
+        incpf: true,
+        incvf: true,
+        maxrent: 254,
+        ccf: clear,
+        ..Default::default()
+    };
+    let r = c.ep.mi_command(&req)?;
+    let entries: Vec<_> = r.entries.iter().copied().collect();
+    let raw = r.entries.as_bytes().to_vec();
+    emit(
+        fmt,
+        || {
+            let mut s = String::new();
+            for e in &entries {
+                s.push_str(&format!(
+                    "controller {}\n  status (csts)       : {:#06x} {}\n  temperature         : {} °C\n  percentage used     : {}%\n  available spare     : {}%\n  critical warnings   : {}\n  changed (chscf)     : {}\n",
+                    e.controller_id(),
+                    e.status().bits(),
+                    flags_text(e.status().bits().into(), CSTS_FLAGS),
+                    e.temperature_celsius(),
+                    e.pdlu,
+                    e.spare,
+                    flags_text(e.warnings().bits().into(), CRITICAL_WARNING_FLAGS),
+                    flags_text(e.changed().bits().into(), CCS_FLAGS),
+                ));
+            }
+            if entries.is_empty() {
+                s.push_str("no controller reported\n");
+            }
+            s
+        },
+        || {
+            json!(entries
+                .iter()
+                .map(|e| json!({
+                    "ctlid": e.controller_id(),
+                    "csts": e.status().bits(),
+                    "ctemp": e.temperature_kelvin(),
+                    "pdlu": e.pdlu,
+                    "spare": e.spare,
+                    "cwarn": e.cwarn,
+                    "chscf": e.changed().bits(),
+                }))
+                .collect::<Vec<_>>())
+        },
+        &raw,
+    )
+}
+
+/// Read one NVMe-MI data structure (NVMe-MI 1.2 §5.7) and pass it to `f`.
+fn read_ds<R>(
+    c: &mut Ctx,
+    req: ReadDataStructureRequest,
+    f: impl FnOnce(&DataStructure<'_>) -> CliResult<R>,
+) -> CliResult<R> {
+    let r = c.ep.mi_command(&req)?;
+    f(&r.structure)
+}
+
+fn wrong() -> CliError {
+    CliError::integrity("the endpoint returned another data structure")
+}
+
+/// `subsys-info`: NVM Subsystem Information.
+pub fn subsys_info(c: &mut Ctx) -> CliResult {
+    let fmt = c.fmt;
+    let info = read_ds(
+        c,
+        ReadDataStructureRequest::new(Dtyp::SubsystemInformation),
+        |d| match d {
+            DataStructure::SubsystemInformation(i) => Ok(*i),
+            _ => Err(wrong()),
+        },
+    )?;
+    emit(
+        fmt,
+        || {
+            format!(
+                "NVM Subsystem Information\nports (nump+1)      : {}\nNVMe-MI version     : {}.{}\nnnsc                : {:#04x}\n",
+                u16::from(info.nump) + 1,
+                info.mjr,
+                info.mnr,
+                info.nnsc
+            )
+        },
+        || json!({ "nump": info.nump, "mjr": info.mjr, "mnr": info.mnr, "nnsc": info.nnsc }),
+        zerocopy::IntoBytes::as_bytes(&info),
+    )
+}
+
+/// `port-info`: Port Information of one or every port.
+pub fn port_info(c: &mut Ctx, port: Option<u8>) -> CliResult {
+    let fmt = c.fmt;
+    let ports: Vec<u8> = match port {
+        Some(p) => vec![p],
+        None => {
+            let n = read_ds(
+                c,
+                ReadDataStructureRequest::new(Dtyp::SubsystemInformation),
+                |d| match d {
+                    DataStructure::SubsystemInformation(i) => Ok(i.nump),
+                    _ => Err(wrong()),
+                },
+            )?;
+            (0..=n).collect()
+        }
+    };
+    let mut text = String::new();
+    let mut js = Vec::new();
+    let mut raw = Vec::new();
+    for p in ports {
+        let req = ReadDataStructureRequest {
+            port_id: p,
+            ..ReadDataStructureRequest::new(Dtyp::PortInformation)
+        };
+        let info = read_ds(c, req, |d| match d {
+            DataStructure::PortInformation(i) => Ok(*i),
+            _ => Err(wrong()),
+        })?;
+        raw.extend_from_slice(zerocopy::IntoBytes::as_bytes(&info));
+        let kind = match info.port_type() {
+            PortType::Inactive => "inactive".to_string(),
+            PortType::Pcie => "PCIe".to_string(),
+            PortType::TwoWire => "SMBus/I2C".to_string(),
+            PortType::Unknown(v) => format!("unknown ({v})"),
+        };
+        text.push_str(&format!(
+            "port {p}\n  type                : {kind}\n  capabilities        : {:#04x}\n  max MCTP TU (mmtus) : {} bytes\n  MEB size (mebs)     : {} bytes\n",
+            info.prtcap,
+            info.mmtus.get(),
+            info.mebs.get()
+        ));
+        let mut j = json!({
+            "portid": p, "prttyp": info.prttyp, "prtcap": info.prtcap,
+            "mmtus": info.mmtus.get(), "mebs": info.mebs.get(),
+        });
+        if let Some(pcie) = info.pcie_data() {
+            text.push_str(&format!(
+                "  PCIe max payload    : {:?}\n  PCIe link width     : max x{} negotiated x{}\n  PCIe port number    : {}\n",
+                pcie.max_payload_bytes(),
+                pcie.pciemlw,
+                pcie.pcienlw,
+                pcie.pciepn
+            ));
+            j["pciemps"] = json!(pcie.pciemps);
+            j["pciemlw"] = json!(pcie.pciemlw);
+            j["pcienlw"] = json!(pcie.pcienlw);
+            j["pciepn"] = json!(pcie.pciepn);
+        }
+        if let Some(tw) = info.two_wire_data() {
+            text.push_str(&format!(
+                "  VPD address         : {:#04x}\n  ME address          : {:#04x}\n  max SMBus frequency : {:?}\n  basic management    : {}\n",
+                tw.cvpdaddr,
+                tw.cmeaddr,
+                tw.max_smbus_frequency(),
+                if tw.basic_management_supported() { "supported" } else { "not supported" }
+            ));
+            j["cvpdaddr"] = json!(tw.cvpdaddr);
+            j["mvpdfreq"] = json!(tw.mvpdfreq);
+            j["cmeaddr"] = json!(tw.cmeaddr);
+            j["twprt"] = json!(tw.twprt);
+            j["nvmebm"] = json!(tw.nvmebm);
+        }
+        js.push(j);
+    }
+    emit(fmt, || text, || json!(js), &raw)
+}
+
+/// `ctrl-list`: the Controller List.
+pub fn ctrl_list(c: &mut Ctx) -> CliResult {
+    let fmt = c.fmt;
+    let ids = c.controllers()?;
+    let raw: Vec<u8> = ids.iter().flat_map(|i| i.to_le_bytes()).collect();
+    emit(
+        fmt,
+        || {
+            let mut s = format!("{} controller(s)\n", ids.len());
+            for i in &ids {
+                s.push_str(&format!("  {i}\n"));
+            }
+            s
+        },
+        || json!({ "num_ctrl": ids.len(), "ctrl_list": ids }),
+        &raw,
+    )
+}
+
+/// `ctrl-info`: Controller Information of the controller.
+pub fn ctrl_info(c: &mut Ctx) -> CliResult {
+    let fmt = c.fmt;
+    let ctrl = c.ctrl()?;
+    let req = ReadDataStructureRequest {
+        ctrl_id: ctrl,
+        ..ReadDataStructureRequest::new(Dtyp::ControllerInformation)
+    };
+    let info = read_ds(c, req, |d| match d {
+        DataStructure::ControllerInformation(i) => Ok(*i),
+        _ => Err(wrong()),
+    })?;
+    emit(
+        fmt,
+        || {
+            format!(
+                "controller {ctrl}\n  port                : {}\n  routing ID (pri)    : {:#06x} ({})\n  PCI vendor ID       : {:#06x}\n  PCI device ID       : {:#06x}\n  PCI subsystem VID   : {:#06x}\n  PCI subsystem DID   : {:#06x}\n  PCIe segment        : {}\n",
+                info.portid,
+                info.pri.get(),
+                if info.prii & 1 != 0 { "valid" } else { "not valid" },
+                info.pcivid.get(),
+                info.pcidid.get(),
+                info.pcisvid.get(),
+                info.pcisdid.get(),
+                info.pciesn
+            )
+        },
+        || {
+            json!({
+                "ctlid": ctrl, "portid": info.portid, "prii": info.prii, "pri": info.pri.get(),
+                "pcivid": info.pcivid.get(), "pcidid": info.pcidid.get(),
+                "pcisvid": info.pcisvid.get(), "pcisdid": info.pcisdid.get(), "pciesn": info.pciesn,
+            })
+        },
+        zerocopy::IntoBytes::as_bytes(&info),
+    )
+}
+
+/// `vpd-read`.
+pub fn vpd_read(c: &mut Ctx, offset: u16, length: u16) -> CliResult {
+    let fmt = c.fmt;
+    let mut buf = vec![0u8; usize::from(length)];
+    let n = c.ep.vpd_read(offset, &mut buf)?;
+    buf.truncate(n);
+    emit(
+        fmt,
+        || hex_dump(&buf),
+        || json!({ "offset": offset, "length": n, "data": hex::encode(&buf) }),
+        &buf,
+    )
+}
+
+/// `vpd-write`.
+pub fn vpd_write(c: &mut Ctx, offset: u16, data: &[u8]) -> CliResult {
+    let fmt = c.fmt;
+    c.ep.vpd_write(offset, data)?;
+    emit(
+        fmt,
+        || format!("wrote {} bytes of VPD at offset {offset}", data.len()),
+        || json!({ "offset": offset, "length": data.len() }),
+        &[],
+    )
+}
+
+/// `reset`: NVM Subsystem Reset.
+pub fn reset(c: &mut Ctx) -> CliResult {
+    let fmt = c.fmt;
+    c.ep.send_without_response(&ResetRequest {
+        reset_type: ResetType::NvmSubsystem,
+    })?;
+    emit(
+        fmt,
+        || "NVM Subsystem Reset sent".into(),
+        || json!({ "reset": "sent" }),
+        &[],
+    )
+}
+
+/// `shutdown`.
+pub fn shutdown(c: &mut Ctx, abrupt: bool) -> CliResult {
+    let fmt = c.fmt;
+    let shutdown_type = if abrupt {
+        ShutdownType::Abrupt
+    } else {
+        ShutdownType::Normal
+    };
+    c.ep.mi_command(&ShutdownRequest { shutdown_type })?;
+    let kind = if abrupt { "abrupt" } else { "normal" };
+    emit(
+        fmt,
+        || format!("{kind} shutdown complete"),
+        || json!({ "shutdown": kind }),
+        &[],
+    )
+}

@@ -1,0 +1,510 @@
+//! Every device command of `nvme-mi` against the built-in simulated drive, run as a process;
+//! values are checked against the simulated drive's own model.
+
+mod common;
+
+use common::{nvme_mi, ok, temp_path};
+use nvme_mi_sim::Sim;
+
+#[test]
+fn no_arguments_lists_the_simulated_drive() {
+    let r = ok(&[]);
+    let serial = Sim::new(1).serial_number().to_owned();
+    assert!(r.stdout.contains(&serial), "{}", r.stdout);
+    assert!(r.stdout.contains(nvme_mi_sim::MODEL));
+    assert!(r.stdout.contains("Controller 1") && r.stdout.contains("Controller 2"));
+    assert!(r.stdout.contains("400.00 GB"), "{}", r.stdout);
+    // The same as `list sim`.
+    assert_eq!(ok(&["list", "sim"]).stdout, r.stdout);
+}
+
+#[test]
+fn list_json_has_every_namespace() {
+    let j = ok(&["list", "-o", "json", "--seed", "5"]).json();
+    let devices = j["Devices"].as_array().unwrap();
+    let nsids: Vec<u64> = devices
+        .iter()
+        .map(|d| d["NameSpace"].as_u64().unwrap())
+        .collect();
+    assert_eq!(nsids, [1, 3, 2]);
+    let serial = Sim::new(5).serial_number().to_owned();
+    for d in devices {
+        assert_eq!(d["SerialNumber"], serial.as_str());
+        assert_eq!(d["Firmware"], "1.1.0");
+    }
+    assert_eq!(devices[0]["PhysicalSize"], 400_000_000_000u64);
+    assert_eq!(devices[0]["SectorSize"], 512);
+}
+
+#[test]
+fn seed_changes_the_serial_number() {
+    for seed in ["1", "77"] {
+        let j = ok(&["id-ctrl", "-o", "json", "--seed", seed]).json();
+        let serial = Sim::new(seed.parse().unwrap()).serial_number().to_owned();
+        assert_eq!(j["sn"], serial.as_str());
+    }
+}
+
+#[test]
+fn id_ctrl_json_uses_nvme_cli_names() {
+    let j = ok(&["id-ctrl", "sim", "-o", "json"]).json();
+    assert_eq!(j["vid"], nvme_mi_sim::VENDOR_ID);
+    assert_eq!(j["ssvid"], nvme_mi_sim::VENDOR_ID);
+    assert_eq!(j["sn"], Sim::new(1).serial_number());
+    assert_eq!(j["mn"], nvme_mi_sim::MODEL);
+    assert_eq!(j["fr"], "1.1.0");
+    assert_eq!(j["cntlid"], 1);
+    assert_eq!(j["ver"], 0x0001_0400);
+    assert_eq!(j["nn"], 16);
+    assert_eq!(
+        (j["wctemp"].as_u64(), j["cctemp"].as_u64()),
+        (Some(343), Some(358))
+    );
+    for k in [
+        "rab", "ieee", "cmic", "mdts", "oacs", "frmw", "lpa", "subnqn", "psds",
+    ] {
+        assert!(j.get(k).is_some(), "missing {k}");
+    }
+    // Controller 2 through --ctrl and through the device name's controller.
+    assert_eq!(
+        ok(&["id-ctrl", "--ctrl", "2", "-o", "json"]).json()["cntlid"],
+        2
+    );
+    let text = ok(&["id-ctrl"]).stdout;
+    assert!(text.contains("sn") && text.contains(Sim::new(1).serial_number()));
+}
+
+#[test]
+fn id_ns_and_list_ns() {
+    let j = ok(&["id-ns", "-n", "1", "-o", "json"]).json();
+    assert_eq!(j["nsze"].as_u64().unwrap() * 512, 400_000_000_000);
+    assert!(j["nuse"].as_u64().unwrap() <= j["nsze"].as_u64().unwrap());
+    assert_eq!(j["lbafs"][0]["ds"], 9);
+    assert!(j["lbafs"].as_array().unwrap().len() >= 2);
+    let j = ok(&["list-ns", "-o", "json"]).json();
+    let ids: Vec<u64> = j["nsid_list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["nsid"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ids, [1, 3]);
+    let j = ok(&["list-ns", "--ctrl", "2", "-o", "json"]).json();
+    assert_eq!(j["nsid_list"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn health_poll_is_plausible() {
+    let r = ok(&["health"]);
+    assert!(r.stdout.contains("DF"), "{}", r.stdout);
+    let j = ok(&["health", "-o", "json", "--clear"]).json();
+    let t = j["ctemp"].as_i64().unwrap();
+    assert!((30..=50).contains(&t), "temperature {t}");
+    assert_eq!(j["sw"], 0xff);
+    assert!(j["status"].as_array().unwrap().iter().any(|s| s == "DF"));
+    let raw = nvme_mi(&["health", "-o", "binary"]);
+    assert_eq!(raw.raw.len(), 8);
+}
+
+#[test]
+fn controller_health_lists_both_controllers() {
+    let j = ok(&["ctrl-health", "-o", "json"]).json();
+    let list = j.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0]["ctlid"], 1);
+    let k = list[0]["ctemp"].as_u64().unwrap();
+    assert!((300..=325).contains(&k), "{k} K");
+    assert!(ok(&["ctrl-health", "--clear"])
+        .stdout
+        .contains("controller 2"));
+}
+
+#[test]
+fn data_structures() {
+    let j = ok(&["subsys-info", "-o", "json"]).json();
+    assert_eq!((j["nump"].as_u64(), j["mjr"].as_u64()), (Some(1), Some(2)));
+    let j = ok(&["port-info", "-o", "json"]).json();
+    let ports = j.as_array().unwrap();
+    assert_eq!(ports.len(), 2);
+    assert_eq!(ports[1]["cmeaddr"], nvme_mi_sim::ME_ADDRESS);
+    assert_eq!(ports[1]["cvpdaddr"], nvme_mi_sim::VPD_ADDRESS);
+    assert!(ok(&["port-info", "--port", "0"]).stdout.contains("PCIe"));
+    let j = ok(&["ctrl-list", "-o", "json"]).json();
+    assert_eq!(j["ctrl_list"], serde_json::json!([1, 2]));
+    let j = ok(&["ctrl-info", "--ctrl", "2", "-o", "json"]).json();
+    assert_eq!(j["ctlid"], 2);
+    assert_eq!(j["pcivid"], nvme_mi_sim::VENDOR_ID);
+    // A port that does not exist: Invalid Parameter, exit code 5, in words.
+    let r = nvme_mi(&["port-info", "--port", "7"]);
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(r.stderr.contains("Invalid Parameter"), "{}", r.stderr);
+}
+
+#[test]
+fn configuration_get_and_set() {
+    let j = ok(&["config-get", "mtu", "--port", "1", "-o", "json"]).json();
+    assert_eq!(j["mtu"], nvme_mi_sim::BASELINE_MTU);
+    let j = ok(&["config-get", "smbus-freq", "-o", "json"]).json();
+    assert_eq!(j["smbus_freq"], "100k");
+    let r = ok(&["config-get", "ae"]);
+    assert!(r.stdout.contains("disabled"), "{}", r.stdout);
+    let state = temp_path("config.json");
+    let s = state.to_str().unwrap();
+    ok(&[
+        "--sim-state",
+        s,
+        "config-set",
+        "mtu",
+        "--port",
+        "1",
+        "--value",
+        "250",
+    ]);
+    ok(&[
+        "--sim-state",
+        s,
+        "config-set",
+        "smbus-freq",
+        "--value",
+        "400k",
+    ]);
+    assert_eq!(
+        ok(&["--sim-state", s, "config-get", "mtu", "-o", "json"]).json()["mtu"],
+        250
+    );
+    assert_eq!(
+        ok(&["--sim-state", s, "config-get", "smbus-freq", "-o", "json"]).json()["smbus_freq"],
+        "400k"
+    );
+    ok(&["--sim-state", s, "config-set", "hsc", "--value", "0x1fff"]);
+    ok(&["--sim-state", s, "config-set", "ae", "--value", "9"]);
+    let j = ok(&["--sim-state", s, "config-get", "ae", "-o", "json"]).json();
+    let smart = j["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["aeid"] == 9)
+        .unwrap()
+        .clone();
+    assert_eq!(smart["enabled"], true);
+    // Out of range: Invalid Parameter.
+    assert_eq!(nvme_mi(&["config-set", "mtu", "--value", "251"]).code, 5);
+    let _ = std::fs::remove_file(&state);
+}
+
+#[test]
+fn vpd_read_and_write() {
+    let r = nvme_mi(&["vpd-read", "-o", "binary"]);
+    assert_eq!(r.code, 0);
+    let j = ok(&["vpd-read", "-o", "json"]).json();
+    let vpd = hex::decode(j["data"].as_str().unwrap()).unwrap();
+    assert_eq!(vpd.len(), nvme_mi_sim::VPD_LEN);
+    assert_eq!(&vpd[..], &Sim::new(1).vpd()[..]);
+    let state = temp_path("vpd.json");
+    let data = temp_path("vpd.bin");
+    std::fs::write(&data, b"asset-42").unwrap();
+    let s = state.to_str().unwrap();
+    ok(&[
+        "--sim-state",
+        s,
+        "vpd-write",
+        "--offset",
+        "200",
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    let j = ok(&[
+        "--sim-state",
+        s,
+        "vpd-read",
+        "--offset",
+        "200",
+        "--length",
+        "8",
+        "-o",
+        "json",
+    ])
+    .json();
+    assert_eq!(
+        hex::decode(j["data"].as_str().unwrap()).unwrap(),
+        b"asset-42"
+    );
+    let _ = std::fs::remove_file(&state);
+    let _ = std::fs::remove_file(&data);
+}
+
+#[test]
+fn logs() {
+    let j = ok(&["smart-log", "-o", "json"]).json();
+    for k in [
+        "critical_warning",
+        "temperature",
+        "avail_spare",
+        "spare_thresh",
+        "percent_used",
+        "data_units_read",
+        "data_units_written",
+        "host_read_commands",
+        "power_cycles",
+        "power_on_hours",
+        "unsafe_shutdowns",
+        "media_errors",
+        "num_err_log_entries",
+    ] {
+        assert!(j.get(k).is_some(), "missing {k}");
+    }
+    let k = j["temperature"].as_u64().unwrap();
+    assert!((273 + 30..=273 + 50).contains(&k), "{k} K");
+    assert_eq!(j["avail_spare"], 100);
+    assert!(ok(&["smart-log"]).stdout.contains("°C"));
+    let j = ok(&["fw-log", "-o", "json"]).json();
+    assert_eq!(
+        (j["frs1"].as_str(), j["frs2"].as_str()),
+        (Some("1.0.0"), Some("1.1.0"))
+    );
+    assert_eq!(j["afi"].as_u64().unwrap() & 7, 2);
+    let j = ok(&["error-log", "-e", "4", "-o", "json"]).json();
+    let errors = j["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 4);
+    assert!(errors[0].get("error_count").is_some() && errors[0].get("status_field").is_some());
+    let r = ok(&[
+        "get-log",
+        "--log-id",
+        "2",
+        "--log-len",
+        "512",
+        "-o",
+        "binary",
+    ]);
+    assert_eq!(r.raw.len(), 512);
+    assert_eq!(
+        nvme_mi(&["get-log", "--log-id", "2", "--log-len", "6"]).code,
+        1
+    );
+}
+
+#[test]
+fn features() {
+    // Temperature threshold (FID 4): the default over-temperature threshold is 343 K.
+    let j = ok(&["get-feature", "-f", "4", "-o", "json"]).json();
+    assert_eq!(j["value"].as_u64().unwrap() & 0xffff, 343);
+    let state = temp_path("feature.json");
+    let s = state.to_str().unwrap();
+    ok(&["--sim-state", s, "set-feature", "-f", "4", "-V", "330"]);
+    let j = ok(&["--sim-state", s, "get-feature", "-f", "4", "-o", "json"]).json();
+    assert_eq!(j["value"].as_u64().unwrap() & 0xffff, 330);
+    let _ = std::fs::remove_file(&state);
+}
+
+fn firmware_image(rev: &str, len: usize) -> Vec<u8> {
+    let mut img: Vec<u8> = (0..len).map(|i| (i * 7) as u8).collect();
+    img[..4].copy_from_slice(&nvme_mi_sim::IMAGE_MAGIC);
+    img[4..12].fill(b' ');
+    img[4..4 + rev.len()].copy_from_slice(rev.as_bytes());
+    img
+}
+
+#[test]
+fn firmware_download_and_commit_change_the_revision() {
+    let state = temp_path("fw.json");
+    let image = temp_path("fw.bin");
+    std::fs::write(&image, firmware_image("2.0.0", 10_000)).unwrap();
+    let s = state.to_str().unwrap();
+    let r = ok(&[
+        "--sim-state",
+        s,
+        "fw-download",
+        "--fw",
+        image.to_str().unwrap(),
+    ]);
+    assert!(r.stdout.contains("10000 bytes"), "{}", r.stdout);
+    // Slot 1 is read-only: an NVMe status error, exit code 6, named.
+    let r = nvme_mi(&[
+        "--sim-state",
+        s,
+        "fw-commit",
+        "--slot",
+        "1",
+        "--action",
+        "0",
+    ]);
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    assert!(r.stderr.contains("Invalid Firmware Slot"), "{}", r.stderr);
+    ok(&[
+        "--sim-state",
+        s,
+        "fw-commit",
+        "--slot",
+        "3",
+        "--action",
+        "3",
+    ]);
+    let j = ok(&["--sim-state", s, "id-ctrl", "-o", "json"]).json();
+    assert_eq!(j["fr"], "2.0.0");
+    let j = ok(&["--sim-state", s, "fw-log", "-o", "json"]).json();
+    assert_eq!(j["frs3"], "2.0.0");
+    assert_eq!(j["afi"].as_u64().unwrap() & 7, 3);
+    // Without the state file the drive is fresh again.
+    assert_eq!(ok(&["id-ctrl", "-o", "json"]).json()["fr"], "1.1.0");
+    let _ = std::fs::remove_file(&state);
+    let _ = std::fs::remove_file(&image);
+}
+
+#[test]
+fn firmware_download_refuses_a_misaligned_image() {
+    let image = temp_path("odd.bin");
+    std::fs::write(&image, [1u8, 2, 3]).unwrap();
+    let r = nvme_mi(&["fw-download", "--fw", image.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("multiple of 4"));
+    let _ = std::fs::remove_file(&image);
+}
+
+#[test]
+fn format_completes_after_more_processing_required() {
+    let state = temp_path("format.json");
+    let s = state.to_str().unwrap();
+    let r = ok(&[
+        "--sim-state",
+        s,
+        "-v",
+        "format",
+        "-n",
+        "1",
+        "--lbaf",
+        "1",
+        "-o",
+        "json",
+    ]);
+    assert!(
+        r.stderr.contains("More Processing Required"),
+        "{}",
+        r.stderr
+    );
+    let j = r.json();
+    let ms = j["elapsed_ms"].as_u64().unwrap();
+    assert!(ms >= nvme_mi_sim::FORMAT_TIME.as_millis() as u64, "{ms} ms");
+    let j = ok(&["--sim-state", s, "id-ns", "-n", "1", "-o", "json"]).json();
+    assert_eq!(j["flbas"].as_u64().unwrap() & 0xf, 1);
+    assert_eq!(j["nuse"], 0);
+    let _ = std::fs::remove_file(&state);
+}
+
+#[test]
+fn sanitize_and_security() {
+    let r = ok(&["sanitize", "--sanact", "4", "-o", "json"]).json();
+    assert!(r["elapsed_ms"].as_u64().unwrap() >= nvme_mi_sim::SANITIZE_TIME.as_millis() as u64);
+    let r = nvme_mi(&["security-recv", "--secp", "0", "--al", "64"]);
+    assert!(r.code == 0 || r.code == 6, "{}", r.stderr);
+}
+
+#[test]
+fn admin_passthru_identify() {
+    let r = ok(&[
+        "admin-passthru",
+        "--opcode",
+        "6",
+        "--cdw10",
+        "1",
+        "--data-len",
+        "4096",
+        "-o",
+        "json",
+    ]);
+    let j = r.json();
+    let data = hex::decode(j["data"].as_str().unwrap()).unwrap();
+    assert_eq!(data.len(), 4096);
+    assert_eq!(&data[4..19], Sim::new(1).serial_number().as_bytes());
+    // An opcode the drive does not implement: NVMe status, exit code 6.
+    let r = nvme_mi(&["admin-passthru", "--opcode", "0xc5"]);
+    assert!(r.code == 6 || r.code == 5, "{} {}", r.code, r.stderr);
+}
+
+#[test]
+fn shutdown_and_reset() {
+    let state = temp_path("shutdown.json");
+    let s = state.to_str().unwrap();
+    ok(&["--sim-state", s, "shutdown"]);
+    let j = ok(&["--sim-state", s, "ctrl-health", "-o", "json"]).json();
+    // SHST (CSTS bits 3:2) = 2: shutdown processing complete.
+    assert_eq!((j[0]["csts"].as_u64().unwrap() >> 2) & 3, 2);
+    ok(&["--sim-state", s, "reset"]);
+    let j = ok(&["--sim-state", s, "health", "-o", "json"]).json();
+    assert!(
+        j["changed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "NSSRO"),
+        "{j}"
+    );
+    let _ = std::fs::remove_file(&state);
+}
+
+#[test]
+fn aem_enables_events_and_stops() {
+    let r = ok(&["--timeout", "2000", "aem", "--count", "1"]);
+    assert!(r.stdout.contains("enabled"), "{}", r.stdout);
+    assert!(r.stdout.contains("event message(s) received"));
+}
+
+#[test]
+fn aem_reports_a_temperature_event() {
+    // Enable SMART Warnings events, then lower the over-temperature threshold below the
+    // drive's temperature: the drive sends an AEM (and sends it again until acknowledged),
+    // which `aem` receives and acknowledges.
+    let state = temp_path("aem.json");
+    let s = state.to_str().unwrap();
+    ok(&["--sim-state", s, "config-set", "ae", "--value", "9"]);
+    ok(&["--sim-state", s, "set-feature", "-f", "4", "-V", "300"]);
+    let r = ok(&["--sim-state", s, "--timeout", "3000", "aem", "--count", "1"]);
+    assert!(r.stdout.contains("SMART Warnings"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("1 event message(s) received"),
+        "{}",
+        r.stdout
+    );
+    let _ = std::fs::remove_file(&state);
+}
+
+#[test]
+fn basic_management_on_sim() {
+    let j = ok(&["basic", "-o", "json"]).json();
+    assert_eq!(j["vid"], nvme_mi_sim::VENDOR_ID);
+    assert_eq!(j["sn"], Sim::new(1).serial_number());
+    let t = j["ctemp"].as_i64().unwrap();
+    assert!((30..=50).contains(&t));
+    assert_eq!(ok(&["basic", "-o", "binary"]).raw.len(), 28);
+}
+
+#[test]
+fn verbose_logs_every_message() {
+    let r = ok(&["-v", "health"]);
+    assert!(
+        r.stderr.contains("-> 20 bytes: 84 08 00 00 01"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("<- "), "{}", r.stderr);
+}
+
+#[test]
+fn timeouts_and_bad_arguments_have_their_exit_codes() {
+    assert_eq!(nvme_mi(&["frobnicate"]).code, 1);
+    assert_eq!(nvme_mi(&["health", "nvme0"]).code, 1);
+    assert_eq!(nvme_mi(&["basic", "mctp:1,8"]).code, 1);
+    assert_eq!(nvme_mi(&["health", "i2c:1,0x1d"]).code, 1);
+    let help = ok(&["--help"]).stdout;
+    for line in ["Exit status", "3  timeout", "5  the endpoint answered"] {
+        assert!(help.contains(line), "{help}");
+    }
+    assert!(ok(&["id-ctrl", "--help"]).stdout.contains("§5.17"));
+}
+
+#[test]
+fn completions() {
+    for shell in ["bash", "zsh", "fish"] {
+        let r = ok(&["completions", shell]);
+        assert!(r.stdout.contains("fw-download"), "{shell}");
+    }
+}

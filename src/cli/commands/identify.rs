@@ -51,6 +51,27 @@ fn ns_list(c: &mut Ctx, ctrl: u16, all: bool) -> CliResult<Vec<u32>> {
         .collect())
 }
 
+/// The fields of a JSON object as `name : value` lines (numbers above 9 in hex, as nvme-cli
+/// prints them), leaving out the array `skip`.
+fn fields_text(v: &serde_json::Value, skip: &str, width: usize) -> String {
+    let mut s = String::new();
+    for (k, val) in v.as_object().into_iter().flatten() {
+        if k == skip {
+            continue;
+        }
+        let shown = match val {
+            serde_json::Value::Number(n) => match n.as_u64() {
+                Some(x) if x > 9 => format!("{x:#x}"),
+                _ => n.to_string(),
+            },
+            serde_json::Value::String(t) => t.clone(),
+            other => other.to_string(),
+        };
+        s.push_str(&format!("{k:<width$}: {shown}\n"));
+    }
+    s
+}
+
 /// `id-ctrl`.
 pub fn id_ctrl(c: &mut Ctx) -> CliResult {
     let fmt = c.fmt;
@@ -59,24 +80,8 @@ pub fn id_ctrl(c: &mut Ctx) -> CliResult {
     emit(
         fmt,
         || {
-            let v = json::id_ctrl(&id);
             let mut s = format!("NVME Identify Controller (controller {ctrl}):\n");
-            if let Some(m) = v.as_object() {
-                for (k, val) in m {
-                    if k == "psds" {
-                        continue;
-                    }
-                    let shown = match val {
-                        serde_json::Value::Number(n) => match n.as_u64() {
-                            Some(x) if x > 9 => format!("{x:#x}"),
-                            _ => n.to_string(),
-                        },
-                        serde_json::Value::String(t) => t.clone(),
-                        other => other.to_string(),
-                    };
-                    s.push_str(&format!("{k:<10}: {shown}\n"));
-                }
-            }
+            s.push_str(&fields_text(&json::id_ctrl(&id), "psds", 10));
             s
         },
         || json::id_ctrl(&id),
@@ -93,23 +98,7 @@ pub fn id_ns(c: &mut Ctx, nsid: u32) -> CliResult {
         fmt,
         || {
             let mut s = format!("NVME Identify Namespace {nsid}:\n");
-            let v = json::id_ns(&ns);
-            if let Some(m) = v.as_object() {
-                for (k, val) in m {
-                    if k == "lbafs" {
-                        continue;
-                    }
-                    let shown = match val {
-                        serde_json::Value::Number(n) => match n.as_u64() {
-                            Some(x) if x > 9 => format!("{x:#x}"),
-                            _ => n.to_string(),
-                        },
-                        serde_json::Value::String(t) => t.clone(),
-                        other => other.to_string(),
-                    };
-                    s.push_str(&format!("{k:<8}: {shown}\n"));
-                }
-            }
+            s.push_str(&fields_text(&json::id_ns(&ns), "lbafs", 8));
             let current = ns.flbas_index();
             for (i, f) in ns.lbaf.iter().take(usize::from(ns.nlbaf) + 1).enumerate() {
                 s.push_str(&format!(

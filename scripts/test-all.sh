@@ -11,7 +11,7 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-$([[ "${CI:-}" == true ]] && echo n
 
 # --- Steps: one function each, named step_<name>; listed in STEPS in the order they run. ---
 
-STEPS=(setup fmt clippy test i2c-sim bench doc thumb uml-kernel uml-smoke linux-uml)
+STEPS=(setup fmt clippy test i2c-sim bench doc thumb firmware uml-kernel uml-smoke linux-uml)
 
 # Install missing Debian packages (apt), nothing when all are present.
 step_setup() { ./scripts/setup.sh; }
@@ -35,6 +35,17 @@ step_doc() { RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps; }
 
 # The no_std crates for thumbv7em-none-eabihf with Debian's rustc and build-std.
 step_thumb() { ./scripts/build-thumb.sh; }
+
+# The bare-metal firmware (firmware/, own workspace): formatted, built with Debian's rustc,
+# then run in QEMU (mps2-an386): a requester checks every answer of the simulated drive over
+# the simulated SMBus and exits with success only if all of them match.
+step_firmware() {
+    (cd firmware && rustfmt --check --edition 2021 build.rs src/*.rs src/bin/*.rs)
+    local fw
+    fw=$(./scripts/build-firmware.sh | head -n 1)
+    timeout 120 qemu-system-arm -machine mps2-an386 -cpu cortex-m4 -nographic \
+        -semihosting-config enable=on,target=native -kernel "$fw"
+}
 
 # Build (once; cached outside the clone) the User-Mode Linux kernel with AF_MCTP.
 step_uml-kernel() { ./scripts/uml-kernel.sh >/dev/null; }

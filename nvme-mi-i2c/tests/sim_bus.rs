@@ -464,3 +464,44 @@ fn transport_direct_use_and_busy_bus() {
     drop(held);
     assert_eq!(tr.send_request(&[]), Err(Error::InvalidMessage));
 }
+
+#[test]
+fn asynchronous_event_arrives_on_the_event_path() {
+    use nvme_mi_core::mi::admin::{SetFeatures, TemperatureThreshold};
+    use nvme_mi_core::mi::aem::{parse_aem, AeConfigEntry, AeConfigList, AeId};
+    use nvme_mi_core::mi::command::ConfigurationSetRequest;
+    use nvme_mi_core::mi::Message;
+    use nvme_mi_core::transport::EventSource;
+
+    let w = world(21, Speed::Khz400);
+    let b = bus(&w);
+    let mut tr = I2cTransport::new(&b, DRIVE_ADDR, nvme_mi_sim::DEFAULT_EID);
+    let mut ep = Endpoint::new(&mut tr, vec![0u8; MAX_MESSAGE_LEN]);
+    let mut list = [0u8; 8];
+    let n =
+        AeConfigList::emit(&[AeConfigEntry::new(AeId::SmartWarnings, true)], &mut list).unwrap();
+    ep.mi_command(&ConfigurationSetRequest::AsyncEvent {
+        aerd: 10,
+        aemd: 0,
+        encfa: true,
+        enpfa: false,
+        envfa: false,
+        enable_list: &list[..n],
+    })
+    .unwrap();
+    // Over-temperature threshold 300 K: the drive is above it and raises SMART Warnings.
+    let thr = SetFeatures::temperature_threshold(TemperatureThreshold::over_composite(300), false);
+    ep.admin(1, &thr, 0, 0, &[]).unwrap();
+    // Commands keep working while the event waits on the event path.
+    health(&mut ep);
+    let tr = ep.transport_mut();
+    let mut buf = vec![0u8; MAX_MESSAGE_LEN];
+    let now = tr.now();
+    let n = tr
+        .recv_unsolicited(&mut buf, now + Duration::from_millis(500))
+        .expect("AEM");
+    let m = Message::new_checked(&buf[..n]).unwrap();
+    let aem = parse_aem(&m).unwrap();
+    assert_eq!(aem.occurrences().next().unwrap().id, AeId::SmartWarnings);
+    assert_eq!(b.borrow().stats().stray_messages, 0);
+}

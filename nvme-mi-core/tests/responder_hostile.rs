@@ -4,7 +4,7 @@
 use core::time::Duration;
 use nvme_mi_core::mctp::Eid;
 use nvme_mi_core::mi::admin::{AdminCompletion, AdminRequestRepr, DecodedAdminRequest, FormatNvm};
-use nvme_mi_core::mi::command::MiRequest;
+use nvme_mi_core::mi::command::{MiCommand, MiRequest, ResetRequest, ResetType};
 use nvme_mi_core::mi::header::{emit_message, MessageHeader};
 use nvme_mi_core::mi::status::{Mprt, Rejection};
 use nvme_mi_core::mi::{Csi, Nmimt};
@@ -21,11 +21,18 @@ struct SlowFormat {
 impl Device for SlowFormat {
     fn mi_command(
         &mut self,
-        _req: &MiRequest<'_>,
+        req: &MiRequest<'_>,
         _ctx: &Context,
         _data: &mut [u8],
     ) -> Result<MiReply, Rejection> {
-        Err(Rejection::InvalidCommandOpcode)
+        match req {
+            // An NVM Subsystem Reset ends every operation in progress, silently.
+            MiRequest::Reset(_) => {
+                self.done_at = [None, None];
+                Ok(MiReply::NoResponse)
+            }
+            _ => Err(Rejection::InvalidCommandOpcode),
+        }
     }
 
     fn admin_command(
@@ -102,4 +109,47 @@ fn an_aborted_long_operation_does_not_leave_a_deadline_in_the_past() {
     // ... and the deadline has moved on.
     assert_eq!(r.next_deadline(), None);
     assert_eq!(r.device().completed, 1);
+}
+
+fn get_state(csi: Csi) -> Vec<u8> {
+    let mut out = vec![0u8; 16];
+    let n = emit_message(
+        &MessageHeader::request(Nmimt::ControlPrimitive, csi),
+        &[&[0x03, 0x02, 0, 0]],
+        &mut out,
+    )
+    .unwrap();
+    out.truncate(n);
+    out
+}
+
+/// An NVM Subsystem Reset ends the long operation of a command in progress (and sends no
+/// response); the engine must return that command's slot to Idle rather than keep it busy
+/// for ever, silently dropping every later Admin command sent to it.
+#[test]
+fn a_subsystem_reset_returns_busy_slots_to_idle() {
+    let mut r: Responder<SlowFormat, u32> = Responder::new(SlowFormat::default(), Eid(9));
+    let mut out = vec![0u8; 4224];
+    assert!(r
+        .handle(&format_request(Csi::Slot0), &7, Instant(1_000), &mut out)
+        .is_some());
+    let mut reset = vec![0u8; 64];
+    let n = ResetRequest {
+        reset_type: ResetType::NvmSubsystem,
+    }
+    .emit_request(Csi::Slot1, &mut reset)
+    .unwrap();
+    assert_eq!(r.handle(&reset[..n], &7, Instant(1_100), &mut out), None);
+    assert!(r.poll(Instant(10_000), &mut out).is_none());
+    // Get State: slot 0 is Idle again and reports that a reset occurred (bit 14).
+    r.handle(&get_state(Csi::Slot0), &7, Instant(10_000), &mut out)
+        .unwrap();
+    let cpsr = u16::from_le_bytes([out[6], out[7]]);
+    assert_eq!(cpsr & 3, 0, "slot 0 Idle");
+    assert_ne!(cpsr & (1 << 14), 0, "NVM subsystem reset occurred");
+    // A new command in slot 0 is served.
+    assert!(r
+        .handle(&format_request(Csi::Slot0), &7, Instant(10_100), &mut out)
+        .is_some());
+    assert_eq!(r.stats().slot_busy, 0);
 }

@@ -304,7 +304,15 @@ impl<D: Device, P: Clone> Responder<D, P> {
                 let rh = ResponseHeader::answering(header, StatusInfo::Success(nmresp));
                 seal_in_place(out, &rh.to_bytes(), RESPONSE_HEADER_LEN + data_len)
             }
-            Ok(MiReply::NoResponse) => None,
+            Ok(MiReply::NoResponse) => {
+                if let MiRequest::Reset(_) = req {
+                    // The NVM Subsystem Reset ended every command in progress: their
+                    // responses never come, their slots are Idle again (NVMe-MI 1.2 §5.8).
+                    self.slots = [None, None];
+                    self.error_flags |= ManagementEndpointState::NVM_SUBSYSTEM_RESET_OCCURRED;
+                }
+                None
+            }
             Err(rej) => self.reject(header, rej, out),
         }
     }

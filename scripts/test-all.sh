@@ -11,7 +11,7 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-$([[ "${CI:-}" == true ]] && echo n
 
 # --- Steps: one function each, named step_<name>; listed in STEPS in the order they run. ---
 
-STEPS=(setup fmt clippy test i2c-sim bench doc thumb firmware uml-kernel uml-smoke linux-uml)
+STEPS=(setup fmt clippy test i2c-sim bench doc thumb firmware uml-kernel uml-smoke linux-uml cli-uml)
 
 # Install missing Debian packages (apt), nothing when all are present.
 step_setup() { ./scripts/setup.sh; }
@@ -58,6 +58,9 @@ step_linux-uml() {
     cargo clippy -p nvme-mi-linux --all-targets --features tokio -- -D warnings
     ./scripts/test-linux-uml.sh
 }
+
+# The nvme-mi tool against its own `serve` on the real kernel's AF_MCTP, and discover, in UML.
+step_cli-uml() { ./scripts/test-cli-uml.sh; }
 
 # --- Driver ---------------------------------------------------------------------------
 

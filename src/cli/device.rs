@@ -140,7 +140,7 @@ impl AnyTransport {
             #[cfg(target_os = "linux")]
             DeviceSpec::Mctp { net, eid, .. } => {
                 let addr = nvme_mi_linux::MctpAddr { net: *net, eid: Eid(*eid) };
-                let mut t = nvme_mi_linux::MctpTransport::new(addr).map_err(|e| {
+                let t = nvme_mi_linux::MctpTransport::new(addr).map_err(|e| {
                     let hint = if e.is_mctp_unsupported() {
                         " (this kernel has no AF_MCTP support)"
                     } else {
@@ -148,8 +148,6 @@ impl AnyTransport {
                     };
                     CliError::transport(format!("{dev}: cannot open an MCTP socket: {e}{hint}"))
                 })?;
-                // Events are optional: a failure only matters to `aem`.
-                let _ = t.listen_events();
                 Ok(AnyTransport::Mctp(t))
             }
             #[cfg(not(target_os = "linux"))]
@@ -157,6 +155,19 @@ impl AnyTransport {
             DeviceSpec::I2c { .. } => Err(CliError::usage(format!(
                 "{dev}: I2C devices answer only the Basic Management Command (`nvme-mi basic {dev}`)"
             ))),
+        }
+    }
+
+    /// Start receiving Asynchronous Event Messages (only `aem` does: the socket that
+    /// receives them takes every NVMe-MI request on the network, so it must not be open while
+    /// a local responder such as `nvme-mi serve` is to get them).
+    pub fn listen_events(&mut self) -> CliResult {
+        match self {
+            AnyTransport::Sim(_) => Ok(()),
+            #[cfg(target_os = "linux")]
+            AnyTransport::Mctp(t) => t
+                .listen_events()
+                .map_err(|e| CliError::transport(format!("cannot receive events: {e}"))),
         }
     }
 

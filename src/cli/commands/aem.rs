@@ -59,6 +59,7 @@ fn print(fmt: OutputFormat, what: &str, gen: Option<u8>, occ: &[Value]) {
 /// `aem`.
 pub fn run(c: &mut Ctx, count: Option<u32>) -> CliResult {
     let fmt = c.fmt;
+    c.ep.transport_mut().inner_mut().listen_events()?;
     let supported: Vec<AeConfigEntry> =
         match c.ep.mi_command(&ConfigurationGetRequest::AsyncEvent)? {
             ConfigurationGetResponse::AsyncEvent { supported_list, .. } => {

@@ -1,0 +1,98 @@
+#!/bin/bash
+# The nvme-mi command-line tool against its own `serve` on the real kernel's AF_MCTP, inside
+# the UML guest (run by scripts/test-cli-uml.sh through scripts/uml-run.sh).
+#
+# Usage: tests/uml/cli.sh NVME_MI [FAKE_MCTPD]
+set -euo pipefail
+
+nvme_mi=$1
+fake_mctpd=${2:-}
+fail() {
+    echo "cli.sh: FAIL: $*" >&2
+    exit 1
+}
+check() { # check WHAT PATTERN TEXT
+    grep -q -- "$2" <<<"$3" || fail "$1: '$2' not in output:"$'\n'"$3"
+}
+
+seed=3
+"$nvme_mi" serve --setup --net 1 --eid 8 --seed "$seed" &
+serve_pid=$!
+trap 'kill "$serve_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 50); do
+    if "$nvme_mi" --timeout 200 health mctp:1,8 >/dev/null 2>&1; then
+        break
+    fi
+    sleep 0.1
+done
+
+out=$("$nvme_mi" health mctp:1,8)
+echo "$out"
+check health "DF" "$out"
+check health "composite temperature" "$out"
+
+serial=$("$nvme_mi" --seed "$seed" id-ctrl sim -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["sn"])')
+out=$("$nvme_mi" id-ctrl mctp:1,8 -o json)
+sn=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["sn"])' <<<"$out")
+[[ "$sn" == "$serial" ]] || fail "id-ctrl: serial $sn, the simulated drive's is $serial"
+echo "id-ctrl mctp:1,8: sn $sn"
+out=$("$nvme_mi" id-ctrl mctp:1,8:2)
+check "id-ctrl controller 2" "cntlid    : 2" "$out"
+
+out=$("$nvme_mi" smart-log mctp:1,8 -o json)
+python3 - "$out" <<'PY' || fail "smart-log JSON: $out"
+import json, sys
+j = json.loads(sys.argv[1])
+for k in ("critical_warning", "temperature", "avail_spare", "percent_used", "power_on_hours"):
+    assert k in j, k
+assert 273 + 20 <= j["temperature"] <= 273 + 60, j["temperature"]
+print("smart-log mctp:1,8: temperature", j["temperature"], "K")
+PY
+
+out=$("$nvme_mi" list mctp:1,8)
+check list "$serial" "$out"
+out=$("$nvme_mi" subsys-info mctp:1,8)
+check subsys-info "NVMe-MI version     : 2.0" "$out"
+
+# More Processing Required over the kernel: Format NVM takes 3 s on the simulated drive.
+out=$("$nvme_mi" -v format mctp:1,8 -n 1 --lbaf 1 2>&1)
+check format "More Processing Required" "$out"
+check format "success after" "$out"
+
+# Errors in words, with their exit codes.
+set +e
+out=$("$nvme_mi" port-info mctp:1,8 --port 9 2>&1); code=$?
+set -e
+[[ $code -eq 5 ]] || fail "port-info --port 9: exit $code, expected 5: $out"
+check port-info "Invalid Parameter" "$out"
+set +e
+out=$("$nvme_mi" --timeout 300 health mctp:1,9 2>&1); code=$?
+set -e
+[[ $code -eq 2 || $code -eq 3 ]] || fail "health mctp:1,9: exit $code, expected 2 or 3: $out"
+echo "unreachable endpoint: exit $code: $out"
+
+if [[ -n "$fake_mctpd" ]]; then
+    export DBUS_SESSION_BUS_ADDRESS
+    DBUS_SESSION_BUS_ADDRESS=$(dbus-daemon --session --fork --print-address=1 | head -1)
+    fifo=$(mktemp -u)
+    mkfifo "$fifo"
+    "$fake_mctpd" <"$fifo" &
+    fake_pid=$!
+    exec 3>"$fifo"
+    trap 'exec 3>&-; kill "$serve_pid" "$fake_pid" 2>/dev/null || true' EXIT
+    echo "add 1 8 0,4" >&3
+    echo "add 1 20 0,1" >&3
+    out=""
+    for _ in $(seq 50); do
+        out=$("$nvme_mi" discover --session 2>&1 || true)
+        grep -q "mctp:1,8" <<<"$out" && break
+        sleep 0.1
+    done
+    echo "$out"
+    check discover "mctp:1,8" "$out"
+    grep -q "mctp:1,20" <<<"$out" && fail "discover lists an endpoint without NVMe-MI"
+    device=$("$nvme_mi" discover --session -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["device"])')
+    out=$("$nvme_mi" health "$device")
+    check "health of the discovered endpoint" "DF" "$out"
+fi
+echo "cli.sh: all checks passed"

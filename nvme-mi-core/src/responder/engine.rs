@@ -341,11 +341,7 @@ impl<D: Device, P: Clone> Responder<D, P> {
             self.error_flags |= ManagementEndpointState::COMMAND_TO_NON_IDLE_SLOT;
             return None;
         }
-        let end = out
-            .len()
-            .checked_sub(MIC_LEN)?
-            .min(ADMIN_DATA + MAX_DATA_LEN);
-        let data = out.get_mut(ADMIN_DATA..end)?;
+        let data = admin_data_area(out)?;
         match self.device.admin_command(&req, ctx, data) {
             Ok(AdminReply::Complete {
                 completion,
@@ -366,6 +362,16 @@ impl<D: Device, P: Clone> Responder<D, P> {
             Err(rej) => self.reject(&req.repr.header(), rej, out),
         }
     }
+}
+
+/// Where the response data of an Admin response goes in `out`: after the 20-byte header,
+/// leaving room for the integrity check; `None` if `out` cannot hold even the header.
+fn admin_data_area(out: &mut [u8]) -> Option<&mut [u8]> {
+    let end = out
+        .len()
+        .checked_sub(MIC_LEN)?
+        .min(ADMIN_DATA + MAX_DATA_LEN);
+    out.get_mut(ADMIN_DATA..end)
 }
 
 /// Count one more event; a counter stops at its maximum rather than overflowing.
@@ -424,18 +430,16 @@ impl<D: Device, P: Clone> Respond<P> for Responder<D, P> {
         self.device.tick(now);
         for (i, slot) in self.slots.iter_mut().enumerate() {
             let csi = if i == 0 { Csi::Slot0 } else { Csi::Slot1 };
-            let end = out
-                .len()
-                .checked_sub(MIC_LEN)?
-                .min(ADMIN_DATA + MAX_DATA_LEN);
-            let data = out.get_mut(ADMIN_DATA..end)?;
             let Some(p) = slot.as_ref() else {
                 // An Abort returned the slot to Idle, but the device's long operation runs
                 // on: collect it when due, so that its deadline does not stay in the past,
                 // and send nothing (the host abandoned the command).
-                let _ = self.device.poll_admin(csi, now, data);
+                if let Some(data) = admin_data_area(out) {
+                    let _ = self.device.poll_admin(csi, now, data);
+                }
                 continue;
             };
+            let data = admin_data_area(out)?;
             if let Some((completion, data_len)) = self.device.poll_admin(csi, now, data) {
                 let request = p.request;
                 let to = p.peer.clone();

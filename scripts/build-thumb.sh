@@ -40,6 +40,6 @@ pkg_args=()
 for p in "${PACKAGES[@]}"; do pkg_args+=(-p "$p"); done
 log "cargo build --target $TARGET ${pkg_args[*]} $*"
 thumb_cargo "${pkg_args[@]}" "$@"
-log "cargo build --target $TARGET -p nvme-mi-core --features defmt $*"
-thumb_cargo -p nvme-mi-core --features defmt "$@"
+log "cargo build --target $TARGET -p nvme-mi-i2c --features defmt,embedded-mcu-hal $*"
+thumb_cargo -p nvme-mi-i2c --features defmt,embedded-mcu-hal "$@"
 log "ok: ${PACKAGES[*]} build for $TARGET with core only"

@@ -25,10 +25,11 @@ step_test() { cargo test --workspace; }
 # Every criterion benchmark once, as a test (debug build, seconds); never the timed runs.
 step_bench() { cargo test --workspace --bench '*'; }
 
-# nvme-mi-i2c with its simulated SMBus (feature sim): lints and whole command sequences.
+# nvme-mi-i2c with its simulated SMBus (feature sim) and the embedded-mcu-hal target
+# receive path: lints and whole command sequences.
 step_i2c-sim() {
-    cargo clippy -p nvme-mi-i2c --all-targets --features sim -- -D warnings
-    cargo test -p nvme-mi-i2c --features sim
+    cargo clippy -p nvme-mi-i2c --all-targets --features sim,embedded-mcu-hal -- -D warnings
+    cargo test -p nvme-mi-i2c --features sim,embedded-mcu-hal
 }
 
 step_doc() { RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps; }

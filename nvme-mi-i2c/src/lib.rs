@@ -12,6 +12,7 @@
 //! | [`Bus`] | one I2C controller, our own target receive path and a [`Clock`], shared by drives |
 //! | [`I2cTransport`] / [`AsyncI2cTransport`] | one drive (7-bit address + EID) on a [`Bus`] |
 //! | [`TargetReceiver`], [`FrameQueue`] | frames other controllers write to our own address |
+//! | `mcu_target` (feature `embedded-mcu-hal`) | those frames from an `embedded-mcu-hal` I2C target |
 //! | [`negotiate_transmission_unit`] | Configuration Set/Get MCTP Transmission Unit Size |
 //! | [`read_status`], [`read_identification`] | Basic Management Command block reads |
 //! | `sim` (feature `sim`) | a simulated SMBus with simulated drives and a wire-time model |
@@ -53,6 +54,8 @@ mod mtu;
 mod receiver;
 mod transport;
 
+#[cfg(feature = "embedded-mcu-hal")]
+pub mod mcu_target;
 #[cfg(feature = "sim")]
 pub mod sim;
 

@@ -1,4 +1,8 @@
 //! The command line: every command, its options and its manual text.
+//!
+//! The doc comments here are the tool's `--help` text, which clap prints as written: device
+//! syntax such as `mctp:<net>,<eid>` is plain text there, not HTML.
+#![allow(rustdoc::invalid_html_tags)]
 
 use std::path::PathBuf;
 

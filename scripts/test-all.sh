@@ -23,7 +23,11 @@ step_clippy() { cargo clippy --workspace --all-targets -- -D warnings; }
 step_test() { cargo test --workspace; }
 
 # Every criterion benchmark once, as a test (debug build, seconds); never the timed runs.
-step_bench() { cargo test --workspace --bench '*'; }
+# nvme-mi-i2c's needs its feature sim (it also prints the simulated wire-time table).
+step_bench() {
+    cargo test --workspace --bench '*'
+    cargo test -p nvme-mi-i2c --features sim --bench '*'
+}
 
 # nvme-mi-i2c with its simulated SMBus (feature sim) and the embedded-mcu-hal target
 # receive path: lints and whole command sequences.

@@ -23,7 +23,9 @@ use crate::features::{Features, MAX_QUEUES, POWER_STATES, WRITE_ATOMICITY};
 use crate::firmware::{Commit, FwError};
 use crate::logs::{ERROR_LOG_ENTRIES, SANITIZE_LOG_LEN, SELF_TEST_LOG_LEN};
 use crate::namespace::{ctrl_bit, CreateError, LBA_FORMATS, MAX_NAMESPACES};
-use crate::{LongKind, LongOp, Sim, ACTIVATION_TIME, CONTROLLER_IDS, FORMAT_TIME, SANITIZE_TIME};
+use crate::{
+    LongKind, LongOp, Sim, ACTIVATION_TIME, CONTROLLER_IDS, FORMAT_TIME, MPRT_MARGIN, SANITIZE_TIME,
+};
 
 /// A generic (SCT 0) status.
 const fn generic(sc: u8) -> NvmeStatus {
@@ -164,7 +166,8 @@ impl Sim {
             }),
             Ok(Done::Started(op)) => {
                 let slot = usize::from(csi.to_bit());
-                let ms = op.done_at.as_millis().saturating_sub(self.now.as_millis());
+                let ms = op.done_at.as_millis().saturating_sub(self.now.as_millis())
+                    + MPRT_MARGIN.as_millis() as u64;
                 self.long_ops[slot] = Some(op);
                 Ok(AdminReply::InProgress(Mprt::from_millis(
                     ms.min(u32::MAX.into()) as u32,

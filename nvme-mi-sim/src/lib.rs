@@ -121,6 +121,13 @@ pub const FORMAT_TIME: Duration = Duration::from_secs(3);
 pub const SANITIZE_TIME: Duration = Duration::from_secs(8);
 /// How long Firmware Commit with immediate activation takes.
 pub const ACTIVATION_TIME: Duration = Duration::from_millis(1500);
+/// Added to the time a long operation still takes when the drive announces it in More
+/// Processing Required: MPRT is the worst case (digest D.6), and the final response leaves
+/// when the operation is done plus the endpoint's own latency (the serve loop waking up, the
+/// kernel, a busy machine). Requesters wait exactly MPRT (libnvme-mi does), so without room
+/// a final response a few milliseconds late is lost to a timeout. The operation itself is
+/// not slower: the final response is sent as soon as it is done.
+pub const MPRT_MARGIN: Duration = Duration::from_secs(1);
 /// How long a short device self-test runs.
 pub const SHORT_SELF_TEST_TIME: Duration = Duration::from_secs(10);
 /// How long an extended device self-test runs.

@@ -474,6 +474,72 @@ fn firmware_activation_on_reset() {
     assert_eq!(status(&c), (Sct::CommandSpecific, 0x07));
 }
 
+/// MPRT is the worst-case remaining time to the final response (More Processing Required
+/// response, digest D.6), and requesters wait exactly that long after it
+/// (libnvme-mi 1.3 polls for MPRT x 100 ms, then gives up with ETIMEDOUT). The endpoint
+/// sends the final response when the operation's time is up, plus its own latency (the
+/// serve loop waking up, the kernel), so the announced time must leave room for that: a
+/// final response half a second late is still within it.
+#[test]
+fn mprt_leaves_room_for_delivering_the_final_response() {
+    use nvme_mi_core::responder::{Respond, Responder};
+    use nvme_mi_core::time::Instant;
+
+    let img = firmware_image("3.0.0", 64);
+    let mut r: Responder<Sim, u32> = nvme_mi_sim::responder(4);
+    let send = |r: &mut Responder<Sim, u32>, repr: AdminRequestRepr, data: &[u8], now| {
+        let (mut req, mut resp) = (vec![0u8; MAX_MESSAGE_LEN], vec![0u8; MAX_MESSAGE_LEN]);
+        let n = repr.emit_message(data, &mut req).unwrap();
+        let len = r.handle(&req[..n], &7, Instant(now), &mut resp).unwrap();
+        let msg = Message::new_checked(&resp[..len]).unwrap();
+        nvme_mi_core::mi::status::ResponseHeader::parse(&msg)
+            .unwrap()
+            .info
+    };
+    let mut download =
+        AdminRequestRepr::for_command(1, &FirmwareImageDownload::new(0, img.len() as u32).unwrap());
+    download.dlen = img.len() as u32;
+    let info = send(&mut r, download, &img, 1_000);
+    assert_eq!(info, StatusInfo::Success([0; 3]));
+    let commit_now = FirmwareCommit {
+        fs: 3,
+        ca: CommitAction::ReplaceAndActivateNow,
+        bpid: false,
+    };
+    let long = [
+        (
+            AdminRequestRepr::for_command(1, &commit_now),
+            nvme_mi_sim::ACTIVATION_TIME,
+        ),
+        (
+            AdminRequestRepr::for_command(1, &FormatNvm::new(1, 1)),
+            nvme_mi_sim::FORMAT_TIME,
+        ),
+        (
+            AdminRequestRepr::for_command(1, &Sanitize::new(Sanact::BlockErase)),
+            nvme_mi_sim::SANITIZE_TIME,
+        ),
+    ];
+    let mut out = vec![0u8; MAX_MESSAGE_LEN];
+    let mut now = 2_000;
+    for (repr, takes) in long {
+        let StatusInfo::MoreProcessingRequired(mprt) = send(&mut r, repr, &[], now) else {
+            panic!("opcode {:?}: no More Processing Required", repr.opcode);
+        };
+        let announced = Duration::from_millis(u64::from(mprt.as_millis()));
+        assert!(
+            announced >= takes + Duration::from_millis(500),
+            "opcode {:?}: MPRT {announced:?} for an operation of {takes:?}",
+            repr.opcode
+        );
+        // The operation itself is not slower for it: the final response is due on time.
+        let due = Instant(now + takes.as_millis() as u64);
+        assert_eq!(r.next_deadline(), Some(due));
+        assert!(r.poll(due, &mut out).is_some());
+        now = due.as_millis() + 1_000;
+    }
+}
+
 #[test]
 fn format_answers_more_processing_then_completes() {
     let mut ep = endpoint(6);

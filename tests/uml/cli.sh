@@ -16,15 +16,9 @@ check() { # check WHAT PATTERN TEXT
 }
 
 seed=3
-"$nvme_mi" serve --setup --net 1 --eid 8 --seed "$seed" &
-serve_pid=$!
+source "$(dirname "$0")/serve.sh"
+start_serve "$nvme_mi" "$seed"
 trap 'kill "$serve_pid" 2>/dev/null || true' EXIT
-for _ in $(seq 50); do
-    if "$nvme_mi" --timeout 200 health mctp:1,8 >/dev/null 2>&1; then
-        break
-    fi
-    sleep 0.1
-done
 
 out=$("$nvme_mi" health mctp:1,8)
 echo "$out"

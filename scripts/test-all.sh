@@ -11,7 +11,7 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-$([[ "${CI:-}" == true ]] && echo n
 
 # --- Steps: one function each, named step_<name>; listed in STEPS in the order they run. ---
 
-STEPS=(setup fmt clippy test i2c-sim bench doc thumb firmware uml-kernel uml-smoke linux-uml cli-uml)
+STEPS=(setup fmt clippy test i2c-sim bench doc thumb firmware uml-kernel uml-smoke linux-uml cli-uml nvme-cli-uml)
 
 # Install missing Debian packages (apt), nothing when all are present.
 step_setup() { ./scripts/setup.sh; }
@@ -66,6 +66,10 @@ step_linux-uml() {
 
 # The nvme-mi tool against its own `serve` on the real kernel's AF_MCTP, and discover, in UML.
 step_cli-uml() { ./scripts/test-cli-uml.sh; }
+
+# Interoperability: Debian's nvme-cli 2.3 (libnvme-mi 1.3) against `nvme-mi serve` in one UML
+# guest; every answer compared with the simulated drive (tests/uml/nvme_cli.sh).
+step_nvme-cli-uml() { ./scripts/test-nvme-cli-uml.sh; }
 
 # --- Driver ---------------------------------------------------------------------------
 

@@ -97,12 +97,13 @@ trap 'kill "$serve_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 nvme version
 
 # libnvme 1.3 probes every endpoint it opens with a partial Identify Controller to
-# controller ID 0 ("assuming controller 0") and, without `:<ctrl-id>`, nvme-cli addresses
-# controller 0 too. This subsystem has no controller 0, so the drive answers Invalid
-# Parameter, as it must: a CTLID that names no controller is an invalid parameter (NVMe-MI
-# 1.2 §6, digest E.1 "must exist in the subsystem"); controller IDs are the subsystem's to
-# choose (NVMe Base §3.1.2), 0 is not guaranteed. The probe only logs "Identify Controller
-# failed, no quirks applied" and the command goes on; check both behaviours.
+# controller ID 0 (nvme_mi_ep_probe: "assuming controller 0") and, without `:<ctrl-id>`,
+# nvme-cli addresses controller 0 too. This subsystem has controllers 1 and 2 only
+# (nvme-mi-sim CONTROLLER_IDS), so the drive answers Invalid Parameter, as it must: CTLID
+# "must exist in the subsystem" (NVMe-MI 1.2 §6, digest E.1), and the subsystem assigns
+# controller IDs, 0 is not guaranteed to be one (the MI Controller List, DTYP 2, is how a
+# requester learns them). libnvme's assumption is its own; the probe only logs
+# "Identify Controller failed, no quirks applied" and the command goes on. Check both.
 set +e
 out=$(nvme id-ctrl mctp:1,8 -o json 2>&1)
 code=$?

@@ -7,7 +7,7 @@ set -euo pipefail
 
 # Package groups, by the step of scripts/test-all.sh that needs them.
 BARE_METAL=(rustc-web rust-web-src cargo-web qemu-system-arm binutils-arm-none-eabi)
-UML_KERNEL=(linux-source-6.12 flex bison bc make gcc libc6-dev xz-utils)
+UML_KERNEL=(linux-source-6.12 flex bison bc make gcc libc6-dev xz-utils patch)
 REAL_PEERS=(nvme-cli libnvme-dev dbus-daemon iproute2 python3)
 
 missing=()

@@ -12,8 +12,10 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 # Bump when the build steps below change in a way that changes the kernel.
-RECIPE=1
+RECIPE=2
 FRAGMENT="$REPO_ROOT/tests/uml/kernel.config"
+# Patches applied to the source (-p1) in name order; part of the cache key.
+PATCHES=("$REPO_ROOT"/tests/uml/*.patch)
 SRC_PKG=linux-source-6.12
 SRC_TAR=/usr/src/linux-source-6.12.tar.xz
 # Options that must end up built in, or the build is refused.
@@ -25,7 +27,7 @@ if [[ -z "$pkg_version" || ! -f "$SRC_TAR" ]]; then
     exit 1
 fi
 
-key=$( { echo "recipe=$RECIPE"; echo "$SRC_PKG=$pkg_version"; cat "$FRAGMENT"; } \
+key=$( { echo "recipe=$RECIPE"; echo "$SRC_PKG=$pkg_version"; cat "$FRAGMENT" "${PATCHES[@]}"; } \
     | sha256sum | cut -c1-16)
 dir="$NVME_MI_CACHE/uml/$key"
 out="$dir/linux"
@@ -66,6 +68,10 @@ tar -xf "$SRC_TAR" -C "$build" --strip-components=1 || fail "unpack"
 jobs="${UML_JOBS:-$(nproc)}"
 mk() { nice -n "${UML_NICE:-10}" make -C "$build" ARCH=um "$@" >>"$logf" 2>&1; }
 : >"$logf"
+for p in "${PATCHES[@]}"; do
+    log "applying $(basename "$p")"
+    patch -d "$build" -p1 --batch <"$p" >>"$logf" 2>&1 || fail "patch $(basename "$p")"
+done
 log "configuring (defconfig + tests/uml/kernel.config)"
 mk defconfig || fail "defconfig"
 (cd "$build" && ARCH=um ./scripts/kconfig/merge_config.sh -m .config "$FRAGMENT") \

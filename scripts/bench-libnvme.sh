@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Health polls per second, this project's requester against libnvme-mi (the C reference), on
+# the real kernel's AF_MCTP inside one User-Mode Linux guest, against the same simulated
+# drive (`nvme-mi serve --setup --net 1 --eid 8`). Results in BENCHMARKS.md.
+#
+# Usage: scripts/bench-libnvme.sh [COUNT [ROUNDS]]   (defaults 5000 polls, 3 rounds)
+#
+# Builds, all optimised: `nvme-mi` (release), nvme-mi-linux's example health_poll_rate
+# (release, without the D-Bus feature) and benches/libnvme/health_poll.c (gcc -O2 against
+# Debian's libnvme-dev). In the guest it starts the drive, then runs the two requesters one
+# after the other, alternating, ROUNDS times each, COUNT timed polls per run. Prints every
+# run, the median rate of each side and the ratio (this project / libnvme-mi).
+# This is a measurement, not a test: it fails only if a poll or the set-up fails.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+if [[ "${1:-}" == --guest ]]; then
+    # Inside the guest: --guest NVME_MI RUST_BIN C_BIN COUNT ROUNDS
+    nvme_mi=$2 rust_bin=$3 c_bin=$4 count=$5 rounds=$6
+    "$nvme_mi" serve --setup --net 1 --eid 8 &
+    serve_pid=$!
+    trap 'kill "$serve_pid" 2>/dev/null || true' EXIT
+    for _ in $(seq 50); do
+        "$nvme_mi" --timeout 200 health mctp:1,8 >/dev/null 2>&1 && break
+        sleep 0.1
+    done
+    for _ in $(seq "$rounds"); do
+        "$rust_bin" 1 8 "$count"
+        "$c_bin" 1 8 "$count"
+    done
+    exit 0
+fi
+
+count=${1:-5000}
+rounds=${2:-3}
+cd "$REPO_ROOT"
+
+log "building (release): nvme-mi, health_poll_rate; gcc -O2: health_poll.c"
+cargo build --release -q -p nvme-mi --bin nvme-mi
+cargo build --release -q -p nvme-mi-linux --no-default-features --example health_poll_rate
+target=$(cargo metadata --format-version 1 --no-deps \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+out_dir="$target/release/libnvme-bench"
+mkdir -p "$out_dir"
+gcc -O2 -Wall -Wextra -Werror -o "$out_dir/health_poll" benches/libnvme/health_poll.c -lnvme-mi
+
+log "in UML: $rounds rounds of $count polls each, alternating"
+results=$("$REPO_ROOT/scripts/uml-run.sh" "$REPO_ROOT/scripts/bench-libnvme.sh" --guest \
+    "$target/release/nvme-mi" "$target/release/examples/health_poll_rate" \
+    "$out_dir/health_poll" "$count" "$rounds")
+echo "$results"
+python3 - "$results" <<'PY'
+import re, statistics, sys
+rates = {}
+for line in sys.argv[1].splitlines():
+    m = re.match(r"(\S+): \d+ polls in [\d.]+ s: (\d+) polls/s", line)
+    if m:
+        rates.setdefault(m.group(1), []).append(int(m.group(2)))
+rs, c = rates.get("nvme-mi-rs"), rates.get("libnvme-mi")
+if not rs or not c:
+    sys.exit("bench-libnvme: missing results")
+mr, mc = statistics.median(rs), statistics.median(c)
+print(f"median: nvme-mi-rs {mr:.0f} polls/s, libnvme-mi {mc:.0f} polls/s, "
+      f"ratio nvme-mi-rs / libnvme-mi = {mr / mc:.2f}")
+PY

@@ -11,7 +11,7 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-$([[ "${CI:-}" == true ]] && echo n
 
 # --- Steps: one function each, named step_<name>; listed in STEPS in the order they run. ---
 
-STEPS=(setup fmt clippy test i2c-sim bench doc thumb firmware uml-kernel uml-smoke linux-uml cli-uml nvme-cli-uml)
+STEPS=(setup fmt clippy test i2c-sim bench fuzz doc thumb firmware uml-kernel uml-smoke linux-uml cli-uml nvme-cli-uml)
 
 # Install missing Debian packages (apt), nothing when all are present.
 step_setup() { ./scripts/setup.sh; }
@@ -27,6 +27,13 @@ step_test() { cargo test --workspace; }
 step_bench() {
     cargo test --workspace --bench '*'
     cargo test -p nvme-mi-i2c --features sim --bench '*'
+}
+
+# A smoke of every cargo-fuzz target (fuzz/, nightly): formatted, then 10 s each, two at a
+# time, from the committed seeds; a crash fails the step. Longer runs: fuzz/README.md.
+step_fuzz() {
+    (cd fuzz && rustfmt --check --edition 2021 src/*.rs fuzz_targets/*.rs)
+    FUZZ_JOBS=2 ./scripts/fuzz.sh "${FUZZ_SECONDS:-10}"
 }
 
 # nvme-mi-i2c with its simulated SMBus (feature sim) and the embedded-mcu-hal target

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Derive the committed seed corpora (fuzz/seeds/<target>/) from the test vectors.
 
-Usage: python3 fuzz/make_seeds.py [VECTORS_JSON]   (default /work/shared/vectors/vectors.json)
+Usage: python3 fuzz/make_seeds.py [VECTORS_JSON]   (default tests/vectors/vectors.json)
 
 The seeds are committed: CI has no copy of the vectors. Each seed is the vector's bytes in
 the input format of the target (see the comment at the top of each fuzz_targets/*.rs).
@@ -9,7 +9,7 @@ the input format of the target (see the comment at the top of each fuzz_targets/
 import json, os, struct, sys
 
 here = os.path.dirname(os.path.abspath(__file__))
-vectors = json.load(open(sys.argv[1] if len(sys.argv) > 1 else "/work/shared/vectors/vectors.json"))
+vectors = json.load(open(sys.argv[1] if len(sys.argv) > 1 else "tests/vectors/vectors.json"))
 seeds = {}
 
 def add(target, name, data):

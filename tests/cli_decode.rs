@@ -1,4 +1,4 @@
-//! `nvme-mi decode` against every conformance vector of `shared/vectors/vectors.json`: each
+//! `nvme-mi decode` against every conformance vector of `tests/vectors/vectors.json`: each
 //! decodes with its PEC and MIC reported OK, a corrupted copy reports the failure, and the
 //! two Identify packets reassemble into the Identify request.
 
@@ -14,10 +14,7 @@ struct Vector {
 }
 
 fn vectors() -> Vec<Vector> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/vectors/vectors.json"
-    );
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/vectors.json");
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let all: Vec<Value> = serde_json::from_str(&text).unwrap();
     all.into_iter()

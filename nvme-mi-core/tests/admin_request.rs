@@ -11,7 +11,7 @@ fn hex(s: &str) -> Vec<u8> {
         .collect()
 }
 
-/// `mi-admin-identify-ctrl-req` from shared/vectors/vectors.json.
+/// `mi-admin-identify-ctrl-req` from tests/vectors/vectors.json.
 const IDENTIFY_CTRL_REQ: &str = "84 10 00 00 06 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 \
     00 00 00 00 00 00 00 00 00 00 00 00 00 10 00 00 00 00 00 00 00 00 00 00 01 00 00 00 00 00 \
     00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 9c d6 53 ed";

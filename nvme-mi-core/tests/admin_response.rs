@@ -8,7 +8,7 @@ use nvme_mi_core::mi::status::{
 use nvme_mi_core::mi::{Csi, Error, Nmimt};
 use proptest::prelude::*;
 
-/// `admin-mpr-resp` from shared/vectors/vectors.json.
+/// `admin-mpr-resp` from tests/vectors/vectors.json.
 const ADMIN_MPR: [u8; 12] = [
     0x84, 0x90, 0x00, 0x00, 0x01, 0x00, 0x32, 0x00, 0x04, 0xda, 0x4f, 0x4a,
 ];

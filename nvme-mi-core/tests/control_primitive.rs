@@ -6,8 +6,8 @@ use nvme_mi_core::mi::status::{Rejection, ResponseStatus};
 use nvme_mi_core::mi::{Csi, Error, Message};
 use proptest::prelude::*;
 
-/// Vector `ctrl-primitive-get-state-req` of `shared/vectors/vectors.json`, embedded;
-/// [`embedded_vector_matches_shared_file`] compares it with the file when it is present.
+/// Vector `ctrl-primitive-get-state-req` of `tests/vectors/vectors.json`, embedded;
+/// [`embedded_vector_matches_vector_file`] compares it with the file.
 const GET_STATE_REQ: &str = "84 00 00 00 03 5a 01 00 56 26 4d 28";
 
 fn hex(s: &str) -> Vec<u8> {
@@ -17,14 +17,9 @@ fn hex(s: &str) -> Vec<u8> {
 }
 
 #[test]
-fn embedded_vector_matches_shared_file() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/vectors/vectors.json"
-    );
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return;
-    };
+fn embedded_vector_matches_vector_file() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/vectors.json");
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let at = text
         .find("\"ctrl-primitive-get-state-req\"")
         .expect("vector present");

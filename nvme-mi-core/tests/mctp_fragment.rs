@@ -21,7 +21,7 @@ fn identify_header() -> PacketRepr {
 }
 
 #[test]
-fn embedded_vectors_match_shared_file() {
+fn embedded_vectors_match_vector_file() {
     mctp_common::check_embedded_vectors();
 }
 

@@ -39,7 +39,7 @@ const fn repr(
 }
 
 #[test]
-fn embedded_vectors_match_shared_file() {
+fn embedded_vectors_match_vector_file() {
     mctp_common::check_embedded_vectors();
 }
 

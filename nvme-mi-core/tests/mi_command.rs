@@ -8,8 +8,8 @@ use nvme_mi_core::mi::status::{
 use nvme_mi_core::mi::{Csi, Error, Message, MessageHeader, Nmimt};
 use zerocopy::little_endian::U16;
 
-// Vectors copied byte for byte from `shared/vectors/vectors.json` (checked against the file
-// by `embedded_vectors_match_shared_file` when it is present).
+// Vectors copied byte for byte from `tests/vectors/vectors.json` (checked against the file
+// by `embedded_vectors_match_vector_file`).
 const HEALTH_POLL_REQ: &str = "84 08 00 00 01 00 00 00 00 00 00 00 00 00 00 00 d2 d4 77 36";
 const HEALTH_POLL_REQ_CLEAR: &str = "84 08 00 00 01 00 00 00 00 00 00 00 00 00 00 80 aa ef 81 b4";
 const READ_SUBSYS_INFO_REQ: &str = "84 08 00 00 00 00 00 00 00 00 00 00 00 00 00 00 e2 00 06 07";
@@ -52,14 +52,9 @@ fn hex(s: &str) -> Vec<u8> {
 }
 
 #[test]
-fn embedded_vectors_match_shared_file() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/vectors/vectors.json"
-    );
-    let Ok(json) = std::fs::read_to_string(path) else {
-        return;
-    };
+fn embedded_vectors_match_vector_file() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/vectors.json");
+    let json = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     for (name, hexstr) in VECTORS {
         let at = json.find(&format!("\"name\": \"{name}\"")).unwrap();
         let rest = &json[at..];

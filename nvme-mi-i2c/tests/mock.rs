@@ -19,10 +19,9 @@ use nvme_mi_i2c::{
 fn vector(name: &str) -> Vec<u8> {
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/vectors/vectors.json"
+        "/../tests/vectors/vectors.json"
     ))
-    .or_else(|_| std::fs::read_to_string("/work/shared/vectors/vectors.json"))
-    .expect("vectors.json");
+    .expect("tests/vectors/vectors.json");
     let at = text.find(&format!("\"name\": \"{name}\"")).expect("vector");
     let rest = &text[at..];
     let h = rest.find("\"hex\": \"").expect("hex") + 8;

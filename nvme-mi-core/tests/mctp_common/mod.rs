@@ -1,6 +1,6 @@
 //! Conformance vectors shared by the MCTP packet-layer tests (copied byte for byte from
-//! `shared/vectors/vectors.json`; `embedded_vectors_match_shared_file` checks them against the
-//! file when it is present).
+//! `tests/vectors/vectors.json`; `embedded_vectors_match_vector_file` checks them against the
+//! file).
 #![allow(dead_code)]
 
 /// `mi-admin-identify-ctrl-req` (nvme-mi message, 72 bytes).
@@ -47,17 +47,11 @@ pub fn packet_of_frame(frame: &[u8]) -> &[u8] {
     &frame[4..frame.len() - 1]
 }
 
-/// Compare the embedded vectors with the shared file, if it is there.
+/// Compare the embedded vectors with the vendored conformance file.
 pub fn check_embedded_vectors() {
-    // The vectors are embedded above; when the shared conformance file is present, check that
-    // they are still the same bytes.
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/vectors/vectors.json"
-    );
-    let Ok(json) = std::fs::read_to_string(path) else {
-        return;
-    };
+    // The vectors are embedded above; check that they are still the same bytes.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/vectors.json");
+    let json = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let all = FRAMES
         .iter()
         .chain(&[("mi-admin-identify-ctrl-req", IDENTIFY_REQ)]);

@@ -4,7 +4,8 @@
 use std::os::fd::{AsFd, AsRawFd, RawFd};
 
 use nix::poll::PollFlags;
-use nvme_mi_core::mctp::Eid;
+use nvme_mi_core::mctp::{Eid, MsgType};
+use nvme_mi_core::mi::status::ResponseStatus;
 use nvme_mi_core::time::Instant;
 use nvme_mi_core::transport::{EventSource, Transport};
 
@@ -59,6 +60,11 @@ pub(crate) struct RequesterCore {
     /// The preallocated tag of the open exchange (the `smctp_tag` value to send with).
     tag: Option<u8>,
     open: bool,
+    /// A response may have been queued that no exchange took: a receive ended without one
+    /// (timeout, error, an exchange abandoned after its request went out). The next
+    /// [`RequesterCore::start`] drains the socket then, and only then, so that a clean
+    /// exchange costs no extra system call.
+    unread: bool,
     dropped: Dropped,
     drop_failures: u64,
 }
@@ -76,6 +82,7 @@ impl RequesterCore {
             mode: TagMode::Preallocated,
             tag: None,
             open: false,
+            unread: false,
             dropped: Dropped::default(),
             drop_failures: 0,
         })
@@ -101,17 +108,26 @@ impl RequesterCore {
         self.tag.map(|t| t & sys::MCTP_TAG_MASK)
     }
 
-    /// Open a new exchange: end the previous one, discard anything still queued, and
-    /// reserve a tag.
+    /// Open a new exchange: end the previous one, discard anything it may have left
+    /// queued, and reserve a tag.
+    ///
+    /// A response that arrives after its exchange gave up but before the tag was released
+    /// stays queued; the kernel may hand the same tag value to the next exchange, so it must
+    /// not be taken for that exchange's response. Only responses on this socket's own tags
+    /// reach it, so the queue can hold such a message only when an earlier receive ended
+    /// without its response ([`RequesterCore::try_recv`] tracks that).
     pub(crate) fn start(&mut self) -> Result<()> {
         self.end();
-        let mut scratch = [0u8; 8];
-        while let Some(inc) = self.sock.try_recv(&mut scratch)? {
-            if inc.len == 0 {
-                self.dropped.empty += 1;
-            } else {
-                self.dropped.stale += 1;
+        if self.unread {
+            let mut scratch = [0u8; 8];
+            while let Some(inc) = self.sock.try_recv(&mut scratch)? {
+                if inc.len == 0 {
+                    self.dropped.empty += 1;
+                } else {
+                    self.dropped.stale += 1;
+                }
             }
+            self.unread = false;
         }
         loop {
             let v1 = match self.mode {
@@ -146,7 +162,10 @@ impl RequesterCore {
             tag: self.tag.unwrap_or(sys::MCTP_TAG_OWNER),
             phys: self.phys,
         };
-        self.sock.try_send(&dest, message)
+        let sent = self.sock.try_send(&dest, message)?;
+        // A request that went out may be answered whatever happens next.
+        self.unread |= sent;
+        Ok(sent)
     }
 
     /// Is `inc` a response of the open exchange? Counts it if not.
@@ -175,6 +194,9 @@ impl RequesterCore {
     /// The next response of the open exchange that is already queued, into `buf` (type
     /// byte first). Discards (and counts) anything else.
     pub(crate) fn try_recv(&mut self, buf: &mut [u8]) -> Result<Option<usize>> {
+        // Until a response is taken, one may still be on its way (the final response after
+        // More Processing Required, or one that comes after the caller gives up).
+        self.unread = true;
         while let Some(inc) = self.sock.try_recv(buf)? {
             if self.accept(&inc) {
                 if inc.truncated {
@@ -183,6 +205,9 @@ impl RequesterCore {
                         capacity: buf.len(),
                     });
                 }
+                // More Processing Required promises the final response on this tag; any
+                // other response ends what the endpoint owes this request.
+                self.unread = more_processing_required(&buf[..inc.len]);
                 return Ok(Some(inc.len));
             }
         }
@@ -211,6 +236,14 @@ impl AsRawFd for RequesterCore {
     fn as_raw_fd(&self) -> RawFd {
         self.sock.as_raw_fd()
     }
+}
+
+/// Is `msg` (type byte first) an NVMe-MI response with status More Processing Required
+/// (digest D.6: the status is byte 4, after the message header)?
+fn more_processing_required(msg: &[u8]) -> bool {
+    msg.first()
+        .is_some_and(|t| t & 0x7f == MsgType::NvmeMi.to_u8())
+        && msg.get(4) == Some(&ResponseStatus::MoreProcessingRequired.to_u8())
 }
 
 /// Did `inc` come from `peer`? A NULL peer EID (physical addressing) accepts any source EID,
@@ -412,6 +445,19 @@ mod tests {
         assert!(!from_peer(p, &incoming(1, 10, 0)));
         assert!(from_peer(MctpAddr::new(0, Eid(9)), &incoming(7, 9, 0)));
         assert!(from_peer(MctpAddr::new(1, Eid::NULL), &incoming(1, 33, 0)));
+    }
+
+    #[test]
+    fn more_processing_required_is_read_from_the_status_byte() {
+        assert!(more_processing_required(&[0x84, 0x08, 0, 0, 0x01, 0, 0, 0]));
+        assert!(more_processing_required(&[0x04, 0x08, 0, 0, 0x01]));
+        assert!(!more_processing_required(&[
+            0x84, 0x08, 0, 0, 0x00, 0, 0, 0
+        ]));
+        assert!(!more_processing_required(&[0x84, 0x08, 0, 0, 0x04]));
+        assert!(!more_processing_required(&[0x7e, 0x08, 0, 0, 0x01]));
+        assert!(!more_processing_required(&[0x84, 0x08, 0, 0]));
+        assert!(!more_processing_required(&[]));
     }
 
     #[test]

@@ -188,6 +188,48 @@ fn silent_endpoint_times_out_and_leaks_no_tag() {
 }
 
 #[test]
+fn late_response_after_a_timeout_is_not_taken_for_the_next_one() {
+    let Some(_g) = setup() else { return };
+    let mut l = listener();
+    let mut t = MctpTransport::new(PEER).expect("transport");
+    let mut buf = [0u8; 256];
+
+    // The first request goes out, its receive gives up, and only then (the tag still held)
+    // the endpoint answers: the answer is queued on the requester's socket.
+    let first = request(0x0000_0a1d);
+    t.send_request(&[&first]).unwrap();
+    let deadline = l.now() + Duration::from_secs(10);
+    let (len, peer) = l
+        .recv_request(&mut buf, Some(deadline))
+        .expect("first request");
+    let late = echo(&buf[..len]);
+    let deadline = t.now() + Duration::from_millis(50);
+    let e = t.recv_response(&mut buf, deadline).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Timeout);
+    l.send_response(&peer, &[&late]).expect("late response");
+    thread::sleep(Duration::from_millis(100));
+
+    // The next exchange (perhaps on the same tag value) must see its own answer only.
+    let second = request(0x0000_0b2e);
+    t.send_request(&[&second]).unwrap();
+    let deadline = l.now() + Duration::from_secs(10);
+    let (len, peer) = l
+        .recv_request(&mut buf, Some(deadline))
+        .expect("second request");
+    let answer = echo(&buf[..len]);
+    l.send_response(&peer, &[&answer]).expect("answer");
+    let deadline = t.now() + Duration::from_secs(5);
+    let n = t
+        .recv_response(&mut buf, deadline)
+        .expect("the second answer");
+    t.end_exchange();
+    assert_eq!(buf[..n], answer[..]);
+    assert_ne!(answer, late);
+    assert_eq!(t.dropped().stale, 1, "{:?}", t.dropped());
+    assert_eq!(t.dropped().total(), 1, "{:?}", t.dropped());
+}
+
+#[test]
 fn oversized_response_is_an_error_not_a_truncation() {
     let Some(_g) = setup() else { return };
     let server = serve(listener(), 1, |l, peer, req| {

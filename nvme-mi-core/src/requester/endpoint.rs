@@ -36,7 +36,8 @@ pub enum CommandClass {
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Quirks {
     /// Minimum time between the end of one command and the start of the next (some drives
-    /// need about 1.2 ms).
+    /// need about 1.2 ms). The end of a command is only recorded while a gap is set, so a
+    /// gap set through `config_mut` spaces the commands after the next one.
     pub min_command_gap: Duration,
 }
 
@@ -197,7 +198,11 @@ macro_rules! endpoint_core {
                 }
                 let policy = self.config.policy(class);
                 let r = $run(&mut self.transport, policy, expect, request, self.buf.as_mut())$($aw)*;
-                self.last_end = Some(self.transport.now());
+                // The end of an exchange matters only to a gap between commands; without
+                // one, the clock is not read.
+                if !gap.is_zero() {
+                    self.last_end = Some(self.transport.now());
+                }
                 r
             }
 

@@ -21,7 +21,7 @@ use zerocopy::little_endian::U16;
 
 use crate::features::{Features, MAX_QUEUES, POWER_STATES, WRITE_ATOMICITY};
 use crate::firmware::{Commit, FwError};
-use crate::logs::{ERROR_LOG_ENTRIES, SANITIZE_LOG_LEN, SELF_TEST_LOG_LEN};
+use crate::logs::{ERROR_LOG_LEN, SANITIZE_LOG_LEN, SELF_TEST_LOG_LEN};
 use crate::namespace::{ctrl_bit, CreateError, LBA_FORMATS, MAX_NAMESPACES};
 use crate::{
     LongKind, LongOp, Sim, ACTIVATION_TIME, CONTROLLER_IDS, FORMAT_TIME, MPRT_MARGIN, SANITIZE_TIME,
@@ -292,7 +292,7 @@ impl Sim {
 
     fn get_log_page(&mut self, c: &GetLogPage, dofst: u32, dlen: u32, out: &mut [u8]) -> Exec {
         let size = match c.lid.to_u8() {
-            LID_ERROR => ERROR_LOG_ENTRIES * 64,
+            LID_ERROR => ERROR_LOG_LEN,
             LID_SMART => {
                 if c.nsid != 0 && c.nsid != u32::MAX {
                     // No per-namespace SMART data (LPA bit 0 clear).
@@ -312,9 +312,15 @@ impl Sim {
         self.health.error_count = self.errors.count();
         let now = self.now;
         let start = c.lpo + u64::from(dofst);
+        if c.lid.to_u8() == LID_ERROR {
+            // Too large to generate whole: only the window asked for.
+            let len = dlen as usize;
+            let b = out.get_mut(..len).ok_or(INTERNAL_ERROR)?;
+            self.errors.write_window(start, b);
+            return Ok(Done::Complete(0, len));
+        }
         let this = &*self;
         window(out, size, start, dlen, |b| match c.lid.to_u8() {
-            LID_ERROR => this.errors.write(b),
             LID_SMART => this.health.smart_log(now, b),
             LID_FIRMWARE => this.fw.slot_log(b),
             LID_SELF_TEST => this.self_test.write(now, b),

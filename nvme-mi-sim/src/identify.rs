@@ -47,7 +47,7 @@ impl Sim {
         id.aerl = 3;
         id.frmw = 0x01 | (crate::firmware::SLOTS << 1) | 0x10; // slot 1 RO, 3 slots, no reset needed
         id.lpa = 0x02; // Commands Supported and Effects log
-        id.elpe = ERROR_LOG_ENTRIES as u8 - 1;
+        id.elpe = (ERROR_LOG_ENTRIES - 1) as u8;
         id.npss = POWER_STATES as u8 - 1;
         id.wctemp = U16::new(WCTEMP);
         id.cctemp = U16::new(CCTEMP);

@@ -30,7 +30,7 @@
 //! | VPD Read / Write | 256-byte IPMI FRU image; 100 write cycles |
 //! | Reset / Shutdown | NVM Subsystem Reset (no response), normal and abrupt shutdown |
 //! | Identify | CNS 00h, 01h, 02h, 03h, 10h, 11h, 12h, 13h |
-//! | Get Log Page | 01h error, 02h SMART, 03h firmware slots, 05h commands supported and effects, 06h self-test, 81h sanitize status |
+//! | Get Log Page | 01h error (256 entries, 16 KiB: read in parts by Log Page Offset or MI Data Offset), 02h SMART, 03h firmware slots, 05h commands supported and effects, 06h self-test, 81h sanitize status |
 //! | Get / Set Features | 01h, 02h, 04h (composite only), 05h, 06h, 07h, 08h, 0Ah (read-only), 0Bh, 0Eh; nothing saveable |
 //! | Firmware Image Download / Commit | contiguous chunks; image header [`IMAGE_MAGIC`] + revision; CA 0–3; slot 1 read-only |
 //! | Format NVM, Sanitize | More Processing Required, completed after [`FORMAT_TIME`] / [`SANITIZE_TIME`] |

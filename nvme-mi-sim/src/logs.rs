@@ -11,8 +11,12 @@ use zerocopy::{FromZeros, IntoBytes};
 
 use crate::rng::below;
 
-/// Error log entries the log page has (Identify Controller ELPE + 1).
-pub(crate) const ERROR_LOG_ENTRIES: usize = 8;
+/// Error log entries the log page has (Identify Controller ELPE + 1): 256, the most ELPE
+/// can say, so the log (16 KiB) is larger than one NVMe-MI response can carry and a
+/// requester must read it in parts (Log Page Offset, or the MI Data Offset).
+pub(crate) const ERROR_LOG_ENTRIES: usize = 256;
+/// Length of the Error Information log.
+pub(crate) const ERROR_LOG_LEN: usize = ERROR_LOG_ENTRIES * 64;
 /// Error entries remembered (newest first); older ones read as unused.
 const ERROR_RING: usize = 4;
 /// Length of the Device Self-test log.
@@ -74,24 +78,41 @@ impl ErrorLog {
         self.next += 1;
     }
 
-    /// Write the log (ERROR_LOG_ENTRIES × 64 bytes) into `out`.
-    pub fn write(&self, out: &mut [u8]) {
-        for (chunk, r) in out.chunks_exact_mut(64).take(ERROR_LOG_ENTRIES).zip(
-            self.ring
-                .iter()
-                .chain(core::iter::repeat(&ErrorRecord::default())),
-        ) {
-            let mut e = ErrorLogEntry::new_zeroed();
-            if r.count != 0 {
-                e.error_count = U64::new(r.count);
-                e.status_field = U16::new(r.status << 1);
-                e.parm_error_location = U16::new(0xffff);
-                e.nsid = U32::new(r.nsid);
-                e.opcode = r.opcode;
-                e.log_page_version = 1;
+    /// Write the bytes of the log ([`ERROR_LOG_LEN`] long) from byte `start` on into
+    /// `out`, zeros past its end. Only the entries that `out` covers are generated, so the
+    /// whole log never needs a buffer of its own.
+    pub fn write_window(&self, start: u64, out: &mut [u8]) {
+        out.fill(0);
+        let Ok(start) = usize::try_from(start) else {
+            return;
+        };
+        let mut at = 0;
+        while at < out.len() {
+            let pos = start.saturating_add(at);
+            let index = pos / 64;
+            if index >= ERROR_LOG_ENTRIES {
+                break;
             }
-            chunk.copy_from_slice(e.as_bytes());
+            let entry = self.entry(index);
+            let bytes = &entry.as_bytes()[pos % 64..];
+            let n = bytes.len().min(out.len() - at);
+            out[at..at + n].copy_from_slice(&bytes[..n]);
+            at += n;
         }
+    }
+
+    /// Entry `index` (0 the newest); unused entries are all zeros.
+    fn entry(&self, index: usize) -> ErrorLogEntry {
+        let mut e = ErrorLogEntry::new_zeroed();
+        if let Some(r) = self.ring.get(index).filter(|r| r.count != 0) {
+            e.error_count = U64::new(r.count);
+            e.status_field = U16::new(r.status << 1);
+            e.parm_error_location = U16::new(0xffff);
+            e.nsid = U32::new(r.nsid);
+            e.opcode = r.opcode;
+            e.log_page_version = 1;
+        }
+        e
     }
 }
 

@@ -1005,6 +1005,49 @@ fn features_self_test_and_security() {
 }
 
 #[test]
+fn error_log_is_larger_than_a_response_and_reads_in_parts() {
+    let mut ep = endpoint(12);
+    assert_eq!(identify_ctrl(&mut ep, 1).elpe, 255);
+    // Four Log Page Offset reads of 4 KiB make up the 16 KiB log.
+    let mut whole = Vec::new();
+    for part in 0..4u64 {
+        let mut cmd = GetLogPage::new(Lid::ErrorInformation, 4096);
+        cmd.lpo = part * 4096;
+        let (c, d) = admin(&mut ep, 1, &cmd);
+        ok(&c);
+        assert_eq!(d.len(), 4096);
+        whole.extend_from_slice(&d);
+    }
+    let entries: Vec<_> = whole
+        .chunks_exact(64)
+        .map(|e| nvme_mi_core::mi::admin_data::ErrorLogEntry::read(e).unwrap())
+        .collect();
+    assert_eq!(entries.len(), 256);
+    // The two seeded errors, newest first; every other entry unused.
+    assert_eq!((entries[0].error_count.get(), entries[0].opcode), (2, 0x06));
+    assert_eq!((entries[1].error_count.get(), entries[1].opcode), (1, 0x02));
+    assert!(entries[2..]
+        .iter()
+        .all(|e| e.as_bytes().iter().all(|&b| b == 0)));
+    // An unaligned offset inside an entry, and an MI Data Offset window of a 16 KiB
+    // command, return the same bytes.
+    let mut cmd = GetLogPage::new(Lid::ErrorInformation, 128);
+    cmd.lpo = 68;
+    let (c, d) = admin(&mut ep, 1, &cmd);
+    ok(&c);
+    assert_eq!(d, whole[68..196]);
+    let cmd = GetLogPage::new(Lid::ErrorInformation, 16384);
+    let (c, d) = admin_with(&mut ep, 1, &cmd, &[], Some((36, 100)));
+    ok(&c);
+    assert_eq!(d, whole[36..136]);
+    // Past the end of the log: Invalid Field in Command.
+    let mut cmd = GetLogPage::new(Lid::ErrorInformation, 64);
+    cmd.lpo = 16384 + 64;
+    let (c, _) = admin(&mut ep, 1, &cmd);
+    assert_eq!(status(&c), (Sct::Generic, 0x02));
+}
+
+#[test]
 fn basic_management_blocks() {
     let mut s = Sim::new(21);
     let status = nvme_mi_core::basic_mgmt::StatusBlock::parse(&s.basic_status_block()).unwrap();

@@ -16,28 +16,24 @@
 //! "64 KiB log read" is 16 Get Log Page commands of 4096 bytes each: the same exchanges, byte
 //! for byte in length, as the 16 chunks `Endpoint::get_log_page` sends for a 64 KiB log.
 
-use std::cell::RefCell;
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use nvme_mi_core::basic_mgmt::DEFAULT_ADDRESS;
 use nvme_mi_core::mctp::fragment::MAX_TU_SMBUS;
-use nvme_mi_core::mctp::{Eid, BASELINE_TU};
+use nvme_mi_core::mctp::BASELINE_TU;
 use nvme_mi_core::mi::admin::{GetLogPage, Identify, Lid};
 use nvme_mi_core::mi::MAX_MESSAGE_LEN;
 use nvme_mi_core::requester::Endpoint;
-use nvme_mi_i2c::sim::{SimBus, SimClock, SimController, SimDrive, SimReceiver, Speed};
-use nvme_mi_i2c::{negotiate_transmission_unit, Bus, I2cTransport};
+use nvme_mi_i2c::sim::Speed;
+use nvme_mi_i2c::{negotiate_transmission_unit, I2cTransport};
 
-const BMC_ADDR: u8 = 0x10;
-const BMC_EID: Eid = Eid(8);
-const DRIVE_ADDR: u8 = 0x1d;
+#[path = "../tests/common/mod.rs"]
+mod common;
+use common::{bus, world, SimI2cBus, Tr, DRIVE_ADDR};
+
 const LOG_CHUNKS: usize = 16;
 
-type World = RefCell<SimBus<1>>;
-type SimI2cBus<'w> = RefCell<Bus<SimController<'w, 1>, SimReceiver<'w, 1>, SimClock<'w, 1>>>;
-type Ep<'b, 'w> =
-    Endpoint<I2cTransport<'b, SimController<'w, 1>, SimReceiver<'w, 1>, SimClock<'w, 1>>, Vec<u8>>;
+type Ep<'b, 'w> = Endpoint<Tr<'b, 'w>, Vec<u8>>;
 
 /// The two transfers, each returning the payload bytes it moved.
 #[derive(Clone, Copy)]
@@ -77,27 +73,9 @@ impl Transfer {
     }
 }
 
-fn world(speed: Speed) -> Box<World> {
-    Box::new(RefCell::new(SimBus::new(
-        speed,
-        BMC_ADDR,
-        [SimDrive::new(1, DRIVE_ADDR, DEFAULT_ADDRESS)],
-    )))
-}
-
-fn bus(w: &World) -> SimI2cBus<'_> {
-    RefCell::new(Bus::new(
-        SimBus::controller(w),
-        SimBus::receiver(w),
-        SimBus::clock(w),
-        BMC_ADDR,
-        BMC_EID,
-    ))
-}
-
 /// An endpoint on `b` at transmission unit `tu` (negotiated with the drive when above the
 /// baseline), then `f` with it.
-fn with_endpoint<R>(b: &SimI2cBus<'_>, tu: usize, f: impl FnOnce(&mut Ep<'_, '_>) -> R) -> R {
+fn with_endpoint<R>(b: &SimI2cBus<'_, 1>, tu: usize, f: impl FnOnce(&mut Ep<'_, '_>) -> R) -> R {
     let tr = I2cTransport::new(b, DRIVE_ADDR, nvme_mi_sim::DEFAULT_EID);
     let mut ep = Endpoint::new(tr, vec![0u8; MAX_MESSAGE_LEN]);
     if tu != BASELINE_TU {
@@ -115,7 +93,7 @@ fn print_wire_times() {
     for transfer in [Transfer::Identify4k, Transfer::Log64k] {
         for (speed, khz) in [(Speed::Khz100, 100), (Speed::Khz400, 400)] {
             for tu in [BASELINE_TU, MAX_TU_SMBUS] {
-                let w = world(speed);
+                let w = world(1, speed);
                 let b = bus(&w);
                 let st = with_endpoint(&b, tu, |ep| {
                     w.borrow_mut().reset_stats();
@@ -144,7 +122,7 @@ fn sim_bus(c: &mut Criterion) {
     for transfer in [Transfer::Identify4k, Transfer::Log64k] {
         g.throughput(Throughput::Bytes(transfer.payload() as u64));
         for tu in [BASELINE_TU, MAX_TU_SMBUS] {
-            let w = world(Speed::Khz100);
+            let w = world(1, Speed::Khz100);
             let b = bus(&w);
             with_endpoint(&b, tu, |ep| {
                 g.bench_function(format!("{}/tu{tu}", transfer.name()), |bench| {

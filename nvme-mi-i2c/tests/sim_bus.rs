@@ -18,38 +18,14 @@ use nvme_mi_core::mi::command::{
 use nvme_mi_core::mi::MAX_MESSAGE_LEN;
 use nvme_mi_core::requester::{AsyncEndpoint, Config, Endpoint, RequestError};
 use nvme_mi_core::transport::{Error as _, ErrorKind, Transport};
-use nvme_mi_i2c::sim::{SimBus, SimClock, SimController, SimDrive, SimReceiver, Speed, WireStats};
+use nvme_mi_i2c::sim::{SimBus, SimDrive, Speed, WireStats};
 use nvme_mi_i2c::{
     negotiate_transmission_unit, negotiate_transmission_unit_async, read_identification,
-    read_status, AsyncI2cTransport, BasicMgmtError, Bus, Error, I2cTransport, TuError,
+    read_status, AsyncI2cTransport, BasicMgmtError, Error, I2cTransport, TuError,
 };
 
-const BMC_ADDR: u8 = 0x10;
-const BMC_EID: Eid = Eid(8);
-const DRIVE_ADDR: u8 = 0x1d;
-
-type World<const D: usize> = RefCell<SimBus<D>>;
-type SimI2cBus<'w, const D: usize> =
-    RefCell<Bus<SimController<'w, D>, SimReceiver<'w, D>, SimClock<'w, D>>>;
-type Tr<'b, 'w> = I2cTransport<'b, SimController<'w, 1>, SimReceiver<'w, 1>, SimClock<'w, 1>>;
-
-fn world(seed: u64, speed: Speed) -> Box<World<1>> {
-    Box::new(RefCell::new(SimBus::new(
-        speed,
-        BMC_ADDR,
-        [SimDrive::new(seed, DRIVE_ADDR, DEFAULT_ADDRESS)],
-    )))
-}
-
-fn bus<const D: usize>(w: &World<D>) -> SimI2cBus<'_, D> {
-    RefCell::new(Bus::new(
-        SimBus::controller(w),
-        SimBus::receiver(w),
-        SimBus::clock(w),
-        BMC_ADDR,
-        BMC_EID,
-    ))
-}
+mod common;
+use common::{bus, world, Tr, World, BMC_ADDR, DRIVE_ADDR};
 
 fn health(ep: &mut Endpoint<&mut Tr<'_, '_>, Vec<u8>>) -> u8 {
     ep.mi_command(&SubsystemHealthStatusPollRequest {

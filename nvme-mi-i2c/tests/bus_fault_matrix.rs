@@ -1,0 +1,269 @@
+//! The fault matrix on the wire: one table of SMBus faults, each row run through the real
+//! requester and the I2C transport against a simulated drive on the simulated segment (the
+//! core's fragmenter and reassembler on both sides, PEC on every frame, the real responder).
+//!
+//! Every row names the command, the faults the segment injects, the outcome the requester
+//! must report (the right data, or one typed error) and the virtual time it may take. After
+//! each row the faults are healed and the stack must be usable: no tag held, a health poll
+//! returns the drive's real temperature. The in-memory counterpart (duplicates, reordering,
+//! lying devices, More Processing Required forever) is the root package's
+//! `tests/fault_matrix.rs`.
+#![cfg(feature = "sim")]
+
+use std::time::Duration;
+
+use nvme_mi_core::mi::admin::Identify;
+use nvme_mi_core::mi::admin_data::{AdminData, IdentifyController};
+use nvme_mi_core::mi::command::{SubsystemHealthStatusPollRequest, VpdReadRequest};
+use nvme_mi_core::mi::MAX_MESSAGE_LEN;
+use nvme_mi_core::requester::{Config, Endpoint, RequestError};
+use nvme_mi_core::transport::{Error as _, ErrorKind};
+use nvme_mi_i2c::sim::{Faults, Speed};
+use nvme_mi_i2c::I2cTransport;
+
+mod common;
+use common::{bus, world, Tr, World, DRIVE_ADDR};
+
+type Ep<'t, 'b, 'w> = Endpoint<&'t mut Tr<'b, 'w>, Vec<u8>>;
+/// The transport's error on the simulated segment (its controller reports
+/// `embedded_hal::i2c::ErrorKind`).
+type Error = nvme_mi_i2c::Error<embedded_hal::i2c::ErrorKind>;
+
+/// The per-response timeout of every class in this matrix.
+const TIMEOUT: Duration = Duration::from_millis(300);
+/// Where the VPD writes of the matrix go, and how long they are.
+const VPD_OFFSET: u16 = 200;
+const VPD_LEN: usize = 8;
+
+/// The command a row sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Command {
+    /// Subsystem Health Status Poll: a read, one frame each way.
+    Health,
+    /// Identify Controller: a read whose 4 KiB response takes 65 frames at the baseline TU.
+    Identify,
+    /// VPD Write of 8 bytes: a write, which the requester never sends twice.
+    VpdWrite,
+}
+
+/// What the requester must report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// The right data (checked against the drive).
+    Right,
+    /// `RequestError::Timeout` after this many attempts.
+    Timeout(u8),
+    /// The address was never acknowledged: a transport error of kind `Unreachable`.
+    Unreachable,
+    /// Arbitration was lost on every try: `Error::ArbitrationLost`.
+    ArbitrationLost,
+}
+
+/// What the drive must have done with a VPD write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Written {
+    /// Not a write.
+    NotApplicable,
+    /// The new bytes are in the VPD.
+    Yes,
+    /// The VPD is unchanged.
+    No,
+}
+
+struct Row {
+    name: &'static str,
+    command: Command,
+    faults: Faults,
+    outcome: Outcome,
+    written: Written,
+    /// The most virtual time the command may take.
+    within: Duration,
+}
+
+fn faults(f: impl FnOnce(&mut Faults)) -> Faults {
+    let mut x = Faults::default();
+    f(&mut x);
+    x
+}
+
+#[rustfmt::skip]
+fn rows() -> Vec<Row> {
+    use Command::*;
+    use Outcome::*;
+    let ms = Duration::from_millis;
+    let row = |name, command, faults, outcome, written, within| Row {
+        name, command, faults, outcome, written, within,
+    };
+    let (na, yes, no) = (Written::NotApplicable, Written::Yes, Written::No);
+    vec![
+        row("no fault", Health, Faults::default(), Right, na, ms(10)),
+        row("no fault, 65 frames", Identify, Faults::default(), Right, na, ms(200)),
+        row("no fault, write", VpdWrite, Faults::default(), Right, yes, ms(10)),
+        // NACK of the address: the transport retries it; persistent, the drive is gone.
+        row("address NACKed twice", Health, faults(|f| f.nack = 2), Right, na, ms(20)),
+        row("address NACKed always", Health, faults(|f| f.nack = 1000), Unreachable, na, ms(20)),
+        row("write NACKed twice", VpdWrite, faults(|f| f.nack = 2), Right, yes, ms(20)),
+        row("write NACKed always", VpdWrite, faults(|f| f.nack = 1000), Unreachable, no, ms(20)),
+        // Lost arbitration: retried a bounded number of times.
+        row("arbitration lost 3 times", Health, faults(|f| f.arbitration_loss = 3), Right, na, ms(20)),
+        row("arbitration lost always", Health, faults(|f| f.arbitration_loss = 1000), ArbitrationLost, na, ms(20)),
+        // A corrupted PEC: the receiver drops the frame, as if lost; a read is sent again.
+        row("request PEC corrupted", Health, faults(|f| f.corrupt_request_pec = 1), Right, na, ms(350)),
+        row("one of 65 response PECs corrupted", Identify, faults(|f| f.corrupt_response_pec = 1), Right, na, ms(600)),
+        row("every response PEC corrupted", Identify, faults(|f| f.corrupt_response_pec = 1000), Timeout(3), na, ms(1200)),
+        // A frame acknowledged, then lost.
+        row("request lost", Identify, faults(|f| f.drop_request = 1), Right, na, ms(600)),
+        row("first response frame lost", Identify, faults(|f| f.drop_response = 1), Right, na, ms(600)),
+        row("every response lost", Health, faults(|f| f.drop_response = 1000), Timeout(3), na, ms(1000)),
+        // Writes are not repeated: a lost answer is a timeout, but the drive did the write;
+        // a lost request is a timeout and nothing was written.
+        row("write: response lost", VpdWrite, faults(|f| f.drop_response = 1), Timeout(1), yes, ms(350)),
+        row("write: response PEC corrupted", VpdWrite, faults(|f| f.corrupt_response_pec = 1), Timeout(1), yes, ms(350)),
+        row("write: request lost", VpdWrite, faults(|f| f.drop_request = 1), Timeout(1), no, ms(350)),
+        row("write: request PEC corrupted", VpdWrite, faults(|f| f.corrupt_request_pec = 1), Timeout(1), no, ms(350)),
+    ]
+}
+
+/// The sum of the fault counters still to apply.
+fn pending(f: &Faults) -> u64 {
+    [
+        f.nack,
+        f.arbitration_loss,
+        f.corrupt_request_pec,
+        f.drop_request,
+        f.corrupt_response_pec,
+        f.drop_response,
+    ]
+    .iter()
+    .map(|&n| u64::from(n))
+    .sum()
+}
+
+fn vpd_bytes(w: &World<1>) -> [u8; VPD_LEN] {
+    let d = w.borrow();
+    let at = usize::from(VPD_OFFSET);
+    d.drives()[0].sim().vpd()[at..at + VPD_LEN]
+        .try_into()
+        .unwrap()
+}
+
+/// Send `cmd`; the outcome as the requester reports it, checked against the drive.
+fn send(
+    ep: &mut Ep<'_, '_, '_>,
+    w: &World<1>,
+    cmd: Command,
+    marker: u8,
+) -> Result<(), RequestError<Error>> {
+    match cmd {
+        Command::Health => {
+            let h = ep.mi_command(&SubsystemHealthStatusPollRequest {
+                clear_status: false,
+            })?;
+            let want = w.borrow().drives()[0].sim().temperature_celsius();
+            assert_eq!(i16::from(h.health.ctemp), want, "composite temperature");
+        }
+        Command::Identify => {
+            let r = ep.admin(1, &Identify::controller(), 0, 4096, &[])?;
+            assert_eq!(r.data.len(), 4096);
+            let id = IdentifyController::read(r.data).expect("identify data");
+            let sn = w.borrow().drives()[0].sim().serial_number().to_owned();
+            assert_eq!(id.sn(), sn, "serial number");
+        }
+        Command::VpdWrite => {
+            ep.vpd_write(VPD_OFFSET, &[marker; VPD_LEN])?;
+            // The drive's VPD holds the bytes, and reading them back agrees.
+            assert_eq!(vpd_bytes(w), [marker; VPD_LEN]);
+            let r = ep.mi_command(&VpdReadRequest {
+                offset: VPD_OFFSET,
+                length: VPD_LEN as u16,
+            })?;
+            assert_eq!(r.data, &[marker; VPD_LEN]);
+        }
+    }
+    Ok(())
+}
+
+fn check(outcome: Outcome, r: &Result<(), RequestError<Error>>) -> bool {
+    match (outcome, r) {
+        (Outcome::Right, Ok(())) => true,
+        (Outcome::Timeout(n), Err(RequestError::Timeout { attempts, .. })) => *attempts == n,
+        (Outcome::Unreachable, Err(RequestError::Transport(e @ Error::Nack(_)))) => {
+            e.kind() == ErrorKind::Unreachable
+        }
+        (Outcome::ArbitrationLost, Err(RequestError::Transport(Error::ArbitrationLost(_)))) => true,
+        _ => false,
+    }
+}
+
+#[test]
+fn fault_matrix_on_the_simulated_segment() {
+    let w = world(31, Speed::Khz400);
+    let b = bus(&w);
+    let mut tr = I2cTransport::new(&b, DRIVE_ADDR, nvme_mi_sim::DEFAULT_EID);
+    let config = Config::default().with_timeout(TIMEOUT);
+    let mut ep = Endpoint::with_config(&mut tr, vec![0u8; MAX_MESSAGE_LEN], config);
+    let mut failures = Vec::new();
+    for (i, row) in rows().iter().enumerate() {
+        let marker = 0x40 + i as u8;
+        let before = vpd_bytes(&w);
+        *w.borrow_mut().faults_mut() = row.faults;
+        let t0 = w.borrow().now();
+        let r = send(&mut ep, &w, row.command, marker);
+        let took = w.borrow().now().since(t0);
+        let left = w.borrow().faults();
+        *w.borrow_mut().faults_mut() = Faults::default();
+
+        let mut wrong = Vec::new();
+        if !check(row.outcome, &r) {
+            wrong.push(format!("wanted {:?}, got {r:?}", row.outcome));
+        }
+        if took > row.within {
+            wrong.push(format!("took {took:?}, more than {:?}", row.within));
+        }
+        if pending(&row.faults) > 0 && pending(&left) >= pending(&row.faults) {
+            wrong.push("the fault was never applied".into());
+        }
+        let after = vpd_bytes(&w);
+        match row.written {
+            Written::Yes if after != [marker; VPD_LEN] => wrong.push("VPD not written".into()),
+            Written::No if after != before => wrong.push("VPD written".into()),
+            _ => {}
+        }
+        // Healed, the stack works again at once.
+        if b.borrow().tags_in_use(nvme_mi_sim::DEFAULT_EID) != 0 {
+            wrong.push("a tag is still held".into());
+        }
+        if let Err(e) = send(&mut ep, &w, Command::Health, 0) {
+            wrong.push(format!("the next health poll failed: {e:?}"));
+        }
+        eprintln!(
+            "{:<36} {:?} in {took:?}",
+            row.name,
+            r.as_ref().map_err(|e| e.to_string())
+        );
+        if !wrong.is_empty() {
+            failures.push(format!("{}: {}", row.name, wrong.join("; ")));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// The row checks can fail: a row expecting the wrong outcome, or a fault that the
+/// segment never applies, is reported.
+#[test]
+fn the_checks_can_fail() {
+    let timeout = |attempts| {
+        Err(RequestError::Timeout {
+            waited: Duration::ZERO,
+            after_more_processing: false,
+            attempts,
+        })
+    };
+    assert!(!check(Outcome::Right, &timeout(3)));
+    assert!(!check(Outcome::Timeout(1), &timeout(3)));
+    assert!(!check(Outcome::Timeout(1), &Ok(())));
+    assert!(!check(Outcome::Unreachable, &timeout(1)));
+    assert!(check(Outcome::Timeout(3), &timeout(3)));
+    assert_eq!(pending(&faults(|f| f.drop_response = 2)), 2);
+    assert_eq!(pending(&Faults::default()), 0);
+}

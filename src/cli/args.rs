@@ -58,7 +58,8 @@ pub struct Global {
     /// how long to wait for events.
     #[arg(short = 't', long, value_name = "MS", global = true)]
     pub timeout: Option<u64>,
-    /// Log every message sent and received as hex on standard error.
+    /// Log every message sent and received as hex on standard error (with `serve`: each
+    /// request with its peer, each response and event).
     #[arg(short = 'v', long, global = true)]
     pub verbose: bool,
     /// Seed of the simulated drive (its serial number and every value derive from it).

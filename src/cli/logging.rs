@@ -1,11 +1,12 @@
 //! `--verbose`: a transport wrapper that logs every message sent and received as hex on
-//! standard error.
+//! standard error, on the requester side (every command) and on the responder side
+//! (`serve`: each request with the peer it came from, each response and event sent).
 
 use nvme_mi_core::mctp::Eid;
 use nvme_mi_core::mi::status::{ResponseHeader, StatusInfo};
 use nvme_mi_core::mi::Message;
 use nvme_mi_core::time::Instant;
-use nvme_mi_core::transport::{gather, message_len, EventSource, Transport};
+use nvme_mi_core::transport::{gather, message_len, EventSource, ResponderTransport, Transport};
 
 /// A transport that logs its traffic when `verbose` is set.
 pub struct Logging<T> {
@@ -47,16 +48,31 @@ fn note(bytes: &[u8]) -> &'static str {
     }
 }
 
+/// One log line: time, direction, length, bytes and a note.
+fn line(t: Instant, dir: &str, bytes: &[u8]) {
+    eprintln!(
+        "[{:>8} ms] {dir} {} bytes: {}{}",
+        t.as_millis(),
+        bytes.len(),
+        hex_bytes(bytes),
+        note(bytes)
+    );
+}
+
+/// The scattered parts of a message, gathered for logging.
+fn gathered(message: &[&[u8]]) -> Vec<u8> {
+    let mut buf = vec![0u8; message_len(message)];
+    match gather(message, &mut buf) {
+        Some(n) => buf.truncate(n),
+        None => buf.clear(),
+    }
+    buf
+}
+
 impl<T: Transport> Logging<T> {
     fn log(&mut self, dir: &str, bytes: &[u8]) {
         if self.verbose {
-            let t = self.inner.now().as_millis();
-            eprintln!(
-                "[{t:>8} ms] {dir} {} bytes: {}{}",
-                bytes.len(),
-                hex_bytes(bytes),
-                note(bytes)
-            );
+            line(self.inner.now(), dir, bytes);
         }
     }
 }
@@ -70,10 +86,8 @@ impl<T: Transport> Transport for Logging<T> {
 
     fn send_request(&mut self, message: &[&[u8]]) -> Result<(), Self::Error> {
         if self.verbose {
-            let mut buf = vec![0u8; message_len(message)];
-            if gather(message, &mut buf).is_some() {
-                self.log("->", &buf);
-            }
+            let buf = gathered(message);
+            self.log("->", &buf);
         }
         self.inner.send_request(message)
     }
@@ -116,5 +130,49 @@ impl<T: EventSource> EventSource for Logging<T> {
             self.log("<= (event)", &copy);
         }
         r
+    }
+}
+
+/// The responder side (`serve`): `<-` a request and its peer, `->` a response, `=>` an
+/// Asynchronous Event Message.
+impl<T: ResponderTransport> ResponderTransport for Logging<T> {
+    type Error = T::Error;
+    type Peer = T::Peer;
+
+    fn now(&mut self) -> Instant {
+        self.inner.now()
+    }
+
+    fn recv_request(
+        &mut self,
+        buf: &mut [u8],
+        deadline: Option<Instant>,
+    ) -> Result<(usize, Self::Peer), Self::Error> {
+        let r = self.inner.recv_request(buf, deadline);
+        if let (true, Ok((n, peer))) = (self.verbose, &r) {
+            let t = self.inner.now();
+            line(
+                t,
+                &format!("<- from {peer:?}"),
+                buf.get(..*n).unwrap_or(&[]),
+            );
+        }
+        r
+    }
+
+    fn send_response(&mut self, to: &Self::Peer, message: &[&[u8]]) -> Result<(), Self::Error> {
+        if self.verbose {
+            let t = self.inner.now();
+            line(t, "->", &gathered(message));
+        }
+        self.inner.send_response(to, message)
+    }
+
+    fn send_unsolicited(&mut self, to: &Self::Peer, message: &[&[u8]]) -> Result<(), Self::Error> {
+        if self.verbose {
+            let t = self.inner.now();
+            line(t, &format!("=> (event) to {to:?}"), &gathered(message));
+        }
+        self.inner.send_unsolicited(to, message)
     }
 }

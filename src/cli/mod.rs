@@ -279,7 +279,15 @@ fn run(cli: Cli) -> CliResult {
                 setup,
                 control,
                 seconds,
-            } => serve::run(net, eid, setup.as_deref(), control, seconds, g.seed),
+            } => serve::run(
+                net,
+                eid,
+                setup.as_deref(),
+                control,
+                seconds,
+                g.seed,
+                g.verbose,
+            ),
             Command::Decode { hex, file, layer } => {
                 decode::run(&hex, file.as_deref(), layer, g.output)
             }

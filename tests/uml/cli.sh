@@ -89,4 +89,22 @@ if [[ -n "$fake_mctpd" ]]; then
     out=$("$nvme_mi" health "$device")
     check "health of the discovered endpoint" "DF" "$out"
 fi
+# serve --verbose logs each request with its peer and each response, as hex.
+kill "$serve_pid" 2>/dev/null || true
+wait "$serve_pid" 2>/dev/null || true
+log=$(mktemp)
+"$nvme_mi" --verbose serve --net 1 --eid 8 --seed "$seed" 2>"$log" &
+serve_pid=$!
+for _ in $(seq 50); do
+    "$nvme_mi" --timeout 200 health mctp:1,8 >/dev/null 2>&1 && break
+    sleep 0.1
+done
+"$nvme_mi" health mctp:1,8 >/dev/null
+kill "$serve_pid"
+wait "$serve_pid" 2>/dev/null || true
+out=$(cat "$log")
+# A Subsystem Health Status Poll request (NMIMT 1, opcode 01h) and a Success response.
+check "serve --verbose request" "<- from .* bytes: 84 08 00 00 01 00 00 00" "$out"
+check "serve --verbose response" "\] -> 20 bytes: 84 88 00 00 00 " "$out"
+echo "serve --verbose: $(grep -c ' bytes: ' <<<"$out") messages logged"
 echo "cli.sh: all checks passed"

@@ -11,8 +11,11 @@ pub fn run(
     control: bool,
     seconds: Option<u64>,
     seed: u64,
+    verbose: bool,
 ) -> CliResult {
     use std::time::Duration;
+
+    use crate::cli::logging::Logging;
 
     use nvme_mi_core::mctp::Eid;
     use nvme_mi_core::mi::MAX_MESSAGE_LEN;
@@ -48,6 +51,7 @@ pub fn run(
         "nvme-mi serve: simulated drive (seed {seed}, serial {}) at EID {eid} on {where_}",
         responder.device().serial_number()
     );
+    let mut listener = Logging::new(listener, verbose);
     serve(&mut listener, &mut responder, &mut rx, &mut tx, until)
         .map_err(|e| CliError::transport(format!("serving: {e}")))?;
     eprintln!("nvme-mi serve: done: {:?}", responder.stats());
@@ -63,6 +67,7 @@ pub fn run(
     _control: bool,
     _seconds: Option<u64>,
     _seed: u64,
+    _verbose: bool,
 ) -> CliResult {
     Err(CliError::transport("serve needs Linux AF_MCTP"))
 }

@@ -166,13 +166,17 @@ fn nack_is_retried_then_unreachable() {
     w.borrow_mut().faults_mut().nack = 2;
     health(&mut ep);
     assert_eq!(b.borrow().stats().nacks, 2);
-    // A drive that never answers: three attempts, then Unreachable.
+    // A drive that never answers: three attempts, then Unreachable. Each attempt holds the
+    // bus for start, the address byte with its NACK bit, and stop.
     w.borrow_mut().faults_mut().nack = 100;
-    let e = ep
-        .mi_command(&SubsystemHealthStatusPollRequest {
+    let mut r = None;
+    let st = measure(&w, || {
+        r = Some(ep.mi_command(&SubsystemHealthStatusPollRequest {
             clear_status: false,
-        })
-        .unwrap_err();
+        }))
+    });
+    assert_eq!(st.wire_ns, 3 * (1 + 9 + 1) * Speed::Khz400.bit_ns());
+    let e = r.unwrap().unwrap_err();
     match e {
         RequestError::Transport(t) => {
             assert!(matches!(t, Error::Nack(_)));

@@ -277,8 +277,8 @@ impl<const D: usize> SimBus<D> {
             return Err(ErrorKind::ArbitrationLoss);
         }
         if take(&mut self.faults.nack) || (mctp.is_none() && basic.is_none()) {
-            // Start, address byte not acknowledged, stop.
-            self.record(Direction::Requester, addr, &[], true);
+            // Start, the address byte clocked out and not acknowledged, stop.
+            self.record(Direction::Requester, addr, &[0], true);
             return Err(ErrorKind::NoAcknowledge(NoAcknowledgeSource::Address));
         }
         self.record(Direction::Requester, addr, segments, false);

@@ -187,6 +187,22 @@ fn silent_endpoint_times_out_and_leaks_no_tag() {
     drop(all);
 }
 
+/// Send a request with `marker` on `t` and receive it on `l`: the peer to answer and the
+/// answer `echo` makes.
+fn send_and_receive(
+    t: &mut MctpTransport,
+    l: &mut MctpListener,
+    marker: u32,
+) -> (MctpPeer, Vec<u8>) {
+    let mut buf = [0u8; 256];
+    t.send_request(&[&request(marker)]).unwrap();
+    let deadline = l.now() + Duration::from_secs(10);
+    let (len, peer) = l
+        .recv_request(&mut buf, Some(deadline))
+        .expect("the request");
+    (peer, echo(&buf[..len]))
+}
+
 #[test]
 fn late_response_after_a_timeout_is_not_taken_for_the_next_one() {
     let Some(_g) = setup() else { return };
@@ -196,13 +212,7 @@ fn late_response_after_a_timeout_is_not_taken_for_the_next_one() {
 
     // The first request goes out, its receive gives up, and only then (the tag still held)
     // the endpoint answers: the answer is queued on the requester's socket.
-    let first = request(0x0000_0a1d);
-    t.send_request(&[&first]).unwrap();
-    let deadline = l.now() + Duration::from_secs(10);
-    let (len, peer) = l
-        .recv_request(&mut buf, Some(deadline))
-        .expect("first request");
-    let late = echo(&buf[..len]);
+    let (peer, late) = send_and_receive(&mut t, &mut l, 0x0000_0a1d);
     let deadline = t.now() + Duration::from_millis(50);
     let e = t.recv_response(&mut buf, deadline).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Timeout);
@@ -210,13 +220,7 @@ fn late_response_after_a_timeout_is_not_taken_for_the_next_one() {
     thread::sleep(Duration::from_millis(100));
 
     // The next exchange (perhaps on the same tag value) must see its own answer only.
-    let second = request(0x0000_0b2e);
-    t.send_request(&[&second]).unwrap();
-    let deadline = l.now() + Duration::from_secs(10);
-    let (len, peer) = l
-        .recv_request(&mut buf, Some(deadline))
-        .expect("second request");
-    let answer = echo(&buf[..len]);
+    let (peer, answer) = send_and_receive(&mut t, &mut l, 0x0000_0b2e);
     l.send_response(&peer, &[&answer]).expect("answer");
     let deadline = t.now() + Duration::from_secs(5);
     let n = t

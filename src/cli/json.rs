@@ -195,7 +195,7 @@ pub fn error_entry(e: &ErrorLogEntry) -> Value {
         "cmdid": e.cmdid.get(),
         "status_field": e.status_field.get() >> 1,
         "phase_tag": e.status_field.get() & 1,
-        "parm_err_loc": e.parm_error_location.get(),
+        "parm_error_location": e.parm_error_location.get(),
         "lba": e.lba.get(),
         "nsid": e.nsid.get(),
         "vs": e.vs,

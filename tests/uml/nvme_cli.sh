@@ -184,7 +184,7 @@ assert len(ea) == c["elpe"] + 1 == len(eb) == 256, (len(ea), c["elpe"], len(eb))
 for x, y in zip(ea, eb):
     for k in ("error_count", "sqid", "cmdid", "status_field", "phase_tag", "lba", "nsid"):
         assert x[k] == y[k], (k, x, y)
-    assert x["parm_error_location"] == y["parm_err_loc"], (x, y)
+    assert x["parm_error_location"] == y["parm_error_location"], (x, y)
 used = [e for e in ea if e["error_count"]]
 assert used, "no error entries"
 print("error-log:", len(ea), "entries,", len(used), "used, status fields", [e["status_field"] for e in used])

@@ -40,7 +40,7 @@ fn roundtrip(c: &mut Criterion) {
     let id = Identify::controller();
     g.bench_function("identify_4k", |b| {
         b.iter(|| {
-            ep.admin(1, black_box(&id), 0, 4096, &[])
+            ep.admin(0, black_box(&id), 0, 4096, &[])
                 .unwrap()
                 .data
                 .len()

@@ -12,7 +12,7 @@ fn no_arguments_lists_the_simulated_drive() {
     let serial = Sim::new(1).serial_number().to_owned();
     assert!(r.stdout.contains(&serial), "{}", r.stdout);
     assert!(r.stdout.contains(nvme_mi_sim::MODEL));
-    assert!(r.stdout.contains("Controller 1") && r.stdout.contains("Controller 2"));
+    assert!(r.stdout.contains("Controller 0") && r.stdout.contains("Controller 1"));
     assert!(r.stdout.contains("400.00 GB"), "{}", r.stdout);
     // The same as `list sim`.
     assert_eq!(ok(&["list", "sim"]).stdout, r.stdout);
@@ -53,7 +53,7 @@ fn id_ctrl_json_uses_nvme_cli_names() {
     assert_eq!(j["sn"], Sim::new(1).serial_number());
     assert_eq!(j["mn"], nvme_mi_sim::MODEL);
     assert_eq!(j["fr"], "1.1.0");
-    assert_eq!(j["cntlid"], 1);
+    assert_eq!(j["cntlid"], 0);
     assert_eq!(j["ver"], 0x0001_0400);
     assert_eq!(j["nn"], 16);
     assert_eq!(
@@ -65,10 +65,10 @@ fn id_ctrl_json_uses_nvme_cli_names() {
     ] {
         assert!(j.get(k).is_some(), "missing {k}");
     }
-    // Controller 2 through --ctrl and through the device name's controller.
+    // Controller 1 through --ctrl and through the device name's controller.
     assert_eq!(
-        ok(&["id-ctrl", "--ctrl", "2", "-o", "json"]).json()["cntlid"],
-        2
+        ok(&["id-ctrl", "--ctrl", "1", "-o", "json"]).json()["cntlid"],
+        1
     );
     let text = ok(&["id-ctrl"]).stdout;
     assert!(text.contains("sn") && text.contains(Sim::new(1).serial_number()));
@@ -89,7 +89,7 @@ fn id_ns_and_list_ns() {
         .map(|n| n["nsid"].as_u64().unwrap())
         .collect();
     assert_eq!(ids, [1, 3]);
-    let j = ok(&["list-ns", "--ctrl", "2", "-o", "json"]).json();
+    let j = ok(&["list-ns", "--ctrl", "1", "-o", "json"]).json();
     assert_eq!(j["nsid_list"].as_array().unwrap().len(), 2);
 }
 
@@ -111,12 +111,12 @@ fn controller_health_lists_both_controllers() {
     let j = ok(&["ctrl-health", "-o", "json"]).json();
     let list = j.as_array().unwrap();
     assert_eq!(list.len(), 2);
-    assert_eq!(list[0]["ctlid"], 1);
+    assert_eq!(list[0]["ctlid"], 0);
     let k = list[0]["ctemp"].as_u64().unwrap();
     assert!((300..=325).contains(&k), "{k} K");
     assert!(ok(&["ctrl-health", "--clear"])
         .stdout
-        .contains("controller 2"));
+        .contains("controller 1"));
 }
 
 #[test]
@@ -130,9 +130,9 @@ fn data_structures() {
     assert_eq!(ports[1]["cvpdaddr"], nvme_mi_sim::VPD_ADDRESS);
     assert!(ok(&["port-info", "--port", "0"]).stdout.contains("PCIe"));
     let j = ok(&["ctrl-list", "-o", "json"]).json();
-    assert_eq!(j["ctrl_list"], serde_json::json!([1, 2]));
-    let j = ok(&["ctrl-info", "--ctrl", "2", "-o", "json"]).json();
-    assert_eq!(j["ctlid"], 2);
+    assert_eq!(j["ctrl_list"], serde_json::json!([0, 1]));
+    let j = ok(&["ctrl-info", "--ctrl", "1", "-o", "json"]).json();
+    assert_eq!(j["ctlid"], 1);
     assert_eq!(j["pcivid"], nvme_mi_sim::VENDOR_ID);
     // A port that does not exist: Invalid Parameter, exit code 5, in words.
     let r = nvme_mi(&["port-info", "--port", "7"]);

@@ -167,7 +167,7 @@ fn send(ep: &mut Ep, cmd: Command) -> Result<Value, RequestError<ErrorKind>> {
             })
             .map(|h| Value::Temperature(h.health.ctemp)),
         Command::Identify => ep
-            .admin(1, &Identify::controller(), 0, 4096, &[])
+            .admin(0, &Identify::controller(), 0, 4096, &[])
             .map(|r| Value::Bytes(r.data.to_vec())),
         Command::ReadSubsystemInfo => ep
             .mi_command(&ReadDataStructureRequest::new(Dtyp::SubsystemInformation))

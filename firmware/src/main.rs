@@ -114,7 +114,7 @@ fn run() -> bool {
 
     // SMART / Health Information log.
     world.borrow_mut().reset_stats();
-    match ep.admin(1, &GetLogPage::new(Lid::SmartHealth, 512), 0, 512, &[]) {
+    match ep.admin(0, &GetLogPage::new(Lid::SmartHealth, 512), 0, 512, &[]) {
         Ok(r) => match SmartLog::read(r.data) {
             Ok(log) => {
                 let (kelvin, warn) = {
@@ -214,7 +214,7 @@ fn identify<T: nvme_mi_core::transport::Transport>(
     T::Error: core::fmt::Debug,
 {
     world.borrow_mut().reset_stats();
-    match ep.admin(1, &Identify::controller(), 0, 4096, &[]) {
+    match ep.admin(0, &Identify::controller(), 0, 4096, &[]) {
         Ok(r) => match IdentifyController::read(r.data) {
             Ok(id) => {
                 hprintln!(

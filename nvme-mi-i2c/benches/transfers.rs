@@ -60,13 +60,13 @@ impl Transfer {
     fn run(self, ep: &mut Ep<'_, '_>) -> usize {
         match self {
             Transfer::Identify4k => {
-                let r = ep.admin(1, &Identify::controller(), 0, 4096, &[]).unwrap();
+                let r = ep.admin(0, &Identify::controller(), 0, 4096, &[]).unwrap();
                 r.data.len()
             }
             Transfer::Log64k => {
                 let lp = GetLogPage::new(Lid::CommandsSupportedAndEffects, 4096);
                 (0..LOG_CHUNKS)
-                    .map(|_| ep.admin(1, &lp, 0, 4096, &[]).unwrap().data.len())
+                    .map(|_| ep.admin(0, &lp, 0, 4096, &[]).unwrap().data.len())
                     .sum()
             }
         }

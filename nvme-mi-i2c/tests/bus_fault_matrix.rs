@@ -163,7 +163,7 @@ fn send(
             assert_eq!(i16::from(h.health.ctemp), want, "composite temperature");
         }
         Command::Identify => {
-            let r = ep.admin(1, &Identify::controller(), 0, 4096, &[])?;
+            let r = ep.admin(0, &Identify::controller(), 0, 4096, &[])?;
             assert_eq!(r.data.len(), 4096);
             let id = IdentifyController::read(r.data).expect("identify data");
             let sn = w.borrow().drives()[0].sim().serial_number().to_owned();

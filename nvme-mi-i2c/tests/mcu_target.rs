@@ -367,7 +367,7 @@ fn whole_commands_against_the_simulated_drive_through_the_target_trait() {
     );
     // 4 KiB in 64-byte packets: dozens of frames, each through next_write and the queue.
     let id = ep
-        .admin(1, &Identify::controller(), 0, 4096, &[])
+        .admin(0, &Identify::controller(), 0, 4096, &[])
         .expect("identify");
     let id = IdentifyController::read(id.data).expect("identify data");
     assert_eq!(id.mn().trim(), nvme_mi_sim::MODEL);

@@ -132,7 +132,7 @@ mod over_the_simulated_bus {
             let mut ep = Endpoint::new(&mut tr, vec![0u8; MAX_MESSAGE_LEN]);
             prop_assert_eq!(negotiate_transmission_unit(&mut ep, 1, tu), Ok(tu));
             w.borrow_mut().reset_stats();
-            let r = ep.admin(1, &Identify::controller(), 0, 4096, &[]).unwrap();
+            let r = ep.admin(0, &Identify::controller(), 0, 4096, &[]).unwrap();
             prop_assert_eq!(r.data.len(), 4096);
             let st = w.borrow().stats();
             // Request 72 bytes, response 4120 bytes, both fragmented at `tu`.

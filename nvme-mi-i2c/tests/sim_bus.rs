@@ -38,7 +38,7 @@ fn health(ep: &mut Endpoint<&mut Tr<'_, '_>, Vec<u8>>) -> u8 {
 
 fn identify(ep: &mut Endpoint<&mut Tr<'_, '_>, Vec<u8>>) -> IdentifyController {
     let r = ep
-        .admin(1, &Identify::controller(), 0, 4096, &[])
+        .admin(0, &Identify::controller(), 0, 4096, &[])
         .expect("identify");
     assert_eq!(r.data.len(), 4096);
     IdentifyController::read(r.data).expect("identify data")
@@ -46,7 +46,7 @@ fn identify(ep: &mut Endpoint<&mut Tr<'_, '_>, Vec<u8>>) -> IdentifyController {
 
 fn smart(ep: &mut Endpoint<&mut Tr<'_, '_>, Vec<u8>>) -> SmartLog {
     let r = ep
-        .admin(1, &GetLogPage::new(Lid::SmartHealth, 512), 0, 512, &[])
+        .admin(0, &GetLogPage::new(Lid::SmartHealth, 512), 0, 512, &[])
         .expect("smart");
     SmartLog::read(r.data).expect("smart data")
 }
@@ -124,14 +124,14 @@ fn identify_smart_and_firmware_at_baseline_then_at_250() {
     let fw = measure(&w, || {
         for (k, chunk) in img.chunks(4096).enumerate() {
             let cmd = FirmwareImageDownload::new((k * 4096) as u32, chunk.len() as u32).unwrap();
-            ep.admin(1, &cmd, 0, 0, chunk).expect("download");
+            ep.admin(0, &cmd, 0, 0, chunk).expect("download");
         }
         let commit = FirmwareCommit {
             fs: 3,
             ca: CommitAction::ReplaceAndActivateNow,
             bpid: false,
         };
-        ep.admin(1, &commit, 0, 0, &[]).expect("commit");
+        ep.admin(0, &commit, 0, 0, &[]).expect("commit");
     });
     eprintln!("firmware 6 KiB + commit @100 kHz TU 250: {fw:?}");
     assert_eq!(w.borrow().drives()[0].sim().firmware_revision(), "3.0.0");
@@ -247,7 +247,7 @@ fn lost_frame_times_out_releases_the_tag_and_the_next_command_works() {
     // Lose the first of the 65 response frames of Identify.
     w.borrow_mut().faults_mut().drop_response = 1;
     let e = ep
-        .admin(1, &Identify::controller(), 0, 4096, &[])
+        .admin(0, &Identify::controller(), 0, 4096, &[])
         .unwrap_err();
     assert!(
         matches!(e, RequestError::Timeout { attempts: 1, .. }),
@@ -287,13 +287,13 @@ fn two_drives_share_one_bus() {
     assert_ne!(sa, sb);
     for _ in 0..3 {
         let ida = IdentifyController::read(
-            ea.admin(1, &Identify::controller(), 0, 4096, &[])
+            ea.admin(0, &Identify::controller(), 0, 4096, &[])
                 .unwrap()
                 .data,
         )
         .unwrap();
         let idb = IdentifyController::read(
-            eb.admin(1, &Identify::controller(), 0, 4096, &[])
+            eb.admin(0, &Identify::controller(), 0, 4096, &[])
                 .unwrap()
                 .data,
         )
@@ -410,7 +410,7 @@ fn async_twin_over_the_simulated_bus() {
             Ok(200)
         );
         let r = ep
-            .admin(1, &Identify::controller(), 0, 4096, &[])
+            .admin(0, &Identify::controller(), 0, 4096, &[])
             .await
             .unwrap();
         assert_eq!(IdentifyController::read(r.data).unwrap().sn(), serial);
@@ -471,7 +471,7 @@ fn asynchronous_event_arrives_on_the_event_path() {
     .unwrap();
     // Over-temperature threshold 300 K: the drive is above it and raises SMART Warnings.
     let thr = SetFeatures::temperature_threshold(TemperatureThreshold::over_composite(300), false);
-    ep.admin(1, &thr, 0, 0, &[]).unwrap();
+    ep.admin(0, &thr, 0, 0, &[]).unwrap();
     // Commands keep working while the event waits on the event path.
     health(&mut ep);
     let tr = ep.transport_mut();

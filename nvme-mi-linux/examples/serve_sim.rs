@@ -10,8 +10,8 @@
 //! - `--control`: also answer MCTP control messages (fails if mctpd holds that binding).
 //! - `--seconds`: stop after T seconds (default: run until killed).
 //!
-//! Then, on the same host: `nvme id-ctrl mctp:1,8:1 -o json` (the drive's controllers are 1
-//! and 2).
+//! Then, on the same host: `nvme id-ctrl mctp:1,8 -o json` (the drive's controllers are 0
+//! and 1).
 //! Needs CAP_NET_BIND_SERVICE and CAP_NET_RAW (and CAP_NET_ADMIN for `--setup`).
 
 use std::process::ExitCode;

@@ -64,7 +64,7 @@ fn simulated_drive_answers_this_requester_and_nvme_cli() {
     assert_eq!((buf[3], buf[4]), (0x00, EID.0), "{:02x?}", &buf[..n]);
 
     // nvme-cli tunnels Admin commands to the controller named after the second colon; the
-    // simulated drive's controllers are 1 and 2 (ID 0 gets Invalid Parameter).
+    // simulated drive's controllers are 0 and 1.
     match Command::new("nvme")
         .args(["id-ctrl", "mctp:1,8:1", "-o", "json"])
         .output()

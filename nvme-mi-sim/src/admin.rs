@@ -22,9 +22,10 @@ use zerocopy::little_endian::U16;
 use crate::features::{Features, MAX_QUEUES, POWER_STATES, WRITE_ATOMICITY};
 use crate::firmware::{Commit, FwError};
 use crate::logs::{ERROR_LOG_LEN, SANITIZE_LOG_LEN, SELF_TEST_LOG_LEN};
-use crate::namespace::{ctrl_bit, CreateError, LBA_FORMATS, MAX_NAMESPACES};
+use crate::namespace::{CreateError, LBA_FORMATS, MAX_NAMESPACES};
 use crate::{
-    LongKind, LongOp, Sim, ACTIVATION_TIME, CONTROLLER_IDS, FORMAT_TIME, MPRT_MARGIN, SANITIZE_TIME,
+    LongKind, LongOp, Sim, ACTIVATION_TIME, FORMAT_TIME, MAX_CONTROLLERS, MPRT_MARGIN,
+    SANITIZE_TIME,
 };
 
 /// A generic (SCT 0) status.
@@ -152,7 +153,7 @@ impl Sim {
         out: &mut [u8],
     ) -> Result<AdminReply, Rejection> {
         let ctlid = req.repr.ctlid;
-        if ctrl_bit(ctlid) == 0 {
+        if self.ctrl_bit(ctlid) == 0 {
             // No such controller: Invalid Parameter at CTLID (NVMe-MI 1.2 §6).
             return Err(Rejection::InvalidParameter(ParameterErrorLocation::new(
                 CTLID as u16,
@@ -218,7 +219,7 @@ impl Sim {
 
     fn identify(&self, ctlid: u16, c: &Identify, dofst: u32, dlen: u32, out: &mut [u8]) -> Exec {
         let full = IDENTIFY_DATA_LEN as usize;
-        let me = ctrl_bit(ctlid);
+        let me = self.ctrl_bit(ctlid);
         let nsid_ok = |nsid: u32| nsid != 0 && nsid as usize <= MAX_NAMESPACES;
         let start = u64::from(dofst);
         match c.cns {
@@ -270,14 +271,14 @@ impl Sim {
             }
             Cns::NamespaceControllerList | Cns::ControllerList => {
                 let attached = if c.cns == Cns::ControllerList {
-                    3
+                    self.all_ctrls()
                 } else {
                     self.ns.get(c.nsid).ok_or(INVALID_NAMESPACE)?.attached
                 };
-                let mut ids = [U16::new(0); 2];
+                let mut ids = [U16::new(0); MAX_CONTROLLERS];
                 let mut n = 0;
-                for id in CONTROLLER_IDS {
-                    if id >= c.cntid && attached & ctrl_bit(id) != 0 {
+                for id in self.controller_ids() {
+                    if id >= c.cntid && attached & self.ctrl_bit(id) != 0 {
                         ids[n] = U16::new(id);
                         n += 1;
                     }
@@ -597,7 +598,7 @@ impl Sim {
             .map_err(|_| CONTROLLER_LIST_INVALID)?
             .iter()
         {
-            let b = ctrl_bit(id);
+            let b = self.ctrl_bit(id);
             if b == 0 || mask & b != 0 {
                 return Err(CONTROLLER_LIST_INVALID);
             }

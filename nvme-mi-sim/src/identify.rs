@@ -31,7 +31,8 @@ impl Sim {
         id.fr = self.fw.running();
         id.rab = 6;
         id.ieee = [0x48, 0xde, 0xac]; // documentation OUI AC-DE-48, least significant first
-        id.cmic = 0x02; // two or more controllers
+                                      // Bit 0: more than one port; bit 1: more than one controller.
+        id.cmic = u8::from(self.topology.dual_port) | (u8::from(self.ctrls.len() > 1) << 1);
         id.mdts = 5; // 128 KiB with 4 KiB pages
         id.cntlid = U16::new(ctlid);
         id.ver = U32::new(0x0001_0400); // NVMe 1.4

@@ -5,10 +5,13 @@
 //! [`Sim`] implements [`Device`]: wrap it in a [`Responder`] (or call [`responder`]) and serve
 //! it over any transport. The drive:
 //!
-//! * is an NVMe-MI 2.0 subsystem with two ports (port 0 PCIe Gen4 x4, port 1 SMBus/I2C with
-//!   VPD at 0x53 and the management endpoint at 0x1D) and two controllers (IDs 1 and 2);
-//! * has three namespaces (400 GB with 512-byte blocks on controller 1, 200 GB with 4 KiB
-//!   blocks on controller 2, 100 GB shared) and room to create more;
+//! * is an NVMe-MI 2.0 subsystem with, by default, two ports (port 0 PCIe Gen4 x4, port 1
+//!   SMBus/I2C with VPD at 0x53 and the management endpoint at 0x1D) and two controllers
+//!   (IDs 0 and 1, as on most real drives, so that a requester addressing controller 0 works);
+//! * has three namespaces (400 GB with 512-byte blocks on controller 0, 200 GB with 4 KiB
+//!   blocks on controller 1, 100 GB shared) and room to create more;
+//! * takes other shapes through a [`Topology`] ([`Sim::with_topology`]): up to
+//!   [`MAX_CONTROLLERS`] controllers, a second PCIe port (dual-port), more namespaces;
 //! * evolves with virtual time only (never a clock): the composite temperature drifts
 //!   between 35 and 45 °C, power-on hours and data units grow, and everything derives from
 //!   the seed, so that the same seed and the same requests at the same times give the same
@@ -62,6 +65,7 @@ mod mi;
 mod namespace;
 mod pcie;
 mod rng;
+mod topology;
 mod vpd;
 
 use core::time::Duration;
@@ -85,6 +89,7 @@ use nvme_mi_core::time::Instant;
 
 pub use firmware::{IMAGE_HEADER_LEN, IMAGE_MAGIC};
 pub use namespace::{MAX_NAMESPACES, TOTAL_CAPACITY};
+pub use topology::{Topology, TopologyError, MAX_CONTROLLERS};
 pub use vpd::VPD_LEN;
 
 use events::Events;
@@ -113,8 +118,9 @@ pub const VPD_ADDRESS: u8 = 0x53;
 pub const BASIC_MANAGEMENT_ADDRESS: u8 = DEFAULT_ADDRESS;
 /// The EID [`responder`] answers as until MCTP Set Endpoint ID changes it.
 pub const DEFAULT_EID: Eid = Eid(0x1d);
-/// Controller IDs.
-pub const CONTROLLER_IDS: [u16; 2] = [1, 2];
+/// Controller IDs of the default [`Topology`] (other topologies number their controllers
+/// from 0 too: [`Sim::controller_ids`]).
+pub const CONTROLLER_IDS: [u16; 2] = [0, 1];
 /// How long Format NVM takes, in virtual time.
 pub const FORMAT_TIME: Duration = Duration::from_secs(3);
 /// How long Sanitize takes, in virtual time.
@@ -165,8 +171,10 @@ pub struct Sim {
     /// When the subsystem last came out of reset.
     boot: Instant,
     serial: [u8; 20],
+    topology: Topology,
     health: Health,
-    ctrls: [Controller; 2],
+    /// Controller `i` has ID `i`.
+    ctrls: heapless::Vec<Controller, MAX_CONTROLLERS>,
     /// Composite Controller Status flags of the NVM Subsystem Health Data Structure.
     ccs: CompositeControllerStatus,
     ns: Namespaces,
@@ -175,7 +183,8 @@ pub struct Sim {
     vpd: [u8; VPD_LEN],
     vpd_cycles: u8,
     smbus_freq: SmbusFrequency,
-    mtu: [u16; 2],
+    /// Per port (at most three: two PCIe and the SMBus/I2C port).
+    mtu: [u16; 3],
     events: Events,
     long_ops: [Option<LongOp>; 2],
     sanitize: SanitizeState,
@@ -186,8 +195,29 @@ pub struct Sim {
 }
 
 impl Sim {
-    /// A drive in its factory state at virtual time 0, every value derived from `seed`.
+    /// A drive of the default [`Topology`] in its factory state at virtual time 0, every
+    /// value derived from `seed`.
     pub fn new(seed: u64) -> Self {
+        Self::build(seed, Topology::DEFAULT)
+    }
+
+    /// A drive of another shape (more controllers, a second PCIe port, more namespaces), in
+    /// its factory state at virtual time 0.
+    ///
+    /// ```
+    /// use nvme_mi_sim::{Sim, Topology};
+    /// let sim = Sim::with_topology(7, Topology::DEFAULT.controllers(4).dual_port(true))?;
+    /// assert_eq!(sim.controller_ids().collect::<Vec<_>>(), [0, 1, 2, 3]);
+    /// assert_eq!(sim.ports(), 3);
+    /// assert!(Sim::with_topology(7, Topology::DEFAULT.controllers(0)).is_err());
+    /// # Ok::<(), nvme_mi_sim::TopologyError>(())
+    /// ```
+    pub fn with_topology(seed: u64, topology: Topology) -> Result<Self, TopologyError> {
+        topology.check()?;
+        Ok(Self::build(seed, topology))
+    }
+
+    fn build(seed: u64, topology: Topology) -> Self {
         let mut serial = [b' '; 20];
         serial[..3].copy_from_slice(b"SIM");
         let s = rng::mix(seed, 0x5e1a1);
@@ -207,16 +237,17 @@ impl Sim {
             now: Instant::ZERO,
             boot: Instant::ZERO,
             serial,
+            topology,
             health: Health::new(seed),
-            ctrls: [ctrl(1), ctrl(2)],
+            ctrls: (0..u16::from(topology.controllers)).map(ctrl).collect(),
             ccs: CompositeControllerStatus::empty(),
-            ns: Namespaces::new(seed),
+            ns: Namespaces::new(seed, &topology),
             fw: Firmware::new(),
             feat: Features::default(),
             vpd,
             vpd_cycles: vpd::VPD_WRITE_CYCLES,
             smbus_freq: SmbusFrequency::Khz100,
-            mtu: [BASELINE_MTU; 2],
+            mtu: [BASELINE_MTU; 3],
             events: Events::default(),
             long_ops: [None, None],
             sanitize: SanitizeState::default(),
@@ -230,6 +261,41 @@ impl Sim {
     /// The seed the drive was made from.
     pub fn seed(&self) -> u64 {
         self.seed
+    }
+
+    /// The shape the drive was made with.
+    pub fn topology(&self) -> Topology {
+        self.topology
+    }
+
+    /// The controller IDs, ascending from 0.
+    pub fn controller_ids(&self) -> impl Iterator<Item = u16> + '_ {
+        self.ctrls.iter().map(|c| c.id)
+    }
+
+    /// The number of ports: the PCIe port or ports, then the SMBus/I2C port.
+    pub fn ports(&self) -> u8 {
+        self.topology.ports()
+    }
+
+    /// The ID of the SMBus/I2C port (1, or 2 on a dual-port drive).
+    pub fn smbus_port(&self) -> u8 {
+        self.topology.smbus_port()
+    }
+
+    /// The attachment bit of controller `ctlid` (bit `ctlid`), 0 if there is no such
+    /// controller.
+    pub(crate) fn ctrl_bit(&self, ctlid: u16) -> u8 {
+        if usize::from(ctlid) < self.ctrls.len() {
+            1 << ctlid
+        } else {
+            0
+        }
+    }
+
+    /// The attachment bits of every controller.
+    pub(crate) fn all_ctrls(&self) -> u8 {
+        self.topology.all_ctrls()
     }
 
     /// The virtual time the drive last saw.
@@ -279,12 +345,15 @@ impl Sim {
         self.ccs
     }
 
-    /// The MCTP transmission unit size configured on `port` (0 or 1), bytes.
+    /// The MCTP transmission unit size configured on `port`, bytes.
     pub fn mtu(&self, port: u8) -> Option<u16> {
+        if port >= self.ports() {
+            return None;
+        }
         self.mtu.get(usize::from(port)).copied()
     }
 
-    /// The SMBus/I2C frequency configured on port 1.
+    /// The SMBus/I2C frequency configured on the SMBus/I2C port.
     pub fn smbus_frequency(&self) -> SmbusFrequency {
         self.smbus_freq
     }
@@ -337,6 +406,7 @@ impl Sim {
     /// NVM Subsystem Status flags now.
     fn subsystem_status(&self) -> NvmSubsystemStatus {
         let mut s = NvmSubsystemStatus::DF | NvmSubsystemStatus::P0LA;
+        s.set(NvmSubsystemStatus::P1LA, self.topology.dual_port);
         s.set(NvmSubsystemStatus::RNR, self.fw.next == 0);
         s.set(NvmSubsystemStatus::ATF, self.events.failed);
         s
@@ -398,8 +468,8 @@ impl Sim {
         self.smbus_arbitration = false;
     }
 
-    /// Set change flags `c` on the subsystem and on the controllers in `ctrls` (bit 0 ID 1,
-    /// bit 1 ID 2).
+    /// Set change flags `c` on the subsystem and on the controllers in `ctrls` (bit `i`:
+    /// controller ID `i`).
     fn flag(&mut self, c: CompositeControllerStatus, ctrls: u8) {
         self.ccs.insert(c);
         for (i, ctrl) in self.ctrls.iter_mut().enumerate() {
@@ -415,7 +485,7 @@ impl Sim {
         if c.is_empty() {
             return;
         }
-        self.flag(c, 3);
+        self.flag(c, self.all_ctrls());
         let now = self.now;
         for (flag, id) in [
             (CompositeControllerStatus::CTEMP, AeId::CompositeTemperature),
@@ -434,7 +504,7 @@ impl Sim {
 
     /// Firmware was activated: flags and event.
     fn firmware_activated(&mut self) {
-        self.flag(CompositeControllerStatus::FA, 3);
+        self.flag(CompositeControllerStatus::FA, self.all_ctrls());
         self.events.occur(AeId::FirmwareActivated, self.now);
     }
 
@@ -456,7 +526,7 @@ impl Sim {
         self.long_ops = [None, None];
         self.sanitize.abort();
         self.self_test.abort();
-        self.mtu = [BASELINE_MTU; 2];
+        self.mtu = [BASELINE_MTU; 3];
         self.smbus_freq = SmbusFrequency::Khz100;
         self.feat = Features {
             timestamp: None,
@@ -474,7 +544,7 @@ impl Sim {
         }
         self.flag(
             CompositeControllerStatus::NSSRO | CompositeControllerStatus::RDY,
-            3,
+            self.all_ctrls(),
         );
         self.events.occur(AeId::ControllerReady, self.now);
         if activated {
@@ -491,7 +561,7 @@ impl Sim {
         }
         self.flag(
             CompositeControllerStatus::SHST | CompositeControllerStatus::RDY,
-            3,
+            self.all_ctrls(),
         );
         self.events.occur(AeId::ShutdownStatus, self.now);
         if abrupt {

@@ -16,7 +16,7 @@ use zerocopy::little_endian::U16;
 use zerocopy::{FromZeros, IntoBytes};
 
 use crate::vpd::VPD_LEN;
-use crate::{Sim, CONTROLLER_IDS, DEVICE_ID, MAX_SMBUS_MTU, ME_ADDRESS, VENDOR_ID, VPD_ADDRESS};
+use crate::{Sim, DEVICE_ID, MAX_CONTROLLERS, MAX_SMBUS_MTU, ME_ADDRESS, VENDOR_ID, VPD_ADDRESS};
 
 /// NVMe-MI version reported: 2.0 (Asynchronous Events are a 2.0 feature).
 pub(crate) const MI_VERSION: (u8, u8) = (2, 0);
@@ -126,22 +126,11 @@ impl Sim {
 
     fn port_information(&self, port: u8) -> Option<PortInformation> {
         let caps = PortCapabilities::AEMS;
-        match port {
-            0 => Some(PortInformation::pcie(
-                caps,
-                crate::BASELINE_MTU,
-                0,
-                PciePortData {
-                    pciemps: 2,     // 512 bytes
-                    pcieslsv: 0x0f, // 2.5 to 16 GT/s
-                    pciecls: 4,     // 16 GT/s
-                    pciemlw: 4,
-                    pcienlw: 4,
-                    pciepn: 0,
-                    rsvd: [0; 18],
-                },
-            )),
-            1 => Some(PortInformation::two_wire(
+        if port >= self.ports() {
+            return None;
+        }
+        if port == self.smbus_port() {
+            return Some(PortInformation::two_wire(
                 caps,
                 MAX_SMBUS_MTU,
                 0,
@@ -153,9 +142,22 @@ impl Sim {
                     nvmebm: 1,
                     rsvd: [0; 19],
                 },
-            )),
-            _ => None,
+            ));
         }
+        Some(PortInformation::pcie(
+            caps,
+            crate::BASELINE_MTU,
+            0,
+            PciePortData {
+                pciemps: 2,     // 512 bytes
+                pcieslsv: 0x0f, // 2.5 to 16 GT/s
+                pciecls: 4,     // 16 GT/s
+                pciemlw: 4,
+                pcienlw: 4,
+                pciepn: port,
+                rsvd: [0; 18],
+            },
+        ))
     }
 
     fn read_data_structure(
@@ -166,7 +168,8 @@ impl Sim {
         let n = match r.dtyp {
             Dtyp::SubsystemInformation => {
                 let (mjr, mnr) = MI_VERSION;
-                put(data, NvmSubsystemInformation::new(2, mjr, mnr).as_bytes())?
+                let info = NvmSubsystemInformation::new(self.ports().into(), mjr, mnr);
+                put(data, info.as_bytes())?
             }
             Dtyp::PortInformation => {
                 let p = self
@@ -175,22 +178,24 @@ impl Sim {
                 put(data, p.as_bytes())?
             }
             Dtyp::ControllerList => {
-                let mut ids = [U16::new(0); 2];
+                let mut ids = [U16::new(0); MAX_CONTROLLERS];
                 let mut k = 0;
-                for id in CONTROLLER_IDS.into_iter().filter(|&id| id >= r.ctrl_id) {
+                for id in self.controller_ids().filter(|&id| id >= r.ctrl_id) {
                     ids[k] = U16::new(id);
                     k += 1;
                 }
                 ControllerList::emit(&ids[..k], data).map_err(|_| Rejection::InternalError)?
             }
             Dtyp::ControllerInformation => {
-                let i = CONTROLLER_IDS
-                    .iter()
-                    .position(|&id| id == r.ctrl_id)
+                let i = self
+                    .controller_ids()
+                    .position(|id| id == r.ctrl_id)
                     .ok_or(ReadDataStructureRequest::CTRLID_LOCATION)?;
+                let port = self.topology.port_of(r.ctrl_id);
                 let mut c = ControllerInformation::new_zeroed();
-                c.portid = 0;
-                c.set_routing_id(1, 0, i as u8);
+                c.portid = port;
+                // Bus 1 + port, device 0, one function per controller behind that port.
+                c.set_routing_id(1 + port, 0, (i / usize::from(self.ports() - 1)) as u8);
                 c.pcivid = U16::new(VENDOR_ID);
                 c.pcidid = U16::new(DEVICE_ID);
                 c.pcisvid = U16::new(VENDOR_ID);
@@ -290,7 +295,7 @@ impl Sim {
         let port_field = RequestRepr::invalid_nmd0(24);
         match *r {
             ConfigurationSetRequest::SmbusI2cFrequency { port_id, frequency } => {
-                if port_id != 1 {
+                if port_id != self.smbus_port() {
                     return Err(port_field);
                 }
                 // At most 400 kHz (TWPRT.MSMBFREQ).
@@ -306,8 +311,8 @@ impl Sim {
             }
             ConfigurationSetRequest::MctpTransmissionUnitSize { port_id, mtus } => {
                 let max = match port_id {
-                    0 => crate::BASELINE_MTU,
-                    1 => MAX_SMBUS_MTU,
+                    p if p == self.smbus_port() => MAX_SMBUS_MTU,
+                    p if p < self.ports() => crate::BASELINE_MTU,
                     _ => return Err(port_field),
                 };
                 if !(crate::BASELINE_MTU..=max).contains(&mtus) {
@@ -337,7 +342,7 @@ impl Sim {
         let port_field = RequestRepr::invalid_nmd0(24);
         match *r {
             ConfigurationGetRequest::SmbusI2cFrequency { port_id } => {
-                if port_id != 1 {
+                if port_id != self.smbus_port() {
                     return Err(port_field);
                 }
                 Ok(success([self.smbus_freq.to_u8(), 0, 0], 0))

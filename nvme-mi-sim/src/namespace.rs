@@ -6,6 +6,7 @@ use zerocopy::little_endian::{U128, U16, U64};
 use zerocopy::{FromBytes, FromZeros};
 
 use crate::rng::mix;
+use crate::Topology;
 
 /// The largest namespace ID, and the number of namespace slots (Identify Controller NN).
 pub const MAX_NAMESPACES: usize = 16;
@@ -13,15 +14,6 @@ pub const MAX_NAMESPACES: usize = 16;
 pub const TOTAL_CAPACITY: u64 = 960_000_000_000;
 /// LBA data size exponents of the supported formats: 512 bytes (index 0) and 4 KiB (index 1).
 pub const LBA_FORMATS: [u8; 2] = [9, 12];
-
-/// Controller attachment bit of controller ID 1 (bit 0) and 2 (bit 1).
-pub(crate) const fn ctrl_bit(ctlid: u16) -> u8 {
-    match ctlid {
-        1 => 1,
-        2 => 2,
-        _ => 0,
-    }
-}
 
 /// One allocated namespace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,7 +26,7 @@ pub(crate) struct Namespace {
     pub lbaf: u8,
     /// May be attached to more than one controller (NMIC bit 0).
     pub shared: bool,
-    /// Attached controllers (bit 0: ID 1, bit 1: ID 2).
+    /// Attached controllers (bit `i`: controller ID `i`).
     pub attached: u8,
 }
 
@@ -67,9 +59,10 @@ pub(crate) enum CreateError {
 }
 
 impl Namespaces {
-    /// The factory layout: NSID 1 (400 GB, 512-byte blocks, controller 1), NSID 2 (200 GB,
-    /// 4 KiB blocks, controller 2), NSID 3 (100 GB, 4 KiB blocks, shared by both).
-    pub fn new(seed: u64) -> Self {
+    /// The factory layout of `topology` (see [`Topology`]): NSID 1 (400 GB, 512-byte
+    /// blocks, controller 0), NSID 2 (200 GB, 4 KiB blocks, controller 1), NSID 3 (100 GB,
+    /// 4 KiB blocks, shared by all), then 10 GB shared ones.
+    pub fn new(seed: u64, topology: &Topology) -> Self {
         let mut slots = [None; MAX_NAMESPACES];
         let gb = 1_000_000_000u64;
         let mk = |bytes: u64, lbaf: u8, shared, attached, used_pct: u64| {
@@ -82,9 +75,21 @@ impl Namespaces {
                 attached,
             })
         };
-        slots[0] = mk(400 * gb, 0, false, 1, 20 + mix(seed, 10) % 50);
-        slots[1] = mk(200 * gb, 1, false, 2, 10 + mix(seed, 11) % 50);
-        slots[2] = mk(100 * gb, 1, true, 3, 5 + mix(seed, 12) % 30);
+        let all = topology.all_ctrls();
+        let second = if topology.controllers > 1 { 2 } else { 1 };
+        for (i, slot) in slots
+            .iter_mut()
+            .enumerate()
+            .take(usize::from(topology.namespaces))
+        {
+            let pct = mix(seed, 10 + i as u64);
+            *slot = match i {
+                0 => mk(400 * gb, 0, false, 1, 20 + pct % 50),
+                1 => mk(200 * gb, 1, false, second, 10 + pct % 50),
+                2 => mk(100 * gb, 1, true, all, 5 + pct % 30),
+                _ => mk(10 * gb, 1, true, all, pct % 30),
+            };
+        }
         Namespaces { seed, slots }
     }
 
@@ -242,7 +247,7 @@ mod tests {
 
     #[test]
     fn factory_layout_and_capacity() {
-        let mut t = Namespaces::new(3);
+        let mut t = Namespaces::new(3, &Topology::DEFAULT);
         assert_eq!(t.iter().count(), 3);
         assert_eq!(t.get(1).unwrap().bytes(), 400_000_000_000 / 512 * 512);
         let used: u64 = (1..=3).map(|i| t.get(i).unwrap().bytes()).sum();

@@ -29,12 +29,12 @@ fn typed_and_streaming_reads() {
     // Identify Controller read in 1 KiB slices equals the whole.
     let mut sliced = vec![0u8; 4096];
     assert_eq!(
-        ep.read_admin_data(1, &Identify::controller(), &mut sliced, 1024)
+        ep.read_admin_data(0, &Identify::controller(), &mut sliced, 1024)
             .unwrap(),
         4096
     );
     let whole = ep
-        .admin(1, &Identify::controller(), 0, 4096, &[])
+        .admin(0, &Identify::controller(), 0, 4096, &[])
         .unwrap()
         .data
         .to_vec();
@@ -44,13 +44,13 @@ fn typed_and_streaming_reads() {
     // The error log by log page offset, 128 bytes at a time.
     let mut log = vec![0u8; 512];
     let cmd = GetLogPage::new(Lid::ErrorInformation, 512);
-    assert_eq!(ep.get_log_page(1, &cmd, &mut log).unwrap(), 512);
+    assert_eq!(ep.get_log_page(0, &cmd, &mut log).unwrap(), 512);
     let mut piece = vec![0u8; 128];
     let second = GetLogPage {
         lpo: 64,
         ..GetLogPage::new(Lid::ErrorInformation, 128)
     };
-    assert_eq!(ep.get_log_page(1, &second, &mut piece).unwrap(), 128);
+    assert_eq!(ep.get_log_page(0, &second, &mut piece).unwrap(), 128);
     assert_eq!(piece, log[64..192]);
     // VPD round trip.
     ep.vpd_write(128, b"streamed").unwrap();
@@ -58,7 +58,7 @@ fn typed_and_streaming_reads() {
     assert_eq!(ep.vpd_read(0, &mut vpd).unwrap(), 256);
     assert_eq!(&vpd[128..136], b"streamed");
     // A failing Admin command is an NVMe error.
-    match ep.admin(1, &GetLogPage::new(Lid::from_u8(0x42), 512), 0, 512, &[]) {
+    match ep.admin(0, &GetLogPage::new(Lid::from_u8(0x42), 512), 0, 512, &[]) {
         Err(RequestError::Nvme(s)) => assert_eq!((s.sct, s.sc), (Sct::CommandSpecific, 0x09)),
         other => panic!("{:?}", other.map(|r| r.completion)),
     }
@@ -88,7 +88,7 @@ fn firmware_update_with_events() {
     image[..4].copy_from_slice(&nvme_mi_sim::IMAGE_MAGIC);
     image[4..12].copy_from_slice(b"3.1.4   ");
     let mut calls = Vec::new();
-    ep.firmware_download(1, &image, 4096, |done, total| calls.push((done, total)))
+    ep.firmware_download(0, &image, 4096, |done, total| calls.push((done, total)))
         .unwrap();
     assert_eq!(calls.last(), Some(&(20_000, 20_000)));
     assert_eq!(
@@ -96,7 +96,7 @@ fn firmware_update_with_events() {
         20_000
     );
     ep.admin(
-        1,
+        0,
         &FirmwareCommit {
             fs: 2,
             ca: CommitAction::ReplaceAndActivate,
@@ -124,7 +124,7 @@ fn firmware_update_with_events() {
     let now = ep.transport_mut().now();
     assert!(ep.recv_event(now + Duration::from_secs(2)).is_err());
     assert!(ep.ack_events().unwrap().is_empty());
-    let id = ep.admin(2, &Identify::controller(), 0, 4096, &[]).unwrap();
+    let id = ep.admin(1, &Identify::controller(), 0, 4096, &[]).unwrap();
     assert_eq!(IdentifyController::read(id.data).unwrap().fr(), "3.1.4");
     let h = ep
         .mi_command(&SubsystemHealthStatusPollRequest { clear_status: true })

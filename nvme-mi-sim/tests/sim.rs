@@ -101,7 +101,7 @@ fn identify_ctrl(ep: &mut Ep, ctlid: u16) -> IdentifyController {
 }
 
 fn smart(ep: &mut Ep) -> SmartLog {
-    let (c, d) = admin(ep, 1, &GetLogPage::new(Lid::SmartHealth, 512));
+    let (c, d) = admin(ep, 0, &GetLogPage::new(Lid::SmartHealth, 512));
     ok(&c);
     SmartLog::read(&d).unwrap()
 }
@@ -120,7 +120,7 @@ fn health(ep: &mut Ep, clear: bool) -> NvmSubsystemHealth {
 fn identify_controller_strings_and_capabilities() {
     let mut ep = endpoint(11);
     let serial = sim(&ep).serial_number().to_owned();
-    for ctlid in [1, 2] {
+    for ctlid in [0, 1] {
         let id = identify_ctrl(&mut ep, ctlid);
         assert_eq!(id.mn(), nvme_mi_sim::MODEL);
         assert_eq!(id.sn(), serial);
@@ -136,8 +136,8 @@ fn identify_controller_strings_and_capabilities() {
         assert!(id.subnqn().contains(&serial));
     }
     assert!(serial.starts_with("SIM") && serial.len() == 15);
-    // No controller 3: Invalid Parameter at CTLID (byte 6).
-    let fixed = AdminRequestRepr::for_command(3, &Identify::controller()).to_bytes();
+    // No controller 2: Invalid Parameter at CTLID (byte 6).
+    let fixed = AdminRequestRepr::for_command(2, &Identify::controller()).to_bytes();
     let r = ep
         .nvme_mi_raw(CommandClass::Read, Nmimt::AdminCommand, &[&fixed[..]])
         .unwrap();
@@ -155,16 +155,16 @@ fn namespaces_sizes_formats_and_lists() {
         ok(&c);
         IdentifyNamespace::read(&d).unwrap()
     };
-    let n1 = ns(&mut ep, 1, 1);
+    let n1 = ns(&mut ep, 0, 1);
     assert_eq!(n1.nsze.get() * 512, 400_000_000_000);
     assert_eq!(n1.current_lba_format().unwrap().block_size(), Some(512));
     assert_eq!(n1.nmic, 0);
-    let n2 = ns(&mut ep, 2, 2);
+    let n2 = ns(&mut ep, 1, 2);
     assert_eq!(n2.current_lba_format().unwrap().block_size(), Some(4096));
     assert_eq!(n2.nsze.get() * 4096, 200_000_000_000);
-    assert_eq!(ns(&mut ep, 2, 3).nmic, 1);
-    // NSID 2 is not attached to controller 1: zeros.
-    assert_eq!(ns(&mut ep, 1, 2).nsze.get(), 0);
+    assert_eq!(ns(&mut ep, 1, 3).nmic, 1);
+    // NSID 2 is not attached to controller 0: zeros.
+    assert_eq!(ns(&mut ep, 0, 2).nsze.get(), 0);
     let list = |ep: &mut Ep, ctlid| {
         let (c, d) = admin(
             ep,
@@ -180,21 +180,21 @@ fn namespaces_sizes_formats_and_lists() {
             .take_while(|&x| x != 0)
             .collect::<Vec<_>>()
     };
-    assert_eq!(list(&mut ep, 1), [1, 3]);
-    assert_eq!(list(&mut ep, 2), [2, 3]);
+    assert_eq!(list(&mut ep, 0), [1, 3]);
+    assert_eq!(list(&mut ep, 1), [2, 3]);
     let (c, d) = admin(
         &mut ep,
-        1,
+        0,
         &Identify {
             nsid: 3,
             ..Identify::new(Cns::NamespaceControllerList)
         },
     );
     ok(&c);
-    assert_eq!(&d[..6], &[2, 0, 1, 0, 2, 0]);
+    assert_eq!(&d[..6], &[2, 0, 0, 0, 1, 0]);
     let (c, d) = admin(
         &mut ep,
-        1,
+        0,
         &Identify {
             nsid: 1,
             ..Identify::new(Cns::NamespaceDescriptorList)
@@ -204,10 +204,10 @@ fn namespaces_sizes_formats_and_lists() {
     assert_eq!((d[0], d[1]), (1, 8));
     assert_eq!(&d[4..12], &n1.eui64);
     assert_eq!((d[12], d[13]), (2, 16));
-    let (c, _) = admin(&mut ep, 1, &Identify::namespace(17));
+    let (c, _) = admin(&mut ep, 0, &Identify::namespace(17));
     assert_eq!(status(&c), (Sct::Generic, 0x0b));
     // DOFST/DLEN slicing: the serial number is bytes 23:4 of Identify Controller.
-    let (c, d) = admin_with(&mut ep, 1, &Identify::controller(), &[], Some((4, 20)));
+    let (c, d) = admin_with(&mut ep, 0, &Identify::controller(), &[], Some((4, 20)));
     ok(&c);
     assert_eq!(
         std::str::from_utf8(&d).unwrap().trim_end(),
@@ -272,13 +272,13 @@ fn temperature_threshold_crossing_warns_and_raises_an_event() {
     // Over-temperature threshold 300 K (27 °C): the drive is above it.
     let (c, _) = admin(
         &mut ep,
-        1,
+        0,
         &SetFeatures::temperature_threshold(TemperatureThreshold::over_composite(300), false),
     );
     ok(&c);
     let (c, _) = admin(
         &mut ep,
-        1,
+        0,
         &GetFeatures::temperature_threshold(0, nvme_mi_core::mi::admin::Thsel::Over),
     );
     assert_eq!(TemperatureThreshold::from_cdw11(c.dw0).tmpth, 300);
@@ -330,7 +330,7 @@ fn temperature_threshold_crossing_warns_and_raises_an_event() {
     // Back under the threshold: the warning clears, a new generation is sent.
     let (c, _) = admin(
         &mut ep,
-        1,
+        0,
         &SetFeatures::temperature_threshold(TemperatureThreshold::over_composite(343), false),
     );
     ok(&c);
@@ -358,7 +358,7 @@ fn firmware_image(rev: &str, len: usize) -> Vec<u8> {
 fn download(ep: &mut Ep, img: &[u8]) {
     for (off, chunk) in img.chunks(4096).enumerate() {
         let cmd = FirmwareImageDownload::new((off * 4096) as u32, chunk.len() as u32).unwrap();
-        let (c, _) = admin_with(ep, 1, &cmd, chunk, Some((0, chunk.len() as u32)));
+        let (c, _) = admin_with(ep, 0, &cmd, chunk, Some((0, chunk.len() as u32)));
         ok(&c);
     }
 }
@@ -371,12 +371,12 @@ fn firmware_download_and_immediate_commit_change_the_revision() {
     assert_eq!(sim(&ep).firmware_download().0, 10_000);
     // A gap is refused.
     let cmd = FirmwareImageDownload::new(20_000, 4).unwrap();
-    let (c, _) = admin_with(&mut ep, 1, &cmd, &[0; 4], Some((0, 4)));
+    let (c, _) = admin_with(&mut ep, 0, &cmd, &[0; 4], Some((0, 4)));
     assert_eq!(status(&c), (Sct::Generic, 0x02));
     // Slot 1 is read-only.
     let (c, _) = admin(
         &mut ep,
-        1,
+        0,
         &FirmwareCommit {
             fs: 1,
             ca: CommitAction::Replace,
@@ -387,7 +387,7 @@ fn firmware_download_and_immediate_commit_change_the_revision() {
     let t0 = ep.transport_mut().now();
     let (c, _) = admin(
         &mut ep,
-        1,
+        0,
         &FirmwareCommit {
             fs: 3,
             ca: CommitAction::ReplaceAndActivateNow,
@@ -397,8 +397,8 @@ fn firmware_download_and_immediate_commit_change_the_revision() {
     ok(&c);
     assert!(ep.transport_mut().now().since(t0) >= nvme_mi_sim::ACTIVATION_TIME);
     assert_eq!(ep.transport().responder().stats().more_processing, 1);
-    assert_eq!(identify_ctrl(&mut ep, 2).fr(), "2.0.0");
-    let (c, d) = admin(&mut ep, 1, &GetLogPage::new(Lid::FirmwareSlot, 512));
+    assert_eq!(identify_ctrl(&mut ep, 1).fr(), "2.0.0");
+    let (c, d) = admin(&mut ep, 0, &GetLogPage::new(Lid::FirmwareSlot, 512));
     ok(&c);
     let log = FirmwareSlotLog::read(&d).unwrap();
     assert_eq!(log.active_slot(), 3);
@@ -419,7 +419,7 @@ fn firmware_activation_on_reset() {
     download(&mut ep, &firmware_image("1.2.0-rc", 4096));
     let (c, _) = admin(
         &mut ep,
-        1,
+        0,
         &FirmwareCommit {
             fs: 0,
             ca: CommitAction::ReplaceAndActivate,
@@ -427,7 +427,7 @@ fn firmware_activation_on_reset() {
         },
     );
     ok(&c);
-    assert_eq!(identify_ctrl(&mut ep, 1).fr(), "1.1.0");
+    assert_eq!(identify_ctrl(&mut ep, 0).fr(), "1.1.0");
     assert!(!health(&mut ep, false)
         .status()
         .contains(NvmSubsystemStatus::RNR));
@@ -444,7 +444,7 @@ fn firmware_activation_on_reset() {
             &[&[7, 0, 0, 0], &d0, &d1]
         )
         .is_err());
-    assert_eq!(identify_ctrl(&mut ep, 1).fr(), "1.2.0-rc");
+    assert_eq!(identify_ctrl(&mut ep, 0).fr(), "1.2.0-rc");
     let h = health(&mut ep, false);
     assert!(h
         .ccs()
@@ -464,7 +464,7 @@ fn firmware_activation_on_reset() {
     download(&mut ep, &[0u8; 64]);
     let (c, _) = admin(
         &mut ep,
-        1,
+        0,
         &FirmwareCommit {
             fs: 2,
             ca: CommitAction::Replace,
@@ -544,12 +544,12 @@ fn mprt_leaves_room_for_delivering_the_final_response() {
 fn format_answers_more_processing_then_completes() {
     let mut ep = endpoint(6);
     let t0 = ep.transport_mut().now();
-    let (c, _) = admin(&mut ep, 1, &FormatNvm::new(1, 1));
+    let (c, _) = admin(&mut ep, 0, &FormatNvm::new(1, 1));
     ok(&c);
     assert!(ep.transport_mut().now().since(t0) >= nvme_mi_sim::FORMAT_TIME);
     let stats = ep.transport().responder().stats();
     assert_eq!(stats.more_processing, 1);
-    let (c, d) = admin(&mut ep, 1, &Identify::namespace(1));
+    let (c, d) = admin(&mut ep, 0, &Identify::namespace(1));
     ok(&c);
     let ns = IdentifyNamespace::read(&d).unwrap();
     assert_eq!(ns.current_lba_format().unwrap().block_size(), Some(4096));
@@ -558,9 +558,9 @@ fn format_answers_more_processing_then_completes() {
     assert!(health(&mut ep, false)
         .ccs()
         .contains(CompositeControllerStatus::NAC));
-    let (c, _) = admin(&mut ep, 1, &FormatNvm::new(1, 5));
+    let (c, _) = admin(&mut ep, 0, &FormatNvm::new(1, 5));
     assert_eq!(status(&c), (Sct::CommandSpecific, 0x0a));
-    let (c, _) = admin(&mut ep, 1, &FormatNvm::new(9, 0));
+    let (c, _) = admin(&mut ep, 0, &FormatNvm::new(9, 0));
     assert_eq!(status(&c), (Sct::Generic, 0x0b));
 }
 
@@ -568,10 +568,10 @@ fn format_answers_more_processing_then_completes() {
 fn sanitize_runs_and_reports_status() {
     let mut ep = endpoint(7);
     let t0 = ep.transport_mut().now();
-    let (c, _) = admin(&mut ep, 1, &Sanitize::new(Sanact::CryptoErase));
+    let (c, _) = admin(&mut ep, 0, &Sanitize::new(Sanact::CryptoErase));
     ok(&c);
     assert!(ep.transport_mut().now().since(t0) >= nvme_mi_sim::SANITIZE_TIME);
-    let (c, d) = admin(&mut ep, 1, &GetLogPage::new(Lid::from_u8(0x81), 512));
+    let (c, d) = admin(&mut ep, 0, &GetLogPage::new(Lid::from_u8(0x81), 512));
     ok(&c);
     assert_eq!(u16::from_le_bytes([d[0], d[1]]), 0xffff);
     assert_eq!(u16::from_le_bytes([d[2], d[3]]) & 7, 1);
@@ -617,7 +617,7 @@ fn vpd_is_fru_and_writable() {
     );
     assert_eq!(back, b"asset-42");
     assert_eq!(&sim(&ep).vpd()[200..208], b"asset-42");
-    assert_eq!(identify_ctrl(&mut ep, 1).vwci, 0x80 | 99);
+    assert_eq!(identify_ctrl(&mut ep, 0).vwci, 0x80 | 99);
     let (s, _) = mi(
         &mut ep,
         CommandClass::Read,
@@ -743,10 +743,10 @@ fn data_structures_describe_ports_and_controllers() {
     let tw = p1.two_wire_data().unwrap();
     assert_eq!((tw.cvpdaddr, tw.cmeaddr, p1.mmtus.get()), (0x53, 0x1d, 250));
     assert!(tw.basic_management_supported());
-    assert_eq!(rds(&mut ep, Dtyp::ControllerList, 0, 0), [2, 0, 1, 0, 2, 0]);
-    assert_eq!(rds(&mut ep, Dtyp::ControllerList, 0, 2), [1, 0, 2, 0]);
+    assert_eq!(rds(&mut ep, Dtyp::ControllerList, 0, 0), [2, 0, 0, 0, 1, 0]);
+    assert_eq!(rds(&mut ep, Dtyp::ControllerList, 0, 1), [1, 0, 1, 0]);
     let ci =
-        ControllerInformation::parse(&rds(&mut ep, Dtyp::ControllerInformation, 0, 2)).unwrap();
+        ControllerInformation::parse(&rds(&mut ep, Dtyp::ControllerInformation, 0, 1)).unwrap();
     assert_eq!(ci.routing_id(), Some((1, 0, 1)));
     assert_eq!(ci.pcivid.get(), nvme_mi_sim::VENDOR_ID);
     let (s, _) = mi(
@@ -779,7 +779,8 @@ fn shutdown_and_controller_health() {
     let list = ControllerHealthList::parse(&d, 2).unwrap();
     let k = list.entries()[0].temperature_kelvin();
     assert!((308..=318).contains(&k));
-    assert_eq!(list.entries()[1].controller_id(), 2);
+    assert_eq!(list.entries()[0].controller_id(), 0);
+    assert_eq!(list.entries()[1].controller_id(), 1);
     assert_eq!(list.entries()[0].status().shst(), ShutdownStatus::Normal);
     let before = smart(&mut ep).unsafe_shutdowns.get();
     mi_ok(
@@ -789,6 +790,7 @@ fn shutdown_and_controller_health() {
         },
     );
     assert_eq!(smart(&mut ep).unsafe_shutdowns.get(), before + 1);
+    assert_eq!(sim(&ep).shutdown_status(0), Some(ShutdownStatus::Complete));
     assert_eq!(sim(&ep).shutdown_status(1), Some(ShutdownStatus::Complete));
     // Only changed controllers, selected by CSTS changes, then cleared.
     let changed = ControllerHealthStatusPollRequest {
@@ -828,7 +830,7 @@ fn namespace_management_and_attachment() {
         nsid: 0,
         csi: 0,
     };
-    let (c, _) = admin_with(&mut ep, 1, &cmd, create.as_bytes(), None);
+    let (c, _) = admin_with(&mut ep, 0, &cmd, create.as_bytes(), None);
     ok(&c);
     let nsid = c.dw0;
     assert_eq!(nsid, 4);
@@ -836,51 +838,51 @@ fn namespace_management_and_attachment() {
     let attach = |ep: &mut Ep, sel, ids: &[u8]| {
         let mut list = [0u8; 4096];
         list[..ids.len()].copy_from_slice(ids);
-        admin_with(ep, 1, &NamespaceAttachment { sel, nsid }, &list, None).0
+        admin_with(ep, 0, &NamespaceAttachment { sel, nsid }, &list, None).0
     };
     assert_eq!(
         status(&attach(
             &mut ep,
             NsAttachmentSel::Attach,
-            &[2, 0, 1, 0, 2, 0]
+            &[2, 0, 0, 0, 1, 0]
         )),
         (Sct::CommandSpecific, 0x19)
     );
-    ok(&attach(&mut ep, NsAttachmentSel::Attach, &[1, 0, 2, 0]));
+    ok(&attach(&mut ep, NsAttachmentSel::Attach, &[1, 0, 1, 0]));
     assert_eq!(
-        status(&attach(&mut ep, NsAttachmentSel::Attach, &[1, 0, 1, 0])),
+        status(&attach(&mut ep, NsAttachmentSel::Attach, &[1, 0, 0, 0])),
         (Sct::CommandSpecific, 0x19)
     );
     assert_eq!(
-        status(&attach(&mut ep, NsAttachmentSel::Attach, &[1, 0, 2, 0])),
+        status(&attach(&mut ep, NsAttachmentSel::Attach, &[1, 0, 1, 0])),
         (Sct::CommandSpecific, 0x18)
     );
     assert_eq!(
         status(&attach(&mut ep, NsAttachmentSel::Attach, &[1, 0, 9, 0])),
         (Sct::CommandSpecific, 0x1c)
     );
-    let (c, d) = admin(&mut ep, 2, &Identify::namespace(4));
+    let (c, d) = admin(&mut ep, 1, &Identify::namespace(4));
     ok(&c);
     assert_eq!(IdentifyNamespace::read(&d).unwrap().nsze.get(), 1 << 24);
-    let (_, d) = admin(&mut ep, 1, &Identify::namespace(4));
+    let (_, d) = admin(&mut ep, 0, &Identify::namespace(4));
     assert_eq!(
         IdentifyNamespace::read(&d).unwrap().nsze.get(),
         0,
-        "not attached to controller 1"
+        "not attached to controller 0"
     );
-    ok(&attach(&mut ep, NsAttachmentSel::Detach, &[1, 0, 2, 0]));
+    ok(&attach(&mut ep, NsAttachmentSel::Detach, &[1, 0, 1, 0]));
     assert_eq!(
-        status(&attach(&mut ep, NsAttachmentSel::Detach, &[1, 0, 2, 0])),
+        status(&attach(&mut ep, NsAttachmentSel::Detach, &[1, 0, 1, 0])),
         (Sct::CommandSpecific, 0x1a)
     );
     // Too big for what is left.
     create.nsze.set(1 << 40);
     create.ncap.set(1 << 40);
-    let (c, _) = admin_with(&mut ep, 1, &cmd, create.as_bytes(), None);
+    let (c, _) = admin_with(&mut ep, 0, &cmd, create.as_bytes(), None);
     assert_eq!(status(&c), (Sct::CommandSpecific, 0x15));
     let (c, _) = admin(
         &mut ep,
-        1,
+        0,
         &NamespaceManagement {
             sel: NsManagementSel::Delete,
             nsid,
@@ -896,49 +898,49 @@ fn features_self_test_and_security() {
     let mut ep = endpoint(15);
     let (c, _) = admin(
         &mut ep,
-        1,
+        0,
         &SetFeatures::new(Fid::NumberOfQueues, 0x00ff_0007, false),
     );
     ok(&c);
     assert_eq!(c.dw0, 0x003f_0007);
     let (c, _) = admin(
         &mut ep,
-        1,
+        0,
         &SetFeatures::new(Fid::VolatileWriteCache, 0, true),
     );
     assert_eq!(status(&c), (Sct::CommandSpecific, 0x0d));
     let (c, _) = admin(
         &mut ep,
-        1,
+        0,
         &SetFeatures::new(Fid::WriteAtomicityNormal, 1, false),
     );
     assert_eq!(status(&c), (Sct::CommandSpecific, 0x0e));
     let (c, _) = admin(
         &mut ep,
-        1,
+        0,
         &SetFeatures::new(Fid::PowerManagement, 7, false),
     );
     assert_eq!(status(&c), (Sct::Generic, 0x02));
     ok(&admin(
         &mut ep,
-        1,
+        0,
         &SetFeatures::new(Fid::PowerManagement, 2, false),
     )
     .0);
     let (c, _) = admin(
         &mut ep,
-        1,
+        0,
         &GetFeatures::new(Fid::PowerManagement, Sel::Current),
     );
     assert_eq!(c.dw0, 2);
     let (c, _) = admin(
         &mut ep,
-        1,
+        0,
         &GetFeatures::new(Fid::PowerManagement, Sel::Default),
     );
     assert_eq!(c.dw0, 0);
     advance(&mut ep, Duration::from_secs(5));
-    let (c, d) = admin(&mut ep, 1, &GetFeatures::new(Fid::Timestamp, Sel::Current));
+    let (c, d) = admin(&mut ep, 0, &GetFeatures::new(Fid::Timestamp, Sel::Current));
     ok(&c);
     let mut ts = [0u8; 8];
     ts[..6].copy_from_slice(&d[..6]);
@@ -946,7 +948,7 @@ fn features_self_test_and_security() {
     // Short self-test: runs 10 s, then logged.
     let (c, _) = admin(
         &mut ep,
-        1,
+        0,
         &DeviceSelfTest {
             nsid: 0,
             stc: Stc::Short,
@@ -955,17 +957,17 @@ fn features_self_test_and_security() {
     ok(&c);
     let (c, _) = admin(
         &mut ep,
-        1,
+        0,
         &DeviceSelfTest {
             nsid: 0,
             stc: Stc::Short,
         },
     );
     assert_eq!(status(&c), (Sct::CommandSpecific, 0x1d));
-    let (_, d) = admin(&mut ep, 1, &GetLogPage::new(Lid::DeviceSelfTest, 564));
+    let (_, d) = admin(&mut ep, 0, &GetLogPage::new(Lid::DeviceSelfTest, 564));
     assert_eq!(d[0], 1);
     advance(&mut ep, Duration::from_secs(11));
-    let (_, d) = admin(&mut ep, 1, &GetLogPage::new(Lid::DeviceSelfTest, 564));
+    let (_, d) = admin(&mut ep, 0, &GetLogPage::new(Lid::DeviceSelfTest, 564));
     assert_eq!((d[0], d[4]), (0, 0x10));
     // Security protocol 00h: the supported protocols list.
     let recv = SecurityReceive {
@@ -976,12 +978,12 @@ fn features_self_test_and_security() {
         },
         al: 12,
     };
-    let (c, d) = admin(&mut ep, 1, &recv);
+    let (c, d) = admin(&mut ep, 0, &recv);
     ok(&c);
     assert_eq!(&d[6..9], &[0, 1, 0]);
     let (c, d) = admin(
         &mut ep,
-        1,
+        0,
         &GetLogPage::new(Lid::CommandsSupportedAndEffects, 4096),
     );
     ok(&c);
@@ -989,10 +991,10 @@ fn features_self_test_and_security() {
     assert_eq!(effect(0x06) & 1, 1);
     assert_eq!(effect(0x80) & 3, 3);
     assert_eq!(effect(0x7c), 0);
-    let (c, _) = admin(&mut ep, 1, &GetLogPage::new(Lid::from_u8(0x42), 512));
+    let (c, _) = admin(&mut ep, 0, &GetLogPage::new(Lid::from_u8(0x42), 512));
     assert_eq!(status(&c), (Sct::CommandSpecific, 0x09));
     // Error log: the failures above are recorded, newest first.
-    let (_, d) = admin(&mut ep, 1, &GetLogPage::new(Lid::ErrorInformation, 512));
+    let (_, d) = admin(&mut ep, 0, &GetLogPage::new(Lid::ErrorInformation, 512));
     let e = nvme_mi_core::mi::admin_data::ErrorLogEntry::read(&d).unwrap();
     assert_eq!(e.opcode, 0x02);
     assert_eq!(
@@ -1007,13 +1009,13 @@ fn features_self_test_and_security() {
 #[test]
 fn error_log_is_larger_than_a_response_and_reads_in_parts() {
     let mut ep = endpoint(12);
-    assert_eq!(identify_ctrl(&mut ep, 1).elpe, 255);
+    assert_eq!(identify_ctrl(&mut ep, 0).elpe, 255);
     // Four Log Page Offset reads of 4 KiB make up the 16 KiB log.
     let mut whole = Vec::new();
     for part in 0..4u64 {
         let mut cmd = GetLogPage::new(Lid::ErrorInformation, 4096);
         cmd.lpo = part * 4096;
-        let (c, d) = admin(&mut ep, 1, &cmd);
+        let (c, d) = admin(&mut ep, 0, &cmd);
         ok(&c);
         assert_eq!(d.len(), 4096);
         whole.extend_from_slice(&d);
@@ -1033,17 +1035,17 @@ fn error_log_is_larger_than_a_response_and_reads_in_parts() {
     // command, return the same bytes.
     let mut cmd = GetLogPage::new(Lid::ErrorInformation, 128);
     cmd.lpo = 68;
-    let (c, d) = admin(&mut ep, 1, &cmd);
+    let (c, d) = admin(&mut ep, 0, &cmd);
     ok(&c);
     assert_eq!(d, whole[68..196]);
     let cmd = GetLogPage::new(Lid::ErrorInformation, 16384);
-    let (c, d) = admin_with(&mut ep, 1, &cmd, &[], Some((36, 100)));
+    let (c, d) = admin_with(&mut ep, 0, &cmd, &[], Some((36, 100)));
     ok(&c);
     assert_eq!(d, whole[36..136]);
     // Past the end of the log: Invalid Field in Command.
     let mut cmd = GetLogPage::new(Lid::ErrorInformation, 64);
     cmd.lpo = 16384 + 64;
-    let (c, _) = admin(&mut ep, 1, &cmd);
+    let (c, _) = admin(&mut ep, 0, &cmd);
     assert_eq!(status(&c), (Sct::Generic, 0x02));
 }
 
@@ -1096,9 +1098,9 @@ fn script(seed: u64) -> Vec<u8> {
     let mut all = Vec::new();
     for i in 0..5u64 {
         advance(&mut ep, Duration::from_secs(7 * i + 1));
-        all.extend(admin(&mut ep, 1, &Identify::controller()).1);
-        all.extend(admin(&mut ep, 2, &Identify::namespace(3)).1);
-        all.extend(admin(&mut ep, 1, &GetLogPage::new(Lid::SmartHealth, 512)).1);
+        all.extend(admin(&mut ep, 0, &Identify::controller()).1);
+        all.extend(admin(&mut ep, 1, &Identify::namespace(3)).1);
+        all.extend(admin(&mut ep, 0, &GetLogPage::new(Lid::SmartHealth, 512)).1);
         all.extend(
             mi_ok(
                 &mut ep,
@@ -1135,4 +1137,101 @@ fn small_enough_for_a_microcontroller() {
     let size = std::mem::size_of::<Sim>();
     println!("size_of::<Sim>() = {size}");
     assert!(size < 16 * 1024, "{size}");
+}
+
+#[test]
+fn other_topologies_number_controllers_from_zero() {
+    use nvme_mi_sim::{Topology, TopologyError, MAX_CONTROLLERS};
+    let t = Topology::DEFAULT
+        .controllers(4)
+        .dual_port(true)
+        .namespaces(6);
+    let mut ep = common::endpoint_with(3, t);
+    let rds = |ep: &mut Ep, dtyp, port_id, ctrl_id| {
+        mi_ok(
+            ep,
+            &ReadDataStructureRequest {
+                port_id,
+                ctrl_id,
+                ..ReadDataStructureRequest::new(dtyp)
+            },
+        )
+        .1
+    };
+    let info =
+        NvmSubsystemInformation::parse(&rds(&mut ep, Dtyp::SubsystemInformation, 0, 0)).unwrap();
+    assert_eq!(info.port_count(), 3);
+    for port in [0, 1] {
+        let p = PortInformation::parse(&rds(&mut ep, Dtyp::PortInformation, port, 0)).unwrap();
+        assert_eq!(p.port_type(), PortType::Pcie);
+        assert_eq!(p.pcie_data().unwrap().pciepn, port);
+    }
+    let p2 = PortInformation::parse(&rds(&mut ep, Dtyp::PortInformation, 2, 0)).unwrap();
+    assert_eq!(p2.port_type(), PortType::TwoWire);
+    assert_eq!(
+        rds(&mut ep, Dtyp::ControllerList, 0, 0),
+        [4, 0, 0, 0, 1, 0, 2, 0, 3, 0]
+    );
+    for id in 0..4u16 {
+        let ci = ControllerInformation::parse(&rds(&mut ep, Dtyp::ControllerInformation, 0, id))
+            .unwrap();
+        assert_eq!(ci.portid, (id % 2) as u8);
+        let c = identify_ctrl(&mut ep, id);
+        assert_eq!((c.cntlid.get(), c.cmic), (id, 0x03));
+    }
+    // SMBus frequency lives on the last port now.
+    mi_ok(
+        &mut ep,
+        &ConfigurationSetRequest::SmbusI2cFrequency {
+            port_id: 2,
+            frequency: SmbusFrequency::Khz400,
+        },
+    );
+    assert_eq!(sim(&ep).smbus_frequency(), SmbusFrequency::Khz400);
+    let (s, _) = mi(
+        &mut ep,
+        CommandClass::Write,
+        &ConfigurationSetRequest::SmbusI2cFrequency {
+            port_id: 1,
+            frequency: SmbusFrequency::Khz400,
+        },
+    );
+    assert!(matches!(s, StatusInfo::InvalidParameter(_)), "{s:?}");
+    // Namespaces 4..=6 are shared by every controller: active on controller 3.
+    let (c, d) = admin(
+        &mut ep,
+        3,
+        &Identify {
+            nsid: 0,
+            ..Identify::new(Cns::ActiveNamespaceList)
+        },
+    );
+    ok(&c);
+    let ids: Vec<u32> = d
+        .chunks(4)
+        .map(|b| u32::from_le_bytes(b.try_into().unwrap()))
+        .take_while(|&x| x != 0)
+        .collect();
+    assert_eq!(ids, [3, 4, 5, 6]);
+    assert!(sim(&ep).namespace(7).is_none());
+    // One controller, no namespaces; and shapes that cannot be built.
+    let one = Sim::with_topology(1, Topology::DEFAULT.controllers(1).namespaces(0)).unwrap();
+    assert_eq!(one.controller_ids().collect::<Vec<_>>(), [0]);
+    assert!(one.namespace(1).is_none());
+    assert_eq!(
+        Sim::with_topology(1, Topology::DEFAULT.controllers(0)).unwrap_err(),
+        TopologyError::Controllers(0)
+    );
+    let too_many = MAX_CONTROLLERS as u8 + 1;
+    assert_eq!(
+        Sim::with_topology(1, Topology::DEFAULT.controllers(too_many)).unwrap_err(),
+        TopologyError::Controllers(too_many)
+    );
+    assert_eq!(
+        Sim::with_topology(1, Topology::DEFAULT.namespaces(17)).unwrap_err(),
+        TopologyError::Namespaces(17)
+    );
+    let full = Sim::with_topology(1, Topology::DEFAULT.controllers(8).namespaces(16)).unwrap();
+    assert_eq!(full.controller_ids().count(), 8);
+    assert!(full.namespace(16).is_some());
 }

@@ -30,8 +30,8 @@ out=$("$nvme_mi" id-ctrl mctp:1,8 -o json)
 sn=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["sn"])' <<<"$out")
 [[ "$sn" == "$serial" ]] || fail "id-ctrl: serial $sn, the simulated drive's is $serial"
 echo "id-ctrl mctp:1,8: sn $sn"
-out=$("$nvme_mi" id-ctrl mctp:1,8:2)
-check "id-ctrl controller 2" "cntlid    : 2" "$out"
+out=$("$nvme_mi" id-ctrl mctp:1,8:1)
+check "id-ctrl controller 1" "cntlid    : 1" "$out"
 
 out=$("$nvme_mi" smart-log mctp:1,8 -o json)
 python3 - "$out" <<'PY' || fail "smart-log JSON: $out"

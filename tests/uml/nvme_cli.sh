@@ -86,7 +86,7 @@ sys.exit(failed)
 PY
 }
 
-dev=mctp:1,8:1 # controller 1; the simulated subsystem has controllers 1 and 2
+dev=mctp:1,8:0 # controller 0; the simulated subsystem has controllers 0 and 1
 work=$(mktemp -d)
 expect=${2:-$work/expected}
 [[ -d "$expect" ]] || expect_all "$expect"
@@ -97,20 +97,19 @@ trap 'kill "$serve_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 nvme version
 
 # libnvme 1.3 probes every endpoint it opens with a partial Identify Controller to
-# controller ID 0 (nvme_mi_ep_probe: "assuming controller 0") and, without `:<ctrl-id>`,
-# nvme-cli addresses controller 0 too. This subsystem has controllers 1 and 2 only
-# (nvme-mi-sim CONTROLLER_IDS), so the drive answers Invalid Parameter, as it must: CTLID
-# "must exist in the subsystem" (NVMe-MI 1.2 §6, digest E.1), and the subsystem assigns
-# controller IDs, 0 is not guaranteed to be one (the MI Controller List, DTYP 2, is how a
-# requester learns them). libnvme's assumption is its own; the probe only logs
-# "Identify Controller failed, no quirks applied" and the command goes on. Check both.
+# controller ID 0 (nvme_mi_ep_probe) and, without `:<ctrl-id>`, nvme-cli addresses
+# controller 0 too. The simulated subsystem numbers its controllers from 0 (0 and 1), so
+# both work. A controller the subsystem does not have (2) is Invalid Parameter: CTLID must
+# exist in the subsystem (NVMe-MI 1.2 §6).
+nvme_ok id-ctrl mctp:1,8 -o json
+py 'assert j[0]["cntlid"] == 0, j[0]["cntlid"]; print("id-ctrl mctp:1,8: cntlid 0")' "$out"
 set +e
-out=$(nvme id-ctrl mctp:1,8 -o json 2>&1)
+out=$(nvme id-ctrl mctp:1,8:2 -o json 2>&1)
 code=$?
 set -e
-[[ $code -ne 0 ]] || fail "id-ctrl on controller 0 succeeded: $out"
-check "id-ctrl controller 0" "Invalid Parameter" "$out"
-echo "id-ctrl mctp:1,8 (controller 0): $(tail -1 <<<"$out")"
+[[ $code -ne 0 ]] || fail "id-ctrl on controller 2 succeeded: $out"
+check "id-ctrl controller 2" "Invalid Parameter" "$out"
+echo "id-ctrl mctp:1,8:2 (no such controller): $(tail -1 <<<"$out")"
 
 # id-ctrl: identity strings and numbers equal the simulated drive's.
 nvme_ok id-ctrl "$dev" -o json
@@ -125,8 +124,8 @@ for k in ("vid", "ssvid", "sn", "mn", "fr", "cntlid", "ver", "nn", "oacs", "frmw
     assert str(x) == str(y), (k, x, y)
 print("id-ctrl:", a["sn"].strip(), "/", a["mn"].strip(), "/ fr", a["fr"].strip(), "/ vid", hex(a["vid"]))
 ' "$idctrl" "$(want id-ctrl)"
-nvme_ok id-ctrl mctp:1,8:2 -o json
-py 'assert j[0]["cntlid"] == 2, j[0]["cntlid"]; print("id-ctrl mctp:1,8:2: cntlid 2")' "$out"
+nvme_ok id-ctrl mctp:1,8:1 -o json
+py 'assert j[0]["cntlid"] == 1, j[0]["cntlid"]; print("id-ctrl mctp:1,8:1: cntlid 1")' "$out"
 
 # admin-passthru: Identify (opcode 06h) CNS 01h read as 4096 raw bytes; the same bytes as
 # this project's own tool reads from the served drive, and the same serial number.
@@ -160,8 +159,8 @@ assert ids == b["ctrl_list"], (ids, b["ctrl_list"])
 print("list-ctrl:", ids)
 ' "$out" "$(want ctrl-list)"
 # CNS 13h lists the controllers with an ID greater than or equal to CNTID.
-nvme_ok list-ctrl "$dev" --cntid=2 -o json
-py 'ids = [c["ctrl_id"] for c in j[0]["ctrl_list"]]; assert ids == [2], ids; print("list-ctrl --cntid=2:", ids)' "$out"
+nvme_ok list-ctrl "$dev" --cntid=1 -o json
+py 'ids = [c["ctrl_id"] for c in j[0]["ctrl_list"]]; assert ids == [1], ids; print("list-ctrl --cntid=1:", ids)' "$out"
 
 # list-ns: the active namespaces.
 nvme_ok list-ns "$dev" -o json
@@ -171,8 +170,8 @@ assert a["nsid_list"] == b["nsid_list"] and a["nsid_list"], (a, b)
 print("list-ns:", [n["nsid"] for n in a["nsid_list"]])
 ' "$out" "$(want list-ns)"
 
-# error-log: the drive's seeded entries. The controller-0 requests above were refused at the
-# NVMe-MI layer (Invalid Parameter), not by a controller, so they add no entry and the log
+# error-log: the drive's seeded entries. The controller-2 request above was refused at the
+# NVMe-MI layer (Invalid Parameter), not by a controller, so it adds no entry and the log
 # equals a fresh drive's.
 # The whole log, ELPE + 1 = 256 entries (nvme-cli reads at most 64 unless asked): 16 KiB, more
 # than one NVMe-MI response carries, so libnvme-mi reads it in parts.

@@ -82,11 +82,11 @@ fn run() {
     });
     hprintln!("health: {:?}", h.map(|r| r.health.ctemp));
     let id = ep
-        .admin(1, &Identify::controller(), 0, 4096, &[])
+        .admin(0, &Identify::controller(), 0, 4096, &[])
         .map(|r| IdentifyController::read(r.data).map(|i| i.cntlid.get()));
     hprintln!("identify: {:?}", id);
     let log = ep
-        .admin(1, &GetLogPage::new(Lid::SmartHealth, 512), 0, 512, &[])
+        .admin(0, &GetLogPage::new(Lid::SmartHealth, 512), 0, 512, &[])
         .map(|r| SmartLog::read(r.data).map(|l| l.temperature.get()));
     hprintln!("smart: {:?}", log);
     hprintln!("tu: {:?}", negotiate_transmission_unit(&mut ep, 1, 250));

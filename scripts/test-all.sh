@@ -11,7 +11,7 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-$([[ "${CI:-}" == true ]] && echo n
 
 # --- Steps: one function each, named step_<name>; listed in STEPS in the order they run. ---
 
-STEPS=(setup fmt clippy test i2c-sim bench fuzz doc thumb firmware uml-kernel uml-smoke linux-uml cli-uml nvme-cli-uml)
+STEPS=(setup fmt clippy test i2c-sim bench fuzz doc thumb firmware uml-kernel uml-smoke linux-uml cli-uml nvme-cli-uml monitor-prometheus)
 
 # Install missing Debian packages (apt), nothing when all are present.
 step_setup() { ./scripts/setup.sh; }
@@ -77,6 +77,10 @@ step_cli-uml() { ./scripts/test-cli-uml.sh; }
 # Interoperability: Debian's nvme-cli 2.3 (libnvme-mi 1.3) against `nvme-mi serve` in one UML
 # guest; every answer compared with the simulated drive (tests/uml/nvme_cli.sh).
 step_nvme-cli-uml() { ./scripts/test-nvme-cli-uml.sh; }
+
+# nvme-mi monitor scraped by a real Prometheus server (Debian's) on loopback: temperature,
+# critical warning and event counter through Prometheus's HTTP API; SIGTERM.
+step_monitor-prometheus() { ./scripts/test-monitor-prometheus.sh; }
 
 # --- Driver ---------------------------------------------------------------------------
 

@@ -545,6 +545,15 @@ pub enum Command {
         #[arg(long)]
         seconds: Option<u64>,
     },
+    /// Watch the health of NVMe-MI endpoints; export it as Prometheus metrics.
+    ///
+    /// Follows the endpoints mctpd publishes (and those given), polls each one's NVM
+    /// Subsystem Health at --interval and its Controller Health and SMART log at
+    /// --detail-interval, and serves the readings as OpenMetrics on --listen (/metrics);
+    /// with -o json, also one JSON object a line per reading. Ends on SIGTERM or SIGINT once
+    /// the commands in flight have ended. SIGUSR1 raises every simulated drive's temperature
+    /// by 40 K (for tests and demonstrations).
+    Monitor(super::commands::monitor::MonitorArgs),
     /// Dissect SMBus frames, MCTP packets or NVMe-MI messages given as hex.
     ///
     /// The arguments together (or each line of --file, `-` for standard input) are one unit

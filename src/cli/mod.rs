@@ -124,6 +124,7 @@ fn run(cli: Cli) -> CliResult {
         None => with_dev(&default_dev, g, identify::list),
         Some(cmd) => match cmd {
             Command::Discover { session } => discover::run(session, g.output),
+            Command::Monitor(a) => monitor::run(&a, g),
             Command::List { dev } => with_dev(&dev, g, identify::list),
             Command::Health { dev, clear } => with_dev(&dev, g, |c| mi::health(c, clear)),
             Command::CtrlHealth { dev, clear } => with_dev(&dev, g, |c| mi::ctrl_health(c, clear)),

@@ -108,6 +108,11 @@ impl SimLink {
         self.link.responder().device()
     }
 
+    /// The simulated drive, to change it (test hooks such as its temperature).
+    pub fn sim_mut(&mut self) -> &mut Sim {
+        self.link.responder_mut().device_mut()
+    }
+
     /// Write the state file, if there is one.
     pub fn save(&mut self) -> CliResult {
         let now = self.link.now().as_millis();

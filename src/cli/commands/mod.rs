@@ -11,4 +11,5 @@ pub mod identify;
 pub mod logs;
 pub mod maintenance;
 pub mod mi;
+pub mod monitor;
 pub mod serve;

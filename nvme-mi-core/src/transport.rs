@@ -89,8 +89,14 @@ impl core::error::Error for ErrorKind {}
 /// one with a freshly allocated owned tag (TO = 1); [`Transport::recv_response`] returns the
 /// next message the endpoint sends on that tag (TO = 0) and may be called again for further
 /// responses (NVMe-MI "More Processing Required" sends the final response later on the same
-/// tag); [`Transport::end_exchange`] releases the tag. Starting a new exchange ends the
-/// previous one.
+/// tag). The exchange ends with [`Transport::complete_exchange`] once its final response has
+/// arrived, or with [`Transport::end_exchange`] when it ends without it. Starting a new
+/// exchange ends the previous one as [`Transport::end_exchange`] would.
+///
+/// The engine says which of the two happened, so that a transport never reads NVMe-MI bytes
+/// to decide how long a tag lives: after a complete exchange nothing more is owed on the tag
+/// and a transport may keep it for the next request; after any other ending a late response
+/// may still arrive on it, so the tag must not carry the next request unchanged.
 pub trait Transport {
     /// The transport's error.
     type Error: Error;
@@ -107,10 +113,21 @@ pub trait Transport {
     /// [`ErrorKind::Timeout`] when the deadline passes.
     fn recv_response(&mut self, buf: &mut [u8], deadline: Instant) -> Result<usize, Self::Error>;
 
-    /// The exchange is over: release its tag. Also called after a timeout.
+    /// The exchange is over without its final response (a timeout, an error, a retry, More
+    /// Processing Required given up, a request that expects no response): a response may
+    /// still arrive on its tag. Release the tag, or at least keep it from carrying the next
+    /// request.
     fn end_exchange(&mut self) {}
 
-    /// Do nothing until `t` (used by quirks that need a pause between commands). The
+    /// The exchange is over and its final response has been received: nothing more will
+    /// arrive on its tag, so the transport may keep the tag for the next exchange. The
+    /// default is [`Transport::end_exchange`].
+    fn complete_exchange(&mut self) {
+        self.end_exchange()
+    }
+
+    /// Do nothing until `t` (used by quirks that need a pause between commands, and to
+    /// back off while no tag is free). The
     /// default spins on [`Transport::now`]; transports with a way to sleep override it.
     fn wait_until(&mut self, t: Instant) {
         while self.now() < t {
@@ -152,8 +169,14 @@ pub trait AsyncTransport {
         deadline: Instant,
     ) -> Result<usize, Self::Error>;
 
-    /// Release the exchange's tag.
+    /// The exchange is over without its final response.
     fn end_exchange(&mut self) {}
+
+    /// The exchange is over with its final response. The default is
+    /// [`AsyncTransport::end_exchange`].
+    fn complete_exchange(&mut self) {
+        self.end_exchange()
+    }
 
     /// Do nothing until `t`.
     async fn wait_until(&mut self, t: Instant);
@@ -251,6 +274,9 @@ impl<T: Transport + ?Sized> Transport for &mut T {
     fn end_exchange(&mut self) {
         (**self).end_exchange()
     }
+    fn complete_exchange(&mut self) {
+        (**self).complete_exchange()
+    }
     fn wait_until(&mut self, t: Instant) {
         (**self).wait_until(t)
     }
@@ -286,6 +312,9 @@ impl<T: AsyncTransport + ?Sized> AsyncTransport for &mut T {
     }
     fn end_exchange(&mut self) {
         (**self).end_exchange()
+    }
+    fn complete_exchange(&mut self) {
+        (**self).complete_exchange()
     }
     async fn wait_until(&mut self, t: Instant) {
         (**self).wait_until(t).await

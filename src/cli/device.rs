@@ -216,6 +216,14 @@ impl Transport for AnyTransport {
         }
     }
 
+    fn complete_exchange(&mut self) {
+        match self {
+            AnyTransport::Sim(t) => t.complete_exchange(),
+            #[cfg(target_os = "linux")]
+            AnyTransport::Mctp(t) => t.complete_exchange(),
+        }
+    }
+
     fn wait_until(&mut self, at: Instant) {
         match self {
             AnyTransport::Sim(t) => t.wait_until(at),

@@ -109,6 +109,10 @@ impl<T: Transport> Transport for Logging<T> {
         self.inner.end_exchange()
     }
 
+    fn complete_exchange(&mut self) {
+        self.inner.complete_exchange()
+    }
+
     fn wait_until(&mut self, t: Instant) {
         self.inner.wait_until(t)
     }

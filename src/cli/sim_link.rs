@@ -153,6 +153,10 @@ impl Transport for SimLink {
         self.link.end_exchange()
     }
 
+    fn complete_exchange(&mut self) {
+        self.link.complete_exchange()
+    }
+
     fn wait_until(&mut self, t: Instant) {
         self.link.wait_until(t)
     }

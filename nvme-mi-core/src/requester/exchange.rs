@@ -65,7 +65,12 @@ pub struct Exchange {
     start: Option<Instant>,
     attempts: u8,
     more_processing: bool,
+    tag_waits: u8,
 }
+
+/// First and longest pause while no message tag is free ([`Exchange::on_tags_exhausted`]).
+const TAG_BACKOFF_MIN_MS: u64 = 1;
+const TAG_BACKOFF_MAX_MS: u64 = 32;
 
 impl Exchange {
     /// A new exchange under `policy`, accepting responses that match `expect`.
@@ -76,6 +81,7 @@ impl Exchange {
             start: None,
             attempts: 0,
             more_processing: false,
+            tag_waits: 0,
         }
     }
 
@@ -105,10 +111,38 @@ impl Exchange {
         )
     }
 
+    /// No message tag was free for the request at `now`: returns when to try sending again
+    /// (a back-off doubling from 1 ms to 32 ms), or `None` once the command's deadline has
+    /// passed. The wait counts towards the command's [`Policy::max_total`].
+    pub fn on_tags_exhausted(&mut self, now: Instant) -> Option<Instant> {
+        let start = *self.start.get_or_insert(now);
+        let hard = start + self.policy.max_total;
+        if now >= hard {
+            return None;
+        }
+        let ms = core::cmp::min(
+            TAG_BACKOFF_MIN_MS << self.tag_waits.min(16),
+            TAG_BACKOFF_MAX_MS,
+        );
+        self.tag_waits = self.tag_waits.saturating_add(1);
+        Some(core::cmp::min(
+            now + core::time::Duration::from_millis(ms),
+            hard,
+        ))
+    }
+
     /// A message arrived on the exchange at `now`.
     pub fn on_message(&mut self, msg: &[u8], now: Instant) -> Step {
+        self.on_message_with(msg, || now)
+    }
+
+    /// As [`Exchange::on_message`], reading the time only when the step depends on it (a
+    /// final response does not), which saves a clock read per exchange where reading the
+    /// clock is a system call.
+    pub fn on_message_with(&mut self, msg: &[u8], now: impl FnOnce() -> Instant) -> Step {
         match self.validate(msg) {
             Ok(Some(mprt)) => {
+                let now = now();
                 self.more_processing = true;
                 let hard = self.hard_deadline().unwrap_or(now);
                 if now >= hard {
@@ -124,7 +158,7 @@ impl Exchange {
             }
             Ok(None) => Step::Done,
             Err(e) => {
-                if self.may_retry(now) {
+                if self.may_retry(now()) {
                     Step::Resend
                 } else {
                     Step::Fail(e)
@@ -240,13 +274,19 @@ macro_rules! drive {
         'send: loop {
             if let Err(e) = $t.send_request($request)$($aw)* {
                 $t.end_exchange();
+                if e.kind() == ErrorKind::TagsExhausted {
+                    if let Some(at) = ex.on_tags_exhausted($t.now()) {
+                        $t.wait_until(at)$($aw)*;
+                        continue 'send;
+                    }
+                }
                 return Err(RequestError::Transport(e));
             }
             let mut deadline = ex.on_sent($t.now());
             loop {
                 let (step, n) = match $t.recv_response($buf, deadline)$($aw)* {
                     Ok(n) => match $buf.get(..n) {
-                        Some(msg) => (ex.on_message(msg, $t.now()), n),
+                        Some(msg) => (ex.on_message_with(msg, || $t.now()), n),
                         None => (Step::Fail(RequestError::BufferTooSmall), 0),
                     },
                     Err(e) if e.kind() == ErrorKind::Timeout => (ex.on_timeout($t.now()), 0),
@@ -257,7 +297,7 @@ macro_rules! drive {
                 };
                 match step {
                     Step::Done => {
-                        $t.end_exchange();
+                        $t.complete_exchange();
                         return Ok(n);
                     }
                     Step::WaitUntil(d) => deadline = d,
@@ -278,8 +318,10 @@ macro_rules! drive {
 /// Send `request` over a blocking transport and return the length of the final response,
 /// which is left at the start of `buf`.
 ///
-/// Follows More Processing Required, retries under `policy`, and ends the exchange (releasing
-/// its tag) on every path.
+/// Follows More Processing Required, retries under `policy`, waits (with back-off, until the
+/// command's deadline) while the transport has no free message tag, and ends the exchange on
+/// every path: [`Transport::complete_exchange`] after the final response,
+/// [`Transport::end_exchange`] otherwise.
 pub fn run_exchange<T: Transport>(
     t: &mut T,
     policy: Policy,
@@ -318,7 +360,10 @@ mod tests {
         current: VecDeque<(u64, Vec<u8>)>,
         sends: u32,
         ends: u32,
+        completes: u32,
         open: bool,
+        /// Sends refused with `TagsExhausted` before one goes through (`u32::MAX`: all).
+        busy: u32,
     }
 
     impl Scripted {
@@ -329,7 +374,9 @@ mod tests {
                 current: VecDeque::new(),
                 sends: 0,
                 ends: 0,
+                completes: 0,
                 open: false,
+                busy: 0,
             }
         }
     }
@@ -340,6 +387,10 @@ mod tests {
             self.now
         }
         fn send_request(&mut self, _m: &[&[u8]]) -> Result<(), ErrorKind> {
+            if self.busy > 0 {
+                self.busy = self.busy.saturating_sub(u32::from(self.busy != u32::MAX));
+                return Err(ErrorKind::TagsExhausted);
+            }
             self.sends += 1;
             self.open = true;
             self.current = self.scripts.pop_front().unwrap_or_default();
@@ -361,8 +412,18 @@ mod tests {
             }
         }
         fn end_exchange(&mut self) {
-            self.ends += 1;
+            if self.open {
+                self.ends += 1;
+            }
             self.open = false;
+        }
+        fn complete_exchange(&mut self) {
+            assert!(self.open, "completing no exchange");
+            self.completes += 1;
+            self.end_exchange();
+        }
+        fn wait_until(&mut self, t: Instant) {
+            self.now = core::cmp::max(self.now, t);
         }
     }
 
@@ -390,7 +451,34 @@ mod tests {
         let ok = mi_response(0, [0, 0, 0]);
         let mut t = Scripted::new(std::vec![std::vec![(10, ok.clone())]]);
         assert_eq!(run(&mut t, Policy::read()).unwrap(), ok);
-        assert_eq!((t.sends, t.ends), (1, 1));
+        assert_eq!((t.sends, t.ends, t.completes), (1, 1, 1));
+    }
+
+    #[test]
+    fn no_free_tag_waits_with_back_off() {
+        let ok = mi_response(0, [0, 0, 0]);
+        let mut t = Scripted::new(std::vec![std::vec![(10, ok.clone())]]);
+        t.busy = 5;
+        assert_eq!(run(&mut t, Policy::write()).unwrap(), ok);
+        // 1 + 2 + 4 + 8 + 16 ms of back-off, then the response after 10 ms.
+        assert_eq!(t.now.since(Instant(1_000)), Duration::from_millis(41));
+        assert_eq!((t.sends, t.ends, t.completes), (1, 1, 1));
+    }
+
+    #[test]
+    fn no_free_tag_until_the_deadline_is_reported() {
+        let mut t = Scripted::new(std::vec![]);
+        t.busy = u32::MAX;
+        let policy = Policy::write().with_timeout(Duration::from_secs(1));
+        let policy = Policy {
+            max_total: Duration::from_secs(2),
+            ..policy
+        };
+        let e = run(&mut t, policy).unwrap_err();
+        assert_eq!(e, RequestError::Transport(ErrorKind::TagsExhausted));
+        // The waits end exactly at the command's deadline, never past it.
+        assert_eq!(t.now.since(Instant(1_000)), Duration::from_secs(2));
+        assert_eq!((t.sends, t.ends, t.completes), (0, 0, 0));
     }
 
     #[test]
@@ -401,7 +489,7 @@ mod tests {
         let ok = mi_response(0, [1, 2, 3]);
         let mut t = Scripted::new(std::vec![std::vec![(10, mpr), (1_500, ok.clone())]]);
         assert_eq!(run(&mut t, Policy::write()).unwrap(), ok);
-        assert_eq!((t.sends, t.ends), (1, 1));
+        assert_eq!((t.sends, t.ends, t.completes), (1, 1, 1));
     }
 
     #[test]
@@ -466,7 +554,7 @@ mod tests {
             ),
             "{e:?}"
         );
-        assert_eq!((t.sends, t.ends), (3, 3));
+        assert_eq!((t.sends, t.ends, t.completes), (3, 3, 0));
 
         let mut t = Scripted::new(std::vec![]);
         let e = run(&mut t, Policy::write()).unwrap_err();
@@ -488,7 +576,7 @@ mod tests {
             std::vec![(5, ok.clone())]
         ]);
         assert_eq!(run(&mut t, Policy::read()).unwrap(), ok);
-        assert_eq!((t.sends, t.ends), (2, 2));
+        assert_eq!((t.sends, t.ends, t.completes), (2, 2, 1));
 
         let mut t = Scripted::new(std::vec![std::vec![(5, bad)], std::vec![(5, ok)]]);
         assert!(matches!(

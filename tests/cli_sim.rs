@@ -12,7 +12,14 @@ fn no_arguments_lists_the_simulated_drive() {
     let serial = Sim::new(1).serial_number().to_owned();
     assert!(r.stdout.contains(&serial), "{}", r.stdout);
     assert!(r.stdout.contains(nvme_mi_sim::MODEL));
-    assert!(r.stdout.contains("Controller 0") && r.stdout.contains("Controller 1"));
+    let ids = ok(&["ctrl-list", "-o", "json"]).json()["ctrl_list"].clone();
+    for id in ids.as_array().unwrap() {
+        assert!(
+            r.stdout.contains(&format!("Controller {id}")),
+            "{}",
+            r.stdout
+        );
+    }
     assert!(r.stdout.contains("400.00 GB"), "{}", r.stdout);
     // The same as `list sim`.
     assert_eq!(ok(&["list", "sim"]).stdout, r.stdout);
@@ -39,7 +46,7 @@ fn list_json_has_every_namespace() {
 #[test]
 fn seed_changes_the_serial_number() {
     for seed in ["1", "77"] {
-        let j = ok(&["id-ctrl", "-o", "json", "--seed", seed]).json();
+        let j = ok(&["id-ctrl", "sim:1", "-o", "json", "--seed", seed]).json();
         let serial = Sim::new(seed.parse().unwrap()).serial_number().to_owned();
         assert_eq!(j["sn"], serial.as_str());
     }
@@ -47,7 +54,7 @@ fn seed_changes_the_serial_number() {
 
 #[test]
 fn id_ctrl_json_uses_nvme_cli_names() {
-    let j = ok(&["id-ctrl", "sim", "-o", "json"]).json();
+    let j = ok(&["id-ctrl", "sim:1", "-o", "json"]).json();
     assert_eq!(j["vid"], nvme_mi_sim::VENDOR_ID);
     assert_eq!(j["ssvid"], nvme_mi_sim::VENDOR_ID);
     assert_eq!(j["sn"], Sim::new(1).serial_number());
@@ -65,23 +72,26 @@ fn id_ctrl_json_uses_nvme_cli_names() {
     ] {
         assert!(j.get(k).is_some(), "missing {k}");
     }
-    // Controller 1 through --ctrl and through the device name's controller.
-    assert_eq!(
-        ok(&["id-ctrl", "--ctrl", "1", "-o", "json"]).json()["cntlid"],
-        1
-    );
-    let text = ok(&["id-ctrl"]).stdout;
+    // Controller 1 through the device name's controller, as in nvme-cli.
+    assert_eq!(ok(&["id-ctrl", "sim:1", "-o", "json"]).json()["cntlid"], 1);
+    // nvme-cli's JSON shape: FGUID as a UUID, 128-bit values as strings, PSD names.
+    assert_eq!(j["fguid"].as_str().unwrap().len(), 36);
+    assert!(j["tnvmcap"].is_string(), "{}", j["tnvmcap"]);
+    for k in ["entry_lat", "exit_lat", "active_scale", "idle_scale"] {
+        assert!(j["psds"][0].get(k).is_some(), "psds: no {k}");
+    }
+    let text = ok(&["id-ctrl", "sim:1"]).stdout;
     assert!(text.contains("sn") && text.contains(Sim::new(1).serial_number()));
 }
 
 #[test]
 fn id_ns_and_list_ns() {
-    let j = ok(&["id-ns", "-n", "1", "-o", "json"]).json();
+    let j = ok(&["id-ns", "sim:1", "-n", "1", "-o", "json"]).json();
     assert_eq!(j["nsze"].as_u64().unwrap() * 512, 400_000_000_000);
     assert!(j["nuse"].as_u64().unwrap() <= j["nsze"].as_u64().unwrap());
     assert_eq!(j["lbafs"][0]["ds"], 9);
     assert!(j["lbafs"].as_array().unwrap().len() >= 2);
-    let j = ok(&["list-ns", "-o", "json"]).json();
+    let j = ok(&["list-ns", "sim:1", "-o", "json"]).json();
     let ids: Vec<u64> = j["nsid_list"]
         .as_array()
         .unwrap()
@@ -89,7 +99,7 @@ fn id_ns_and_list_ns() {
         .map(|n| n["nsid"].as_u64().unwrap())
         .collect();
     assert_eq!(ids, [1, 3]);
-    let j = ok(&["list-ns", "--ctrl", "1", "-o", "json"]).json();
+    let j = ok(&["list-ns", "sim:1", "-o", "json"]).json();
     assert_eq!(j["nsid_list"].as_array().unwrap().len(), 2);
 }
 
@@ -111,12 +121,18 @@ fn controller_health_lists_both_controllers() {
     let j = ok(&["ctrl-health", "-o", "json"]).json();
     let list = j.as_array().unwrap();
     assert_eq!(list.len(), 2);
-    assert_eq!(list[0]["ctlid"], 0);
-    let k = list[0]["ctemp"].as_u64().unwrap();
-    assert!((300..=325).contains(&k), "{k} K");
+    let ids = ok(&["ctrl-list", "-o", "json"]).json()["ctrl_list"].clone();
+    assert_eq!(list[0]["ctlid"], ids[0]);
+    // Degrees Celsius, as `health` reports the composite temperature.
+    let t = list[0]["ctemp"].as_i64().unwrap();
+    assert!((27..=52).contains(&t), "{t} °C");
     assert!(ok(&["ctrl-health", "--clear"])
         .stdout
-        .contains("controller 1"));
+        .contains(&format!("controller {}", ids[1])));
+    // The device's controller only.
+    let j = ok(&["ctrl-health", "sim:1", "-o", "json"]).json();
+    assert_eq!(j.as_array().unwrap().len(), 1);
+    assert_eq!(j[0]["ctlid"], 1);
 }
 
 #[test]
@@ -130,14 +146,18 @@ fn data_structures() {
     assert_eq!(ports[1]["cvpdaddr"], nvme_mi_sim::VPD_ADDRESS);
     assert!(ok(&["port-info", "--port", "0"]).stdout.contains("PCIe"));
     let j = ok(&["ctrl-list", "-o", "json"]).json();
-    assert_eq!(j["ctrl_list"], serde_json::json!([0, 1]));
-    let j = ok(&["ctrl-info", "--ctrl", "1", "-o", "json"]).json();
+    assert_eq!(j["ctrl_list"].as_array().unwrap().len(), 2);
+    let j = ok(&["ctrl-info", "sim:1", "-o", "json"]).json();
     assert_eq!(j["ctlid"], 1);
     assert_eq!(j["pcivid"], nvme_mi_sim::VENDOR_ID);
     // A port that does not exist: Invalid Parameter, exit code 5, in words.
     let r = nvme_mi(&["port-info", "--port", "7"]);
     assert_eq!(r.code, 5, "{}", r.stderr);
-    assert!(r.stderr.contains("Invalid Parameter"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("port 7 does not exist (ports: 0, 1)"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -235,7 +255,7 @@ fn vpd_read_and_write() {
 
 #[test]
 fn logs() {
-    let j = ok(&["smart-log", "-o", "json"]).json();
+    let j = ok(&["smart-log", "sim:1", "-o", "json"]).json();
     for k in [
         "critical_warning",
         "temperature",
@@ -256,29 +276,39 @@ fn logs() {
     let k = j["temperature"].as_u64().unwrap();
     assert!((273 + 30..=273 + 50).contains(&k), "{k} K");
     assert_eq!(j["avail_spare"], 100);
-    assert!(ok(&["smart-log"]).stdout.contains("°C"));
-    let j = ok(&["fw-log", "-o", "json"]).json();
-    assert_eq!(
-        (j["frs1"].as_str(), j["frs2"].as_str()),
-        (Some("1.0.0"), Some("1.1.0"))
-    );
-    assert_eq!(j["afi"].as_u64().unwrap() & 7, 2);
-    let j = ok(&["error-log", "-e", "4", "-o", "json"]).json();
+    assert!(ok(&["smart-log", "sim:1"]).stdout.contains("°C"));
+    // nvme-cli's shape: under the device name, each revision as its 8 bytes read as a
+    // little-endian number and as text with spaces as dots.
+    let j = ok(&["fw-log", "sim:1", "-o", "json"]).json();
+    let log = &j["sim:1"];
+    let rev = |r: &str| {
+        let mut b = [b' '; 8];
+        b[..r.len()].copy_from_slice(r.as_bytes());
+        format!(
+            "{} ({})",
+            u64::from_le_bytes(b),
+            r.to_string() + &".".repeat(8 - r.len())
+        )
+    };
+    assert_eq!(log["Firmware Rev Slot 1"], rev("1.0.0"), "{j}");
+    assert_eq!(log["Firmware Rev Slot 2"], rev("1.1.0"), "{j}");
+    assert_eq!(log["Active Firmware Slot (afi)"].as_u64().unwrap() & 7, 2);
+    let j = ok(&["error-log", "sim:1", "-e", "4", "-o", "json"]).json();
     let errors = j["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 4);
     assert!(errors[0].get("error_count").is_some() && errors[0].get("status_field").is_some());
     let r = ok(&[
         "get-log",
+        "sim:1",
         "--log-id",
         "2",
         "--log-len",
         "512",
-        "-o",
-        "binary",
+        "-b",
     ]);
     assert_eq!(r.raw.len(), 512);
     assert_eq!(
-        nvme_mi(&["get-log", "--log-id", "2", "--log-len", "6"]).code,
+        nvme_mi(&["get-log", "sim:1", "--log-id", "2", "--log-len", "6"]).code,
         1
     );
 }
@@ -286,12 +316,31 @@ fn logs() {
 #[test]
 fn features() {
     // Temperature threshold (FID 4): the default over-temperature threshold is 343 K.
-    let j = ok(&["get-feature", "-f", "4", "-o", "json"]).json();
+    let j = ok(&["get-feature", "sim:1", "-f", "4", "-o", "json"]).json();
     assert_eq!(j["value"].as_u64().unwrap() & 0xffff, 343);
     let state = temp_path("feature.json");
     let s = state.to_str().unwrap();
-    ok(&["--sim-state", s, "set-feature", "-f", "4", "-V", "330"]);
-    let j = ok(&["--sim-state", s, "get-feature", "-f", "4", "-o", "json"]).json();
+    ok(&[
+        "--sim-state",
+        s,
+        "set-feature",
+        "sim:1",
+        "-f",
+        "4",
+        "-v",
+        "330",
+    ]);
+    let j = ok(&[
+        "--sim-state",
+        s,
+        "get-feature",
+        "sim:1",
+        "-f",
+        "4",
+        "-o",
+        "json",
+    ])
+    .json();
     assert_eq!(j["value"].as_u64().unwrap() & 0xffff, 330);
     let _ = std::fs::remove_file(&state);
 }
@@ -314,6 +363,7 @@ fn firmware_download_and_commit_change_the_revision() {
         "--sim-state",
         s,
         "fw-download",
+        "sim:1",
         "--fw",
         image.to_str().unwrap(),
     ]);
@@ -323,6 +373,7 @@ fn firmware_download_and_commit_change_the_revision() {
         "--sim-state",
         s,
         "fw-commit",
+        "sim:1",
         "--slot",
         "1",
         "--action",
@@ -334,18 +385,32 @@ fn firmware_download_and_commit_change_the_revision() {
         "--sim-state",
         s,
         "fw-commit",
+        "sim:1",
         "--slot",
         "3",
         "--action",
         "3",
+        "--force",
     ]);
-    let j = ok(&["--sim-state", s, "id-ctrl", "-o", "json"]).json();
+    let j = ok(&["--sim-state", s, "id-ctrl", "sim:1", "-o", "json"]).json();
     assert_eq!(j["fr"], "2.0.0");
-    let j = ok(&["--sim-state", s, "fw-log", "-o", "json"]).json();
-    assert_eq!(j["frs3"], "2.0.0");
-    assert_eq!(j["afi"].as_u64().unwrap() & 7, 3);
+    let j = ok(&["--sim-state", s, "fw-log", "sim:1", "-o", "json"]).json();
+    assert!(
+        j["sim:1"]["Firmware Rev Slot 3"]
+            .as_str()
+            .unwrap()
+            .ends_with("(2.0.0...)"),
+        "{j}"
+    );
+    assert_eq!(
+        j["sim:1"]["Active Firmware Slot (afi)"].as_u64().unwrap() & 7,
+        3
+    );
     // Without the state file the drive is fresh again.
-    assert_eq!(ok(&["id-ctrl", "-o", "json"]).json()["fr"], "1.1.0");
+    assert_eq!(
+        ok(&["id-ctrl", "sim:1", "-o", "json"]).json()["fr"],
+        "1.1.0"
+    );
     let _ = std::fs::remove_file(&state);
     let _ = std::fs::remove_file(&image);
 }
@@ -354,7 +419,7 @@ fn firmware_download_and_commit_change_the_revision() {
 fn firmware_download_refuses_a_misaligned_image() {
     let image = temp_path("odd.bin");
     std::fs::write(&image, [1u8, 2, 3]).unwrap();
-    let r = nvme_mi(&["fw-download", "--fw", image.to_str().unwrap()]);
+    let r = nvme_mi(&["fw-download", "sim:1", "--fw", image.to_str().unwrap()]);
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("multiple of 4"));
     let _ = std::fs::remove_file(&image);
@@ -369,10 +434,12 @@ fn format_completes_after_more_processing_required() {
         s,
         "-v",
         "format",
+        "sim:1",
         "-n",
         "1",
         "--lbaf",
         "1",
+        "--force",
         "-o",
         "json",
     ]);
@@ -384,7 +451,7 @@ fn format_completes_after_more_processing_required() {
     let j = r.json();
     let ms = j["elapsed_ms"].as_u64().unwrap();
     assert!(ms >= nvme_mi_sim::FORMAT_TIME.as_millis() as u64, "{ms} ms");
-    let j = ok(&["--sim-state", s, "id-ns", "-n", "1", "-o", "json"]).json();
+    let j = ok(&["--sim-state", s, "id-ns", "sim:1", "-n", "1", "-o", "json"]).json();
     assert_eq!(j["flbas"].as_u64().unwrap() & 0xf, 1);
     assert_eq!(j["nuse"], 0);
     let _ = std::fs::remove_file(&state);
@@ -392,9 +459,12 @@ fn format_completes_after_more_processing_required() {
 
 #[test]
 fn sanitize_and_security() {
-    let r = ok(&["sanitize", "--sanact", "4", "-o", "json"]).json();
+    let r = ok(&[
+        "sanitize", "sim:1", "--sanact", "4", "--force", "-o", "json",
+    ])
+    .json();
     assert!(r["elapsed_ms"].as_u64().unwrap() >= nvme_mi_sim::SANITIZE_TIME.as_millis() as u64);
-    let r = nvme_mi(&["security-recv", "--secp", "0", "--al", "64"]);
+    let r = nvme_mi(&["security-recv", "sim:1", "--secp", "0", "--al", "64"]);
     assert!(r.code == 0 || r.code == 6, "{}", r.stderr);
 }
 
@@ -402,13 +472,14 @@ fn sanitize_and_security() {
 fn admin_passthru_identify() {
     let r = ok(&[
         "admin-passthru",
+        "sim:1",
         "--opcode",
         "6",
         "--cdw10",
         "1",
         "--data-len",
         "4096",
-        "-o",
+        "--output-format",
         "json",
     ]);
     let j = r.json();
@@ -416,7 +487,7 @@ fn admin_passthru_identify() {
     assert_eq!(data.len(), 4096);
     assert_eq!(&data[4..19], Sim::new(1).serial_number().as_bytes());
     // An opcode the drive does not implement: NVMe status, exit code 6.
-    let r = nvme_mi(&["admin-passthru", "--opcode", "0xc5"]);
+    let r = nvme_mi(&["admin-passthru", "sim:1", "--opcode", "0xc5"]);
     assert!(r.code == 6 || r.code == 5, "{} {}", r.code, r.stderr);
 }
 
@@ -428,7 +499,7 @@ fn shutdown_and_reset() {
     let j = ok(&["--sim-state", s, "ctrl-health", "-o", "json"]).json();
     // SHST (CSTS bits 3:2) = 2: shutdown processing complete.
     assert_eq!((j[0]["csts"].as_u64().unwrap() >> 2) & 3, 2);
-    ok(&["--sim-state", s, "reset"]);
+    ok(&["--sim-state", s, "subsystem-reset", "--force"]);
     let j = ok(&["--sim-state", s, "health", "-o", "json"]).json();
     assert!(
         j["changed"]
@@ -456,7 +527,16 @@ fn aem_reports_a_temperature_event() {
     let state = temp_path("aem.json");
     let s = state.to_str().unwrap();
     ok(&["--sim-state", s, "config-set", "ae", "--value", "9"]);
-    ok(&["--sim-state", s, "set-feature", "-f", "4", "-V", "300"]);
+    ok(&[
+        "--sim-state",
+        s,
+        "set-feature",
+        "sim:1",
+        "-f",
+        "4",
+        "-v",
+        "300",
+    ]);
     let r = ok(&["--sim-state", s, "--timeout", "3000", "aem", "--count", "1"]);
     assert!(r.stdout.contains("SMART Warnings"), "{}", r.stdout);
     assert!(
@@ -498,7 +578,7 @@ fn timeouts_and_bad_arguments_have_their_exit_codes() {
     for line in ["Exit status", "3  timeout", "5  the endpoint answered"] {
         assert!(help.contains(line), "{help}");
     }
-    assert!(ok(&["id-ctrl", "--help"]).stdout.contains("§5.17"));
+    assert!(ok(&["id-ctrl", "sim:1", "--help"]).stdout.contains("§5.17"));
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! The device argument (nvme-cli style) and the transport it opens.
 //!
-//! * `sim`: the built-in simulated drive (the default);
+//! * `sim[:<ctrl-id>]`: the built-in simulated drive (the default);
 //! * `mctp:<net>,<eid>[:<ctrl-id>]`: an NVMe-MI endpoint over the kernel's AF_MCTP sockets;
 //! * `i2c:<bus>,<addr>`: a drive's SMBus/I2C port, for the Basic Management Command only.
 
@@ -17,8 +17,11 @@ use super::sim_link::SimLink;
 /// A device named on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeviceSpec {
-    /// The built-in simulated drive.
-    Sim,
+    /// The built-in simulated drive, and optionally the controller for Admin commands.
+    Sim {
+        /// Controller ID.
+        ctrl: Option<u16>,
+    },
     /// An MCTP endpoint: network, EID, and optionally the controller for Admin commands.
     Mctp {
         /// MCTP network.
@@ -50,7 +53,11 @@ impl FromStr for DeviceSpec {
 
     fn from_str(s: &str) -> Result<Self, String> {
         if s == "sim" {
-            return Ok(DeviceSpec::Sim);
+            return Ok(DeviceSpec::Sim { ctrl: None });
+        }
+        if let Some(c) = s.strip_prefix("sim:") {
+            let ctrl = number(c).ok_or("bad controller ID: expected sim:<ctrl-id>, e.g. sim:0")?;
+            return Ok(DeviceSpec::Sim { ctrl: Some(ctrl) });
         }
         if let Some(rest) = s.strip_prefix("i2c:") {
             let (bus, addr) = rest.split_once(',').ok_or("expected i2c:<bus>,<addr>")?;
@@ -76,15 +83,39 @@ impl FromStr for DeviceSpec {
             });
         }
         Err(format!(
-            "unknown device {s:?}: expected sim, mctp:<net>,<eid>[:<ctrl-id>] or i2c:<bus>,<addr>"
+            "unknown device {s:?}: expected sim[:<ctrl-id>], mctp:<net>,<eid>[:<ctrl-id>] or i2c:<bus>,<addr>"
         ))
+    }
+}
+
+impl DeviceSpec {
+    /// The controller the name gives, if any.
+    pub fn ctrl(&self) -> Option<u16> {
+        match self {
+            DeviceSpec::Sim { ctrl } | DeviceSpec::Mctp { ctrl, .. } => *ctrl,
+            DeviceSpec::I2c { .. } => None,
+        }
+    }
+
+    /// The same endpoint with controller `ctrl`.
+    pub fn with_ctrl(&self, c: u16) -> DeviceSpec {
+        match self.clone() {
+            DeviceSpec::Sim { .. } => DeviceSpec::Sim { ctrl: Some(c) },
+            DeviceSpec::Mctp { net, eid, .. } => DeviceSpec::Mctp {
+                net,
+                eid,
+                ctrl: Some(c),
+            },
+            other => other,
+        }
     }
 }
 
 impl fmt::Display for DeviceSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DeviceSpec::Sim => f.write_str("sim"),
+            DeviceSpec::Sim { ctrl: None } => f.write_str("sim"),
+            DeviceSpec::Sim { ctrl: Some(c) } => write!(f, "sim:{c}"),
             DeviceSpec::Mctp { net, eid, ctrl } => {
                 write!(f, "mctp:{net},{eid}")?;
                 if let Some(c) = ctrl {
@@ -136,7 +167,7 @@ impl AnyTransport {
     /// Open `dev` (not an I2C device: those speak Basic Management only).
     pub fn open(dev: &DeviceSpec, seed: u64, state: Option<&std::path::Path>) -> CliResult<Self> {
         match dev {
-            DeviceSpec::Sim => Ok(AnyTransport::Sim(SimLink::open(seed, state)?)),
+            DeviceSpec::Sim { .. } => Ok(AnyTransport::Sim(SimLink::open(seed, state)?)),
             #[cfg(target_os = "linux")]
             DeviceSpec::Mctp { net, eid, .. } => {
                 let addr = nvme_mi_linux::MctpAddr { net: *net, eid: Eid(*eid) };
@@ -261,7 +292,12 @@ mod tests {
 
     #[test]
     fn parses_devices() {
-        assert_eq!("sim".parse(), Ok(DeviceSpec::Sim));
+        assert_eq!("sim".parse(), Ok(DeviceSpec::Sim { ctrl: None }));
+        assert_eq!("sim:0".parse(), Ok(DeviceSpec::Sim { ctrl: Some(0) }));
+        assert!("sim:x".parse::<DeviceSpec>().is_err());
+        for s in ["sim", "sim:1", "mctp:1,8", "mctp:1,8:0"] {
+            assert_eq!(s.parse::<DeviceSpec>().unwrap().to_string(), s);
+        }
         assert_eq!(
             "mctp:1,8:2".parse(),
             Ok(DeviceSpec::Mctp {

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use nvme_mi_core::mi::status::{ParameterErrorLocation, StatusInfo};
 use nvme_mi_core::requester::RequestError;
 use nvme_mi_core::transport::ErrorKind;
 
@@ -9,7 +10,7 @@ use nvme_mi_core::transport::ErrorKind;
 pub const EXIT_CODES_HELP: &str = "\
 Exit status:
   0  success
-  1  usage error, bad argument or unreadable file
+  1  usage error, bad argument, refused confirmation or unreadable file
   2  transport error: the endpoint is unreachable or the bus/socket failed
   3  timeout: no (final) response in time
   4  integrity check failed (PEC, CRC-32C MIC) or malformed/unexpected response
@@ -23,31 +24,47 @@ pub struct CliError {
     pub code: u8,
     /// What happened, in words.
     pub message: String,
+    /// The field an Invalid Parameter response named, for [`super::explain`].
+    pub location: Option<ParameterErrorLocation>,
+    /// Standard output was closed by its reader (`| head`): the command ends quietly.
+    broken_pipe: bool,
 }
 
 impl CliError {
+    fn new(code: u8, message: impl Into<String>) -> Self {
+        CliError {
+            code,
+            message: message.into(),
+            location: None,
+            broken_pipe: false,
+        }
+    }
+
+    /// Whether this is a write to a closed pipe.
+    pub fn is_broken_pipe(&self) -> bool {
+        self.broken_pipe
+    }
+
     /// A usage or local error (exit code 1).
     pub fn usage(message: impl Into<String>) -> Self {
-        CliError {
-            code: 1,
-            message: message.into(),
-        }
+        CliError::new(1, message)
     }
 
     /// A transport error (exit code 2).
     pub fn transport(message: impl Into<String>) -> Self {
-        CliError {
-            code: 2,
-            message: message.into(),
-        }
+        CliError::new(2, message)
     }
 
     /// An integrity or decoding failure (exit code 4).
     pub fn integrity(message: impl Into<String>) -> Self {
-        CliError {
-            code: 4,
-            message: message.into(),
-        }
+        CliError::new(4, message)
+    }
+
+    /// The same error with `message` in place of the endpoint's words.
+    pub fn explained(mut self, message: String) -> Self {
+        self.message = message;
+        self.location = None;
+        self
     }
 
     /// Prefix the message with what was being done.
@@ -77,16 +94,23 @@ impl<E: nvme_mi_core::transport::Error> From<RequestError<E>> for CliError {
             RequestError::Nvme(_) => 6,
             _ => 1,
         };
+        let location = match &e {
+            RequestError::Status(StatusInfo::InvalidParameter(l)) => Some(*l),
+            _ => None,
+        };
         CliError {
-            code,
-            message: e.to_string(),
+            location,
+            ..CliError::new(code, e.to_string())
         }
     }
 }
 
 impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> Self {
-        CliError::usage(e.to_string())
+        CliError {
+            broken_pipe: e.kind() == std::io::ErrorKind::BrokenPipe,
+            ..CliError::usage(e.to_string())
+        }
     }
 }
 

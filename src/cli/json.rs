@@ -1,5 +1,8 @@
-//! JSON renderings of the Admin data structures with the field names nvme-cli prints
-//! (`nvme id-ctrl -o json`, `id-ns`, `smart-log`, `fw-log`, `error-log`).
+//! JSON renderings of the Admin data structures in the shape nvme-cli 2.3 prints them
+//! (`nvme id-ctrl -o json`, `id-ns`, `smart-log`, `fw-log`, `error-log`, `self-test-log`,
+//! `sanitize-log`, `effects-log`, `supported-log-pages`, `ns-descs`, `list-ctrl`): the same
+//! key names, nesting and value types (128-bit values as decimal strings, as nvme-cli
+//! prints them), so that scripts written for nvme-cli read them unchanged.
 
 use nvme_mi_core::mi::admin_data::{
     ErrorLogEntry, FirmwareSlotLog, IdentifyController, IdentifyNamespace, SmartLog,
@@ -7,8 +10,8 @@ use nvme_mi_core::mi::admin_data::{
 use serde_json::{json, Map, Value};
 use zerocopy::byteorder::little_endian::{U128, U16, U32, U64};
 
-/// A field value as JSON: numbers as numbers (a 128-bit value above `u64::MAX` as a decimal
-/// string), byte arrays as hex strings.
+/// A field value as JSON: numbers as numbers, 128-bit values as decimal strings (as
+/// nvme-cli prints every 128-bit field), byte arrays as hex strings.
 trait ToJson {
     fn to_json(&self) -> Value;
 }
@@ -35,11 +38,7 @@ impl ToJson for U64 {
 }
 impl ToJson for U128 {
     fn to_json(&self) -> Value {
-        let v = self.get();
-        match u64::try_from(v) {
-            Ok(small) => json!(small),
-            Err(_) => json!(v.to_string()),
-        }
+        json!(self.get().to_string())
     }
 }
 impl<const N: usize> ToJson for [u8; N] {
@@ -68,7 +67,7 @@ pub fn id_ctrl(id: &IdentifyController) -> Value {
         id,
         [cmic, mdts, cntlid, ver, rtd3r, rtd3e, oaes, ctratt, rrls, cntrltype]
     );
-    m.insert("fguid".into(), id.fguid.to_json());
+    m.insert("fguid".into(), json!(uuid_text(&id.fguid)));
     fields!(
         m,
         id,
@@ -91,15 +90,17 @@ pub fn id_ctrl(id: &IdentifyController) -> Value {
             let mut q = Map::new();
             q.insert("max_power".into(), p.mxps.to_json());
             q.insert("flags".into(), p.flags.to_json());
-            fields!(q, p, [enlat, exlat]);
+            q.insert("entry_lat".into(), p.enlat.to_json());
+            q.insert("exit_lat".into(), p.exlat.to_json());
             q.insert("read_tput".into(), p.rrt.to_json());
             q.insert("read_lat".into(), p.rrl.to_json());
             q.insert("write_tput".into(), p.rwt.to_json());
             q.insert("write_lat".into(), p.rwl.to_json());
             q.insert("idle_power".into(), p.idlp.to_json());
-            q.insert("idle_scale".into(), p.ips.to_json());
+            q.insert("idle_scale".into(), json!(power_scale(p.ips)));
             q.insert("active_power".into(), p.actp.to_json());
-            q.insert("active_power_work".into(), p.apws.to_json());
+            q.insert("active_power_work".into(), json!(p.apws & 7));
+            q.insert("active_scale".into(), json!(power_scale(p.apws)));
             Value::Object(q)
         })
         .collect();
@@ -107,7 +108,8 @@ pub fn id_ctrl(id: &IdentifyController) -> Value {
     Value::Object(m)
 }
 
-/// `nvme id-ns -o json`.
+/// `nvme id-ns -o json`: the keys in nvme-cli's order; NPWG..NOWS only when NSFEAT bit 4
+/// says they are defined.
 pub fn id_ns(ns: &IdentifyNamespace) -> Value {
     let mut m = Map::new();
     fields!(
@@ -115,9 +117,16 @@ pub fn id_ns(ns: &IdentifyNamespace) -> Value {
         ns,
         [
             nsze, ncap, nuse, nsfeat, nlbaf, flbas, mc, dpc, dps, nmic, rescap, fpi, dlfeat, nawun,
-            nawupf, nacwu, nabsn, nabo, nabspf, noiob, nvmcap, npwg, npwa, npdg, npda, nows, mssrl,
-            mcl, msrc, nulbaf, anagrpid, nsattr, nvmsetid, endgid, nguid, eui64,
+            nawupf, nacwu, nabsn, nabo, nabspf, noiob, nvmcap, nsattr, nvmsetid
         ]
+    );
+    if ns.nsfeat & 0x10 != 0 {
+        fields!(m, ns, [npwg, npwa, npdg, npda, nows]);
+    }
+    fields!(
+        m,
+        ns,
+        [mssrl, mcl, msrc, nulbaf, anagrpid, endgid, eui64, nguid]
     );
     let count = usize::from(ns.nlbaf) + 1;
     let lbafs: Vec<Value> = ns
@@ -130,14 +139,31 @@ pub fn id_ns(ns: &IdentifyNamespace) -> Value {
     Value::Object(m)
 }
 
-/// `nvme smart-log -o json` (temperatures in kelvin, as the log carries them).
-pub fn smart_log(s: &SmartLog) -> Value {
+/// `nvme smart-log -o json` (temperatures in kelvin, as the log carries them); with `human`
+/// (`-H`) the critical warning as an object of its bits, as nvme-cli's.
+pub fn smart_log(s: &SmartLog, human: bool) -> Value {
     let mut m = Map::new();
+    let cw = s.critical_warning;
+    if human {
+        m.insert(
+            "critical_warning".into(),
+            json!({
+                "value": cw,
+                "available_spare": cw & 1,
+                "temp_threshold": (cw >> 1) & 1,
+                "reliability_degraded": (cw >> 2) & 1,
+                "ro": (cw >> 3) & 1,
+                "vmbu_failed": (cw >> 4) & 1,
+                "pmr_ro": (cw >> 5) & 1,
+            }),
+        );
+    } else {
+        m.insert("critical_warning".into(), json!(cw));
+    }
     fields!(
         m,
         s,
         [
-            critical_warning,
             temperature,
             avail_spare,
             spare_thresh,
@@ -175,16 +201,30 @@ pub fn smart_log(s: &SmartLog) -> Value {
     Value::Object(m)
 }
 
-/// `nvme fw-log -o json`: AFI and the revision of every slot that holds one.
-pub fn fw_log(log: &FirmwareSlotLog) -> Value {
+/// `nvme fw-log -o json`: under the device's name, AFI and each slot holding a revision as
+/// "<its 8 bytes as a little-endian number> (<the text, spaces as dots>)".
+pub fn fw_log(log: &FirmwareSlotLog, dev: &str) -> Value {
     let mut m = Map::new();
-    m.insert("afi".into(), log.afi.to_json());
-    for slot in 1..=7u8 {
-        if let Some(r) = log.revision(slot).filter(|r| !r.is_empty()) {
-            m.insert(format!("frs{slot}"), json!(r));
+    m.insert("Active Firmware Slot (afi)".into(), log.afi.to_json());
+    for (i, frs) in log.frs.iter().enumerate() {
+        if frs[0] != 0 {
+            let text: String = frs
+                .iter()
+                .map(|&b| match b {
+                    b' ' => '.',
+                    0x21..=0x7e => b as char,
+                    _ => '.',
+                })
+                .collect();
+            m.insert(
+                format!("Firmware Rev Slot {}", i + 1),
+                json!(format!("{} ({text})", u64::from_le_bytes(*frs))),
+            );
         }
     }
-    Value::Object(m)
+    let mut root = Map::new();
+    root.insert(dev.to_string(), Value::Object(m));
+    Value::Object(root)
 }
 
 /// One entry of `nvme error-log -o json`.
@@ -200,10 +240,292 @@ pub fn error_entry(e: &ErrorLogEntry) -> Value {
         "nsid": e.nsid.get(),
         "vs": e.vs,
         "trtype": e.trtype,
-        "csi": e.csi,
-        "opcode": e.opcode,
         "cs": e.cs.get(),
         "trtype_spec_info": e.trtype_spec_info.get(),
-        "log_page_version": e.log_page_version,
     })
+}
+
+/// A UUID as 8-4-4-4-12 hex digits (RFC 9562 §4), as nvme-cli prints FGUID.
+pub fn uuid_text(b: &[u8; 16]) -> String {
+    let h = hex::encode(b);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+/// The power scale of IPS / APWS (bits 7:6): 0 not reported, 1 0.0001 W, 2 0.01 W.
+fn power_scale(v: u8) -> u8 {
+    v >> 6
+}
+
+fn le16(b: &[u8], at: usize) -> u16 {
+    b.get(at..at + 2)
+        .map(|x| u16::from_le_bytes([x[0], x[1]]))
+        .unwrap_or(0)
+}
+
+fn le32(b: &[u8], at: usize) -> u32 {
+    b.get(at..at + 4)
+        .map(|x| u32::from_le_bytes([x[0], x[1], x[2], x[3]]))
+        .unwrap_or(0)
+}
+
+fn le64(b: &[u8], at: usize) -> u64 {
+    b.get(at..at + 8)
+        .map(|x| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(x);
+            u64::from_le_bytes(w)
+        })
+        .unwrap_or(0)
+}
+
+/// `nvme self-test-log -o json` from the Device Self-test log (NVMe Base 2.x §5.1.12.1.7:
+/// byte 0 current operation, byte 1 completion, 20 results of 28 bytes from byte 4).
+pub fn self_test_log(b: &[u8], entries: u8) -> Value {
+    let mut list = Vec::new();
+    for i in 0..usize::from(entries.min(20)) {
+        let r = b
+            .get(4 + 28 * i..4 + 28 * (i + 1))
+            .unwrap_or(&[0u8; 28][..]);
+        let dsts = r[0];
+        let mut o = Map::new();
+        o.insert("Self test result".into(), json!(dsts & 0xf));
+        if dsts & 0xf != 0xf {
+            let vdi = r[2];
+            o.insert("Self test code".into(), json!(dsts >> 4));
+            o.insert("Segment number".into(), json!(r[1]));
+            o.insert("Valid Diagnostic Information".into(), json!(vdi));
+            o.insert("Power on hours".into(), json!(le64(r, 4)));
+            if vdi & 1 != 0 {
+                o.insert("Namespace Identifier".into(), json!(le32(r, 12)));
+            }
+            if vdi & 2 != 0 {
+                o.insert("Failing LBA".into(), json!(le64(r, 16)));
+            }
+            if vdi & 4 != 0 {
+                o.insert("Status Code Type".into(), json!(r[24]));
+            }
+            if vdi & 8 != 0 {
+                o.insert("Status Code".into(), json!(r[25]));
+            }
+            o.insert("Vendor Specific".into(), json!(le16(r, 26)));
+        }
+        list.push(Value::Object(o));
+    }
+    json!({
+        "Current Device Self-Test Operation": b.first().copied().unwrap_or(0),
+        "Current Device Self-Test Completion": b.get(1).copied().unwrap_or(0),
+        "List of Valid Reports": list,
+    })
+}
+
+/// The words of the Sanitize Status field (SSTAT bits 2:0, NVMe Base 2.x §5.1.12.1.33).
+pub fn sanitize_status_text(sstat: u16) -> &'static str {
+    match sstat & 7 {
+        0 => "NVM Subsystem has never been sanitized.",
+        1 => "Most Recent Sanitize Command Completed Successfully.",
+        2 => "Sanitize in Progress.",
+        3 => "Most Recent Sanitize Command Failed.",
+        4 => "Most Recent Sanitize Command (No-Deallocate After Sanitize) Completed Successfully.",
+        _ => "Unknown",
+    }
+}
+
+/// `nvme sanitize-log -o json` from the Sanitize Status log (NVMe Base 2.x §5.1.12.1.33:
+/// SPROG, SSTAT, SCDW10 and the estimated times), under the device's name.
+pub fn sanitize_log(b: &[u8], dev: &str) -> Value {
+    let sstat = le16(b, 2);
+    let mut root = Map::new();
+    root.insert(
+        dev.to_string(),
+        json!({
+            "sprog": le16(b, 0),
+            "sstat": {
+                "global_erased": (sstat >> 8) & 1,
+                "no_cmplted_passes": (sstat >> 3) & 0x1f,
+                "status": format!("({}) {}", sstat & 7, sanitize_status_text(sstat)),
+            },
+            "cdw10_info": le32(b, 4),
+            "time_over_write": le32(b, 8),
+            "time_block_erase": le32(b, 12),
+            "time_crypto_erase": le32(b, 16),
+            "time_over_write_no_dealloc": le32(b, 20),
+            "time_block_erase_no_dealloc": le32(b, 24),
+            "time_crypto_erase_no_dealloc": le32(b, 28),
+        }),
+    );
+    Value::Object(root)
+}
+
+/// `nvme effects-log -o json`: a list of one page per command set, each with the supported
+/// Admin (ACS, bytes 0..1023) and I/O (IOCS, bytes 1024..2047) commands' effects.
+pub fn effects_log(b: &[u8], csi: u8) -> Value {
+    let mut acs = Map::new();
+    let mut iocs = Map::new();
+    for op in 0..256usize {
+        let a = le32(b, op * 4);
+        if a & 1 != 0 {
+            let name = nvme_mi_core::mi::admin::AdminOpcode::from_u8(op as u8).to_string();
+            acs.insert(format!("ACS_{op} ({name})"), json!(a));
+        }
+        let i = le32(b, 1024 + op * 4);
+        if i & 1 != 0 {
+            iocs.insert(
+                format!("IOCS_{op} ({})", io_opcode_name(op as u8)),
+                json!(i),
+            );
+        }
+    }
+    json!([{ "command_set_identifier": csi, "admin_cmd_set": acs, "io_cmd_set": iocs }])
+}
+
+/// NVM command set opcodes (NVMe NVM Command Set 1.0 §3).
+fn io_opcode_name(op: u8) -> &'static str {
+    match op {
+        0x00 => "Flush",
+        0x01 => "Write",
+        0x02 => "Read",
+        0x04 => "Write Uncorrectable",
+        0x05 => "Compare",
+        0x08 => "Write Zeroes",
+        0x09 => "Dataset Management",
+        0x0c => "Verify",
+        0x0d => "Reservation Register",
+        0x0e => "Reservation Report",
+        0x11 => "Reservation Acquire",
+        0x15 => "Reservation Release",
+        0x19 => "Copy",
+        _ => "Unknown",
+    }
+}
+
+/// `nvme supported-log-pages -o json`: each supported LID (bit 0 of its dword) as an
+/// object of one key, "lid_0x<lid> " (the trailing space is nvme-cli's).
+pub fn supported_log_pages(b: &[u8]) -> Value {
+    let mut list = Vec::new();
+    for lid in 0..256usize {
+        let v = le32(b, lid * 4);
+        if v & 1 != 0 {
+            let mut o = Map::new();
+            o.insert(format!("lid_0x{lid:x} "), json!(v));
+            list.push(Value::Object(o));
+        }
+    }
+    json!({ "supported_logs": list })
+}
+
+/// One Namespace Identification Descriptor (NVMe Base 2.x §5.1.13.2.3): its type, length
+/// and value as nvme-cli names them.
+pub struct NsDesc {
+    /// Byte offset in the list.
+    pub loc: usize,
+    /// NIDT.
+    pub nidt: u8,
+    /// NIDL.
+    pub nidl: u8,
+    /// "eui64", "nguid", "uuid" or "csi".
+    pub kind: &'static str,
+    /// The value as text.
+    pub value: String,
+}
+
+/// The descriptors of a Namespace Identification Descriptor list (4096 bytes, ending at a
+/// zero NIDL); unknown types are skipped.
+pub fn ns_descs(b: &[u8]) -> Vec<NsDesc> {
+    let mut v = Vec::new();
+    let mut pos = 0usize;
+    while pos + 4 <= b.len() {
+        let (nidt, nidl) = (b[pos], b[pos + 1]);
+        if nidl == 0 {
+            break;
+        }
+        let body = b.get(pos + 4..pos + 4 + usize::from(nidl)).unwrap_or(&[]);
+        let kind = match (nidt, body.len()) {
+            (1, 8) => Some(("eui64", hex::encode(body))),
+            (2, 16) => Some(("nguid", hex::encode(body))),
+            (3, 16) => {
+                let mut u = [0u8; 16];
+                u.copy_from_slice(body);
+                Some(("uuid", uuid_text(&u)))
+            }
+            (4, 1) => Some(("csi", format!("{:#x}", body[0]))),
+            _ => None,
+        };
+        if let Some((kind, value)) = kind {
+            v.push(NsDesc {
+                loc: pos,
+                nidt,
+                nidl,
+                kind,
+                value,
+            });
+        }
+        pos += 4 + usize::from(nidl);
+    }
+    v
+}
+
+/// `nvme ns-descs -o json`.
+pub fn ns_descs_json(list: &[NsDesc]) -> Value {
+    if list.is_empty() {
+        return json!({});
+    }
+    let a: Vec<Value> = list
+        .iter()
+        .map(|d| {
+            let mut o = Map::new();
+            o.insert("loc".into(), json!(d.loc));
+            o.insert("nidt".into(), json!(d.nidt));
+            o.insert("nidl".into(), json!(d.nidl));
+            o.insert("type".into(), json!(d.kind));
+            o.insert(d.kind.into(), json!(d.value));
+            Value::Object(o)
+        })
+        .collect();
+    json!({ "ns-descs": a })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuids_and_descriptors() {
+        let u: [u8; 16] = core::array::from_fn(|i| i as u8);
+        assert_eq!(uuid_text(&u), "00010203-0405-0607-0809-0a0b0c0d0e0f");
+        let mut b = vec![0u8; 64];
+        b[0] = 4;
+        b[1] = 1;
+        b[4] = 0;
+        // The next descriptor follows at once: 4 header bytes and NIDL bytes.
+        b[5] = 2;
+        b[6] = 16;
+        b[9..25].fill(0xab);
+        let d = ns_descs(&b);
+        assert_eq!(d.len(), 2);
+        assert_eq!((d[0].kind, d[0].value.as_str()), ("csi", "0x0"));
+        assert_eq!((d[1].loc, d[1].kind), (5, "nguid"));
+        let j = ns_descs_json(&d);
+        assert_eq!(j["ns-descs"][1]["nguid"], "ab".repeat(16));
+    }
+
+    #[test]
+    fn sanitize_log_in_nvme_cli_shape() {
+        let mut b = vec![0u8; 512];
+        b[0] = 0xff;
+        b[1] = 0xff;
+        b[2] = 0x01;
+        let j = sanitize_log(&b, "mctp:1,8");
+        assert_eq!(j["mctp:1,8"]["sprog"], 0xffff);
+        assert!(j["mctp:1,8"]["sstat"]["status"]
+            .as_str()
+            .unwrap()
+            .starts_with("(1) Most Recent"));
+    }
 }

@@ -12,12 +12,23 @@ use nvme_mi_core::transport::{gather, message_len, EventSource, ResponderTranspo
 pub struct Logging<T> {
     inner: T,
     verbose: bool,
+    /// The last request sent, for explaining an Invalid Parameter response.
+    last: Vec<u8>,
 }
 
 impl<T> Logging<T> {
     /// Wrap `inner`.
     pub fn new(inner: T, verbose: bool) -> Self {
-        Logging { inner, verbose }
+        Logging {
+            inner,
+            verbose,
+            last: Vec::new(),
+        }
+    }
+
+    /// The last request sent (requester side), type byte first.
+    pub fn last_request(&self) -> &[u8] {
+        &self.last
     }
 
     /// The wrapped transport, mutably.
@@ -85,9 +96,9 @@ impl<T: Transport> Transport for Logging<T> {
     }
 
     fn send_request(&mut self, message: &[&[u8]]) -> Result<(), Self::Error> {
+        self.last = gathered(message);
         if self.verbose {
-            let buf = gathered(message);
-            self.log("->", &buf);
+            line(self.inner.now(), "->", &self.last);
         }
         self.inner.send_request(message)
     }

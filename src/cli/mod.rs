@@ -2,29 +2,36 @@
 
 mod args;
 mod commands;
+mod confirm;
 mod decode;
 mod device;
 mod error;
+mod explain;
 mod json;
 mod logging;
 mod output;
+mod progress;
 mod sim_link;
 
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{CommandFactory, Parser};
+use clap::{CommandFactory, FromArgMatches};
 use nvme_mi_core::mi::command::{DataStructure, Dtyp, ReadDataStructureRequest};
 use nvme_mi_core::mi::MAX_MESSAGE_LEN;
 use nvme_mi_core::requester::{Config, Endpoint};
 
-use args::{Cli, Command, Dev, Global, OutputFormat};
+use args::{Cli, Command, CommonOpts, Dev, OutputFormat, Settings};
 use device::{AnyTransport, DeviceSpec};
-use error::{CliError, CliResult};
+use error::{CliError, CliResult, EXIT_CODES_HELP};
 use logging::Logging;
 
 /// The requester endpoint every command uses.
 pub type Ep = Endpoint<Logging<AnyTransport>, Vec<u8>>;
+
+/// The controller Admin commands go to when the device name gives none: controller 0, as
+/// nvme-cli (libnvme-mi) assumes.
+pub const DEFAULT_CTRL: u16 = 0;
 
 /// An opened device and the options of the invocation.
 pub struct Ctx {
@@ -32,37 +39,33 @@ pub struct Ctx {
     pub ep: Ep,
     /// The output format.
     pub fmt: OutputFormat,
+    /// `-H`: fields in words.
+    pub human: bool,
     /// The device as named.
     pub dev: DeviceSpec,
-    /// The controller for Admin commands, once known.
-    ctrl: Option<u16>,
     /// `--timeout`, ms.
     pub timeout: Option<u64>,
 }
 
 impl Ctx {
     /// Open the device of `dev`.
-    pub fn open(dev: &Dev, g: &Global) -> CliResult<Ctx> {
-        let t = AnyTransport::open(&dev.device, g.seed, g.sim_state.as_deref())?;
+    pub fn open(dev: &Dev, s: &Settings) -> CliResult<Ctx> {
+        let t = AnyTransport::open(&dev.device, s.seed, s.sim_state.as_deref())?;
         let mut config = Config::default();
-        if let Some(ms) = g.timeout {
+        if let Some(ms) = s.timeout {
             config = config.with_timeout(Duration::from_millis(ms));
         }
         let ep = Endpoint::with_config(
-            Logging::new(t, g.verbose),
+            Logging::new(t, s.verbose),
             vec![0u8; MAX_MESSAGE_LEN],
             config,
         );
-        let from_name = match dev.device {
-            DeviceSpec::Mctp { ctrl, .. } => ctrl,
-            _ => None,
-        };
         Ok(Ctx {
             ep,
-            fmt: g.output,
+            fmt: s.output,
+            human: s.human,
             dev: dev.device.clone(),
-            ctrl: dev.ctrl.or(from_name),
-            timeout: g.timeout,
+            timeout: s.timeout,
         })
     }
 
@@ -81,18 +84,10 @@ impl Ctx {
         }
     }
 
-    /// The controller Admin commands go to: --ctrl, the device name's, or the first one
-    /// in the Controller List.
+    /// The controller Admin commands go to: the device name's, else controller 0 (as in
+    /// nvme-cli).
     pub fn ctrl(&mut self) -> CliResult<u16> {
-        if let Some(c) = self.ctrl {
-            return Ok(c);
-        }
-        let first = *self
-            .controllers()?
-            .first()
-            .ok_or_else(|| CliError::usage("the subsystem reports no controller; give --ctrl"))?;
-        self.ctrl = Some(first);
-        Ok(first)
+        Ok(self.dev.ctrl().unwrap_or(DEFAULT_CTRL))
     }
 
     /// End the invocation: keep the simulated drive's state if asked to.
@@ -104,226 +99,547 @@ impl Ctx {
     }
 }
 
-/// Run one device command: open, run, save state (also after a failed command, whose
-/// requests reached the drive).
-fn with_dev(dev: &Dev, g: &Global, f: impl FnOnce(&mut Ctx) -> CliResult) -> CliResult {
-    let mut ctx = Ctx::open(dev, g)?;
-    let r = f(&mut ctx);
+/// Run one device command: open, run, explain a refused field, save state (also after a
+/// failed command, whose requests reached the drive).
+fn with_dev(dev: &Dev, s: &Settings, f: impl FnOnce(&mut Ctx) -> CliResult) -> CliResult {
+    let mut ctx = Ctx::open(dev, s)?;
+    let r = f(&mut ctx).map_err(|e| explain::explain(&mut ctx, e));
     let saved = ctx.finish();
     r.and(saved)
 }
 
 fn run(cli: Cli) -> CliResult {
     let g = &cli.global;
-    let default_dev = Dev {
-        device: DeviceSpec::Sim,
-        ctrl: None,
-    };
     use commands::*;
-    match cli.command {
-        None => with_dev(&default_dev, g, identify::list),
-        Some(cmd) => match cmd {
-            Command::Discover { session } => discover::run(session, g.output),
-            Command::Monitor(a) => monitor::run(&a, g),
-            Command::List { dev } => with_dev(&dev, g, identify::list),
-            Command::Health { dev, clear } => with_dev(&dev, g, |c| mi::health(c, clear)),
-            Command::CtrlHealth { dev, clear } => with_dev(&dev, g, |c| mi::ctrl_health(c, clear)),
-            Command::SubsysInfo { dev } => with_dev(&dev, g, mi::subsys_info),
-            Command::PortInfo { dev, port } => with_dev(&dev, g, |c| mi::port_info(c, port)),
-            Command::CtrlList { dev } => with_dev(&dev, g, mi::ctrl_list),
-            Command::CtrlInfo { dev } => with_dev(&dev, g, mi::ctrl_info),
-            Command::ConfigGet { dev, item, port } => {
-                with_dev(&dev, g, |c| config::get(c, item, port))
-            }
-            Command::ConfigSet {
-                dev,
-                item,
-                port,
-                value,
-            } => with_dev(&dev, g, |c| config::set(c, item, port, &value)),
-            Command::VpdRead {
-                dev,
-                offset,
-                length,
-            } => with_dev(&dev, g, |c| mi::vpd_read(c, offset, length)),
-            Command::VpdWrite { dev, offset, data } => {
-                let bytes = read_file(&data)?;
-                with_dev(&dev, g, |c| mi::vpd_write(c, offset, &bytes))
-            }
-            Command::Reset { dev } => with_dev(&dev, g, mi::reset),
-            Command::Shutdown { dev, abrupt } => with_dev(&dev, g, |c| mi::shutdown(c, abrupt)),
-            Command::IdCtrl { dev } => with_dev(&dev, g, identify::id_ctrl),
-            Command::IdNs { dev, nsid } => with_dev(&dev, g, |c| identify::id_ns(c, nsid)),
-            Command::ListNs { dev, all } => with_dev(&dev, g, |c| identify::list_ns(c, all)),
-            Command::GetLog {
-                dev,
-                log_id,
-                log_len,
+    let Some(cmd) = cli.command else {
+        let dev = Dev {
+            device: DeviceSpec::Sim { ctrl: None },
+        };
+        return with_dev(&dev, &g.settings(), identify::list);
+    };
+    match cmd {
+        Command::Discover { session, opts } => discover::run(session, opts.settings(g).output),
+        Command::Monitor { args, opts } => monitor::run(&args, &opts.settings(g)),
+        Command::List { dev, opts } => with_dev(&dev, &opts.settings(g), identify::list),
+        Command::Health { dev, clear, opts } => {
+            with_dev(&dev, &opts.settings(g), |c| mi::health(c, clear))
+        }
+        Command::CtrlHealth { dev, clear, opts } => {
+            with_dev(&dev, &opts.settings(g), |c| mi::ctrl_health(c, clear))
+        }
+        Command::SubsysInfo { dev, opts } => with_dev(&dev, &opts.settings(g), mi::subsys_info),
+        Command::PortInfo { dev, port, opts } => {
+            with_dev(&dev, &opts.settings(g), |c| mi::port_info(c, port))
+        }
+        Command::CtrlList { dev, opts } => with_dev(&dev, &opts.settings(g), mi::ctrl_list),
+        Command::CtrlInfo { dev, opts } => with_dev(&dev, &opts.settings(g), mi::ctrl_info),
+        Command::ConfigGet {
+            dev,
+            item,
+            port,
+            opts,
+        } => with_dev(&dev, &opts.settings(g), |c| config::get(c, item, port)),
+        Command::ConfigSet {
+            dev,
+            item,
+            port,
+            value,
+            opts,
+        } => with_dev(&dev, &opts.settings(g), |c| {
+            config::set(c, item, port, &value)
+        }),
+        Command::VpdRead {
+            dev,
+            offset,
+            length,
+            opts,
+        } => with_dev(&dev, &opts.settings(g), |c| mi::vpd_read(c, offset, length)),
+        Command::VpdWrite {
+            dev,
+            offset,
+            data,
+            opts,
+        } => {
+            let bytes = read_file(&data, usize::from(u16::MAX) + 1)?;
+            with_dev(&dev, &opts.settings(g), |c| {
+                mi::vpd_write(c, offset, &bytes)
+            })
+        }
+        Command::Reset { dev, opts } => with_dev(&dev, &opts.settings(g), mi::controller_reset),
+        Command::SubsystemReset { dev, force, opts } => {
+            confirm::destructive(
+                force,
+                &format!("reset the whole NVM subsystem at {}", dev.device),
+            )?;
+            with_dev(&dev, &opts.settings(g), mi::subsystem_reset)
+        }
+        Command::Shutdown { dev, abrupt, opts } => {
+            with_dev(&dev, &opts.settings(g), |c| mi::shutdown(c, abrupt))
+        }
+        Command::IdCtrl {
+            dev,
+            vendor_specific,
+            opts,
+        } => with_dev(&dev, &opts.settings(g), |c| {
+            identify::id_ctrl(c, vendor_specific)
+        }),
+        Command::IdNs {
+            dev,
+            nsid,
+            force,
+            vendor_specific,
+            opts,
+        } => with_dev(&dev, &opts.settings(g), |c| {
+            identify::id_ns(c, nsid, force, vendor_specific)
+        }),
+        Command::NsDescs { dev, nsid, opts } => {
+            with_dev(&dev, &opts.settings(g), |c| identify::ns_descs(c, nsid))
+        }
+        Command::ListNs {
+            dev,
+            nsid,
+            csi,
+            all,
+            opts,
+        } => with_dev(&dev, &opts.settings(g), |c| {
+            identify::list_ns(c, nsid, csi, all)
+        }),
+        Command::ListCtrl {
+            dev,
+            cntid,
+            nsid,
+            opts,
+        } => with_dev(&dev, &opts.settings(g), |c| {
+            identify::list_ctrl(c, cntid, nsid)
+        }),
+        Command::CreateNs {
+            dev,
+            nsze,
+            ncap,
+            flbas,
+            dps,
+            nmic,
+            anagrpid,
+            nvmsetid,
+            csi,
+            opts,
+        } => {
+            let n = namespaces::Create {
+                nsze,
+                ncap,
+                flbas,
+                dps,
+                nmic,
+                anagrpid,
+                nvmsetid,
+                csi,
+            };
+            with_dev(&dev, &opts.settings(g), |c| namespaces::create(c, &n))
+        }
+        Command::DeleteNs {
+            dev,
+            nsid,
+            force,
+            opts,
+        } => {
+            confirm::destructive(
+                force,
+                &format!("delete namespace {nsid:#x} of {} and its data", dev.device),
+            )?;
+            with_dev(&dev, &opts.settings(g), |c| namespaces::delete(c, nsid))
+        }
+        Command::AttachNs {
+            dev,
+            nsid,
+            controllers,
+            opts,
+        } => with_dev(&dev, &opts.settings(g), |c| {
+            namespaces::attach(c, nsid, controllers.as_deref(), true)
+        }),
+        Command::DetachNs {
+            dev,
+            nsid,
+            controllers,
+            opts,
+        } => with_dev(&dev, &opts.settings(g), |c| {
+            namespaces::attach(c, nsid, controllers.as_deref(), false)
+        }),
+        Command::GetLog {
+            dev,
+            log_id,
+            log_len,
+            nsid,
+            aen: _,
+            lpo,
+            lsp,
+            lsi,
+            rae,
+            uuid_index,
+            csi,
+            ot,
+            opts,
+        } => {
+            let q = logs::LogQuery {
+                lid: log_id,
+                len: log_len,
                 nsid,
                 lsp,
+                lsi,
                 lpo,
                 rae,
-            } => {
-                let q = logs::LogQuery {
-                    lid: log_id,
-                    len: log_len,
-                    nsid,
-                    lsp,
-                    lpo,
-                    rae,
-                };
-                with_dev(&dev, g, |c| logs::get_log(c, &q))
-            }
-            Command::SmartLog { dev } => with_dev(&dev, g, logs::smart_log),
-            Command::ErrorLog { dev, entries } => {
-                with_dev(&dev, g, |c| logs::error_log(c, entries))
-            }
-            Command::FwLog { dev } => with_dev(&dev, g, logs::fw_log),
-            Command::GetFeature {
-                dev,
+                uuid_index,
+                csi,
+                ot,
+            };
+            with_dev(&dev, &opts.settings(g), |c| logs::get_log(c, &q))
+        }
+        Command::SmartLog { dev, nsid, opts } => {
+            with_dev(&dev, &opts.settings(g), |c| logs::smart_log(c, nsid))
+        }
+        Command::ErrorLog {
+            dev,
+            log_entries,
+            opts,
+        } => with_dev(&dev, &opts.settings(g), |c| logs::error_log(c, log_entries)),
+        Command::FwLog { dev, opts } => with_dev(&dev, &opts.settings(g), logs::fw_log),
+        Command::SanitizeLog { dev, rae, opts } => {
+            with_dev(&dev, &opts.settings(g), |c| logs::sanitize_log(c, rae))
+        }
+        Command::SelfTestLog {
+            dev,
+            dst_entries,
+            opts,
+        } => with_dev(&dev, &opts.settings(g), |c| {
+            logs::self_test_log(c, dst_entries)
+        }),
+        Command::EffectsLog { dev, csi, opts } => {
+            with_dev(&dev, &opts.settings(g), |c| logs::effects_log(c, csi))
+        }
+        Command::SupportedLogPages { dev, opts } => {
+            with_dev(&dev, &opts.settings(g), logs::supported_log_pages)
+        }
+        Command::DeviceSelfTest {
+            dev,
+            nsid,
+            stc,
+            wait,
+            opts,
+        } => with_dev(&dev, &opts.settings(g), |c| {
+            maintenance::device_self_test(c, nsid, stc, wait)
+        }),
+        Command::GetFeature {
+            dev,
+            fid,
+            nsid,
+            sel,
+            data_len,
+            cdw11,
+            uuid_index,
+            opts,
+        } => {
+            let q = features::GetQuery {
                 fid,
+                nsid,
                 sel,
-                nsid,
+                data_len,
                 cdw11,
-            } => with_dev(&dev, g, |c| features::get(c, fid, sel, nsid, cdw11)),
-            Command::SetFeature {
-                dev,
+                uuid_index,
+            };
+            with_dev(&dev, &opts.settings(g), |c| features::get(c, &q))
+        }
+        Command::SetFeature {
+            dev,
+            nsid,
+            fid,
+            value,
+            cdw12,
+            uuid_index,
+            data_len,
+            data,
+            save,
+            opts,
+        } => {
+            let mut bytes = data
+                .as_deref()
+                .map(|p| read_file(p, 4096))
+                .transpose()?
+                .unwrap_or_default();
+            if let Some(l) = data_len {
+                if l as usize > bytes.len() && data.is_some() {
+                    return Err(CliError::usage(format!(
+                        "--data-len {l} is more than the {} bytes of --data",
+                        bytes.len()
+                    )));
+                }
+                bytes.resize(l as usize, 0);
+            }
+            let q = features::SetQuery {
                 fid,
-                value,
                 nsid,
+                value,
+                cdw12,
+                uuid_index,
                 save,
-                data,
-            } => {
-                let bytes = data
-                    .as_deref()
-                    .map(read_file)
-                    .transpose()?
-                    .unwrap_or_default();
-                with_dev(&dev, g, |c| {
-                    features::set(c, fid, value, nsid, save, &bytes)
-                })
+            };
+            with_dev(&dev, &opts.settings(g), |c| features::set(c, &q, &bytes))
+        }
+        Command::FwDownload {
+            dev,
+            fw,
+            xfer,
+            offset,
+            progress: _,
+            opts,
+        } => {
+            let image = read_file(&fw, firmware::MAX_IMAGE)?;
+            with_dev(&dev, &opts.settings(g), |c| {
+                firmware::download(c, &image, xfer, offset)
+            })
+        }
+        Command::FwCommit {
+            dev,
+            slot,
+            action,
+            bpid,
+            force,
+            opts,
+        } => {
+            if action == 3 {
+                confirm::destructive(
+                    force,
+                    &format!(
+                        "activate the image of slot {slot} on {} now (a controller reset)",
+                        dev.device
+                    ),
+                )?;
             }
-            Command::FwDownload { dev, fw, xfer } => {
-                let image = read_file(&fw)?;
-                with_dev(&dev, g, |c| firmware::download(c, &image, xfer))
-            }
-            Command::FwCommit {
-                dev,
-                slot,
-                action,
-                bpid,
-            } => with_dev(&dev, g, |c| firmware::commit(c, slot, action, bpid)),
-            Command::Format {
-                dev,
+            with_dev(&dev, &opts.settings(g), |c| {
+                firmware::commit(c, slot, action, bpid)
+            })
+        }
+        Command::Format {
+            dev,
+            nsid,
+            lbaf,
+            ses,
+            pi,
+            pil,
+            ms,
+            force,
+            opts,
+        } => {
+            confirm::destructive(
+                force,
+                &format!(
+                    "format namespace {nsid:#x} of {}, erasing its data",
+                    dev.device
+                ),
+            )?;
+            let f = maintenance::Format {
                 nsid,
                 lbaf,
                 ses,
-            } => with_dev(&dev, g, |c| maintenance::format(c, nsid, lbaf, ses)),
-            Command::Sanitize {
-                dev,
+                pi,
+                pil,
+                ms,
+            };
+            with_dev(&dev, &opts.settings(g), |c| maintenance::format(c, &f))
+        }
+        Command::Sanitize {
+            dev,
+            no_dealloc,
+            oipbp,
+            owpass,
+            ause,
+            sanact,
+            ovrpat,
+            force,
+            opts,
+        } => {
+            if sanact != 1 && sanact != 5 {
+                confirm::destructive(
+                    force,
+                    &format!("sanitize {}, erasing all user data", dev.device),
+                )?;
+            }
+            let s = maintenance::SanitizeArgs {
                 sanact,
                 ause,
                 owpass,
+                oipbp,
+                no_dealloc,
                 ovrpat,
-            } => with_dev(&dev, g, |c| {
-                maintenance::sanitize(c, sanact, ause, owpass, ovrpat)
-            }),
-            Command::SecuritySend {
-                dev,
-                secp,
-                spsp,
-                nssf,
-                data,
-            } => {
-                let bytes = read_file(&data)?;
-                with_dev(&dev, g, |c| {
-                    maintenance::security_send(c, secp, spsp, nssf, &bytes)
-                })
+            };
+            with_dev(&dev, &opts.settings(g), |c| maintenance::sanitize(c, &s))
+        }
+        Command::SecuritySend {
+            dev,
+            nsid,
+            file,
+            nssf,
+            secp,
+            spsp,
+            tl,
+            opts,
+        } => {
+            let mut bytes = read_file(&file, 4096)?;
+            if let Some(tl) = tl {
+                if tl as usize > 4096 {
+                    return Err(CliError::usage(format!(
+                        "--tl {tl}: one NVMe-MI message carries at most 4096 bytes"
+                    )));
+                }
+                bytes.resize(tl as usize, 0);
             }
-            Command::SecurityRecv {
-                dev,
+            let p = maintenance::Security {
+                nsid,
                 secp,
                 spsp,
                 nssf,
-                al,
-            } => with_dev(&dev, g, |c| {
-                maintenance::security_recv(c, secp, spsp, nssf, al)
-            }),
-            Command::AdminPassthru {
-                dev,
+            };
+            with_dev(&dev, &opts.settings(g), |c| {
+                maintenance::security_send(c, &p, &bytes)
+            })
+        }
+        Command::SecurityRecv {
+            dev,
+            nsid,
+            size,
+            nssf,
+            secp,
+            spsp,
+            al,
+            opts,
+        } => {
+            let p = maintenance::Security {
+                nsid,
+                secp,
+                spsp,
+                nssf,
+            };
+            with_dev(&dev, &opts.settings(g), |c| {
+                maintenance::security_recv(c, &p, al, size)
+            })
+        }
+        Command::AdminPassthru {
+            dev,
+            opcode,
+            nsid,
+            cdw10,
+            cdw11,
+            cdw12,
+            cdw13,
+            cdw14,
+            cdw15,
+            data_len,
+            input_file,
+            read,
+            write,
+            dry_run,
+            show_command,
+            opts,
+        } => {
+            let data = input_file
+                .as_deref()
+                .map(|p| read_file(p, 4096))
+                .transpose()?;
+            let p = maintenance::Passthru {
                 opcode,
                 nsid,
-                cdw10,
-                cdw11,
-                cdw12,
-                cdw13,
-                cdw14,
-                cdw15,
+                cdw: [cdw10, cdw11, cdw12, cdw13, cdw14, cdw15],
                 data_len,
-                input_file,
-            } => {
-                let data = input_file.as_deref().map(read_file).transpose()?;
-                let p = maintenance::Passthru {
-                    opcode,
-                    nsid,
-                    cdw: [cdw10, cdw11, cdw12, cdw13, cdw14, cdw15],
-                    data_len,
-                    data,
-                };
-                with_dev(&dev, g, |c| maintenance::passthru(c, &p))
+                data,
+                read,
+                write,
+                show: show_command || dry_run,
+            };
+            if dry_run {
+                return maintenance::show_passthru(&p, dev.device.ctrl().unwrap_or(DEFAULT_CTRL));
             }
-            Command::Aem { dev, count } => with_dev(&dev, g, |c| aem::run(c, count)),
-            Command::Basic { dev } => basic::run(&dev, g),
-            Command::Serve {
-                net,
-                eid,
-                setup,
-                control,
-                seconds,
-            } => serve::run(
-                net,
-                eid,
-                setup.as_deref(),
-                control,
-                seconds,
-                g.seed,
-                g.verbose,
-            ),
-            Command::Decode { hex, file, layer } => {
-                decode::run(&hex, file.as_deref(), layer, g.output)
-            }
-            Command::Completions { shell } => {
-                clap_complete::generate(
-                    shell,
-                    &mut Cli::command(),
-                    "nvme-mi",
-                    &mut std::io::stdout(),
-                );
-                Ok(())
-            }
-        },
+            with_dev(&dev, &opts.settings(g), |c| maintenance::passthru(c, &p))
+        }
+        Command::Aem { dev, count, opts } => {
+            with_dev(&dev, &opts.settings(g), |c| aem::run(c, count))
+        }
+        Command::Basic { dev, opts } => basic::run(&dev, &opts.settings(g)),
+        Command::Serve {
+            net,
+            eid,
+            setup,
+            control,
+            seconds,
+            verbose,
+        } => serve::run(
+            net,
+            eid,
+            setup.as_deref(),
+            control,
+            seconds,
+            g.seed,
+            verbose || g.verbose,
+        ),
+        Command::Decode {
+            hex,
+            file,
+            layer,
+            output,
+        } => decode::run(
+            &hex,
+            file.as_deref(),
+            layer,
+            output.or(g.output).unwrap_or(OutputFormat::Normal),
+        ),
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "nvme-mi", &mut buf);
+            output::write_stdout(&buf)
+        }
     }
 }
 
-/// Read a whole file, naming it in the error.
-fn read_file(path: &std::path::Path) -> CliResult<Vec<u8>> {
-    std::fs::read(path).map_err(|e| CliError::usage(format!("{}: {e}", path.display())))
+/// Read a whole file of at most `max` bytes, naming it in the error; the size is checked
+/// before anything is read, so a length never decides an allocation.
+fn read_file(path: &std::path::Path, max: usize) -> CliResult<Vec<u8>> {
+    use std::io::Read;
+    let name = path.display();
+    let f = std::fs::File::open(path).map_err(|e| CliError::usage(format!("{name}: {e}")))?;
+    let mut data = Vec::new();
+    f.take(max as u64 + 1)
+        .read_to_end(&mut data)
+        .map_err(|e| CliError::usage(format!("{name}: {e}")))?;
+    if data.len() > max {
+        return Err(CliError::usage(format!(
+            "{name}: larger than the {max} bytes this command can send"
+        )));
+    }
+    Ok(data)
+}
+
+/// The command line with the exit codes in every command's help.
+fn command() -> clap::Command {
+    Cli::command().mut_subcommands(|s| s.after_help(EXIT_CODES_HELP))
 }
 
 /// Parse the command line, run, and turn the outcome into an exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let parsed = command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 1 } else { 0 };
+            // A closed pipe (`nvme-mi --help | head -1`) is no error to report.
             let _ = e.print();
             return ExitCode::from(code);
         }
     };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("nvme-mi: {e}");
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "nvme-mi: {e}");
             ExitCode::from(e.code)
         }
     }

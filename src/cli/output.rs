@@ -33,6 +33,15 @@ pub fn emit(
     Ok(())
 }
 
+/// Write `bytes` to standard output (a closed pipe is an error the caller ends quietly on,
+/// never a panic).
+pub fn write_stdout(bytes: &[u8]) -> CliResult {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)?;
+    out.flush()?;
+    Ok(())
+}
+
 /// A classic hex dump: offset, 16 bytes, ASCII.
 pub fn hex_dump(data: &[u8]) -> String {
     let mut s = String::new();

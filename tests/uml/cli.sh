@@ -25,15 +25,15 @@ echo "$out"
 check health "DF" "$out"
 check health "composite temperature" "$out"
 
-serial=$("$nvme_mi" --seed "$seed" id-ctrl sim -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["sn"])')
-out=$("$nvme_mi" id-ctrl mctp:1,8 -o json)
+serial=$("$nvme_mi" --seed "$seed" id-ctrl sim:1 -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["sn"])')
+out=$("$nvme_mi" id-ctrl mctp:1,8:1 -o json)
 sn=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["sn"])' <<<"$out")
 [[ "$sn" == "$serial" ]] || fail "id-ctrl: serial $sn, the simulated drive's is $serial"
 echo "id-ctrl mctp:1,8: sn $sn"
 out=$("$nvme_mi" id-ctrl mctp:1,8:1)
 check "id-ctrl controller 1" "cntlid    : 1" "$out"
 
-out=$("$nvme_mi" smart-log mctp:1,8 -o json)
+out=$("$nvme_mi" smart-log mctp:1,8:1 -o json)
 python3 - "$out" <<'PY' || fail "smart-log JSON: $out"
 import json, sys
 j = json.loads(sys.argv[1])
@@ -49,9 +49,9 @@ out=$("$nvme_mi" subsys-info mctp:1,8)
 check subsys-info "NVMe-MI version     : 2.0" "$out"
 
 # More Processing Required over the kernel: Format NVM takes 3 s on the simulated drive.
-out=$("$nvme_mi" -v format mctp:1,8 -n 1 --lbaf 1 2>&1)
+out=$("$nvme_mi" -v format mctp:1,8:1 -n 1 --lbaf 1 --force 2>&1)
 check format "More Processing Required" "$out"
-check format "success after" "$out"
+check format "Success formatting namespace:1 (LBA format 1) after" "$out"
 
 # Errors in words, with their exit codes.
 set +e

@@ -213,7 +213,7 @@ for lid_len in 3:512 5:4096 2:64; do
         fail "get-log --log-id=$lid: $(cat "$work/err")"
     [[ $(stat -c %s "$work/log.bin") -eq $len ]] || fail "get-log --log-id=$lid: $(stat -c %s "$work/log.bin") bytes"
     if [[ $lid -ne 2 ]]; then
-        "$nvme_mi" get-log "$dev" --log-id "$lid" --log-len "$len" -o binary >"$work/log.ref"
+        "$nvme_mi" get-log "$dev" --log-id "$lid" --log-len "$len" -b >"$work/log.ref"
         cmp "$work/log.bin" "$work/log.ref" || fail "get-log --log-id=$lid differs from nvme-mi get-log"
     else
         # SMART: byte 0 critical warning, bytes 2:1 the composite temperature (kelvin).
@@ -257,7 +257,7 @@ wctemp=$(sed -n 's/^ *"wctemp":\([0-9]*\).*/\1/p' <<<"$idctrl")
 v=$((16#$(feature 0x0e)))
 ((v == 0)) || fail "get-feature -f 0x0e: dword 0 is $v"
 printf '\xab\x89\x67\x45\x23\x01\x00\x00' >"$work/timestamp.bin" # 0x0123456789ab ms, LE
-"$nvme_mi" set-feature "$dev" -f 0x0e -V 0 --data "$work/timestamp.bin" >/dev/null ||
+"$nvme_mi" set-feature "$dev" -f 0x0e -v 0 --data "$work/timestamp.bin" >/dev/null ||
     fail "nvme-mi set-feature -f 0x0e"
 ts=$("$nvme_mi" get-feature "$dev" -f 0x0e -o json) || fail "nvme-mi get-feature -f 0x0e"
 py '

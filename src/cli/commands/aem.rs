@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use nvme_mi_core::mi::aem::{AeConfigEntry, AeConfigList, AeOccurrenceList};
+use nvme_mi_core::mi::aem::{AeConfigEntry, AeConfigList, AeOccurrenceList, AeScope};
 use nvme_mi_core::mi::command::{ConfigurationGetRequest, ConfigurationGetResponse};
 use nvme_mi_core::requester::{AeSettings, RequestError};
 use nvme_mi_core::transport::{Error as _, ErrorKind, Transport};
@@ -11,10 +11,23 @@ use serde_json::{json, Value};
 
 use crate::cli::args::OutputFormat;
 use crate::cli::error::{CliError, CliResult};
+use crate::cli::output::write_stdout;
 use crate::cli::Ctx;
 
 /// How long `aem` waits for events without --timeout.
 const DEFAULT_WAIT: Duration = Duration::from_secs(10);
+
+fn scope_name(s: AeScope) -> String {
+    match s {
+        AeScope::Namespace => "namespace".into(),
+        AeScope::Controller => "controller".into(),
+        AeScope::NvmSubsystem => "subsystem".into(),
+        AeScope::ManagementEndpoint => "management endpoint".into(),
+        AeScope::Port => "port".into(),
+        AeScope::EnduranceGroup => "endurance group".into(),
+        AeScope::Unknown(v) => format!("reserved ({v})"),
+    }
+}
 
 fn occurrences(list: &AeOccurrenceList<'_>) -> Vec<Value> {
     list.occurrences()
@@ -22,7 +35,7 @@ fn occurrences(list: &AeOccurrenceList<'_>) -> Vec<Value> {
             json!({
                 "aeoi": o.id.to_u8(),
                 "name": o.id.name(),
-                "scope": format!("{:?}", o.scope),
+                "scope": scope_name(o.scope),
                 "scope_id": o.scope_id,
                 "specific": hex::encode(o.specific),
             })
@@ -30,30 +43,33 @@ fn occurrences(list: &AeOccurrenceList<'_>) -> Vec<Value> {
         .collect()
 }
 
-fn print(fmt: OutputFormat, what: &str, gen: Option<u8>, occ: &[Value]) {
+fn print(fmt: OutputFormat, what: &str, gen: Option<u8>, occ: &[Value]) -> CliResult {
+    let mut s = String::new();
     match fmt {
         OutputFormat::Json => {
-            println!(
-                "{}",
-                json!({ "message": what, "generation": gen, "occurrences": occ })
-            )
+            s = json!({ "message": what, "generation": gen, "occurrences": occ }).to_string();
+            s.push('\n');
         }
         _ => {
             match gen {
-                Some(g) => println!("{what} (generation {g}): {} occurrence(s)", occ.len()),
-                None => println!("{what}: {} occurrence(s)", occ.len()),
+                Some(g) => s.push_str(&format!(
+                    "{what} (generation {g}): {} occurrence(s)\n",
+                    occ.len()
+                )),
+                None => s.push_str(&format!("{what}: {} occurrence(s)\n", occ.len())),
             }
             for o in occ {
-                println!(
-                    "  {:#04x} {:<40} scope {} id {}",
+                s.push_str(&format!(
+                    "  {:#04x} {:<40} scope {} id {}\n",
                     o["aeoi"].as_u64().unwrap_or(0),
                     o["name"].as_str().unwrap_or(""),
                     o["scope"].as_str().unwrap_or(""),
                     o["scope_id"]
-                );
+                ));
             }
         }
     }
+    write_stdout(s.as_bytes())
 }
 
 /// `aem`.
@@ -79,9 +95,9 @@ pub fn run(c: &mut Ctx, count: Option<u32>) -> CliResult {
     let pending = c.ep.enable_events(settings, &enable)?;
     let first = occurrences(&pending);
     if fmt != OutputFormat::Json {
-        println!("enabled {} asynchronous event(s)", enable.len());
+        write_stdout(format!("enabled {} asynchronous event(s)\n", enable.len()).as_bytes())?;
     }
-    print(fmt, "pending at enable", None, &first);
+    print(fmt, "pending at enable", None, &first)?;
     let wait = c.timeout.map(Duration::from_millis).unwrap_or(DEFAULT_WAIT);
     let deadline = c.ep.transport_mut().now() + wait;
     let mut received = 0u32;
@@ -92,11 +108,11 @@ pub fn run(c: &mut Ctx, count: Option<u32>) -> CliResult {
             Err(e) => return Err(e.into()),
         };
         received += 1;
-        print(fmt, "event", Some(gen), &occ);
+        print(fmt, "event", Some(gen), &occ)?;
         c.ep.ack_events()?;
     }
     if fmt != OutputFormat::Json {
-        println!("{received} event message(s) received");
+        write_stdout(format!("{received} event message(s) received\n").as_bytes())?;
     }
     Ok(())
 }

@@ -5,7 +5,7 @@
 use nvme_mi_core::basic_mgmt::{IdentificationBlock, StatusBlock};
 use serde_json::json;
 
-use crate::cli::args::{Dev, Global};
+use crate::cli::args::{Dev, Settings};
 use crate::cli::device::DeviceSpec;
 use crate::cli::error::{CliError, CliResult};
 use crate::cli::output::{emit, flags_text, CRITICAL_WARNING_FLAGS};
@@ -17,9 +17,9 @@ struct Blocks {
     ident: Vec<u8>,
 }
 
-fn read(dev: &DeviceSpec, g: &Global) -> CliResult<Blocks> {
+fn read(dev: &DeviceSpec, g: &Settings) -> CliResult<Blocks> {
     match dev {
-        DeviceSpec::Sim => {
+        DeviceSpec::Sim { .. } => {
             let link = SimLink::open(g.seed, g.sim_state.as_deref())?;
             let sim = link.sim();
             Ok(Blocks {
@@ -36,7 +36,7 @@ fn read(dev: &DeviceSpec, g: &Global) -> CliResult<Blocks> {
 }
 
 /// `basic`.
-pub fn run(dev: &Dev, g: &Global) -> CliResult {
+pub fn run(dev: &Dev, g: &Settings) -> CliResult {
     let b = read(&dev.device, g)?;
     let s = StatusBlock::parse(&b.status).map_err(|e| CliError::integrity(e.to_string()))?;
     let id =
@@ -70,10 +70,7 @@ pub fn run(dev: &Dev, g: &Global) -> CliResult {
                     ""
                 },
                 flags_text(s.warnings.bits().into(), CRITICAL_WARNING_FLAGS),
-                match s.ctemp.celsius() {
-                    Some(c) => format!("{c} °C"),
-                    None => format!("{:?}", s.ctemp),
-                },
+                super::mi::temp_text(s.ctemp),
                 s.pdlu,
                 id.vendor_id,
                 id.serial(),

@@ -3,8 +3,8 @@
 
 use nvme_mi_core::mi::aem::{AeConfigEntry, AeConfigList, AeId};
 use nvme_mi_core::mi::command::{
-    ConfigurationGetRequest, ConfigurationGetResponse, ConfigurationSetRequest,
-    HealthStatusChangeMask, SmbusFrequency,
+    ConfigurationGetRequest, ConfigurationGetResponse, ConfigurationSetRequest, DataStructure,
+    Dtyp, HealthStatusChangeMask, PortType, ReadDataStructureRequest, SmbusFrequency,
 };
 use nvme_mi_core::requester::AeSettings;
 use serde_json::json;
@@ -19,7 +19,8 @@ fn freq_name(f: SmbusFrequency) -> String {
         SmbusFrequency::Khz100 => "100k".into(),
         SmbusFrequency::Khz400 => "400k".into(),
         SmbusFrequency::Mhz1 => "1m".into(),
-        SmbusFrequency::Unknown(v) => format!("reserved ({v})"),
+        SmbusFrequency::Unknown(0) => "not supported".into(),
+        SmbusFrequency::Unknown(v) => format!("reserved value {v}"),
     }
 }
 
@@ -31,9 +32,54 @@ fn number(s: &str) -> CliResult<u64> {
     r.map_err(|_| CliError::usage(format!("{s:?} is not a number")))
 }
 
+/// The port of a per-port item: the one given, else the first SMBus/I2C port the endpoint
+/// reports in its Port Information (NVMe-MI 1.2 §5.7.2), said on standard error.
+fn port_of(c: &mut Ctx, item: ConfigItem, port: Option<u8>) -> CliResult<u8> {
+    if let Some(p) = port {
+        return Ok(p);
+    }
+    if !matches!(item, ConfigItem::SmbusFreq | ConfigItem::Mtu) {
+        return Ok(0);
+    }
+    let nump = match c
+        .ep
+        .mi_command(&ReadDataStructureRequest::new(Dtyp::SubsystemInformation))?
+        .structure
+    {
+        DataStructure::SubsystemInformation(i) => i.nump,
+        _ => {
+            return Err(CliError::integrity(
+                "the endpoint returned another data structure",
+            ))
+        }
+    };
+    for p in 0..=nump {
+        let req = ReadDataStructureRequest {
+            port_id: p,
+            ..ReadDataStructureRequest::new(Dtyp::PortInformation)
+        };
+        if let DataStructure::PortInformation(i) = c.ep.mi_command(&req)?.structure {
+            if i.port_type() == PortType::TwoWire {
+                eprintln!("nvme-mi: using port {p}, the endpoint's SMBus/I2C port (--port to choose another)");
+                return Ok(p);
+            }
+        }
+    }
+    let what = if item == ConfigItem::SmbusFreq {
+        "the SMBus/I2C frequency is a setting of an SMBus/I2C port"
+    } else {
+        "give the port with --port"
+    };
+    Err(CliError::usage(format!(
+        "the endpoint reports no SMBus/I2C port among its {} port(s): {what}",
+        u16::from(nump) + 1
+    )))
+}
+
 /// `config-get`.
-pub fn get(c: &mut Ctx, item: ConfigItem, port: u8) -> CliResult {
+pub fn get(c: &mut Ctx, item: ConfigItem, port: Option<u8>) -> CliResult {
     let fmt = c.fmt;
+    let port = port_of(c, item, port)?;
     let req = match item {
         ConfigItem::SmbusFreq => ConfigurationGetRequest::SmbusI2cFrequency { port_id: port },
         ConfigItem::Hsc => ConfigurationGetRequest::HealthStatusChange,
@@ -85,8 +131,9 @@ pub fn get(c: &mut Ctx, item: ConfigItem, port: u8) -> CliResult {
 }
 
 /// `config-set`.
-pub fn set(c: &mut Ctx, item: ConfigItem, port: u8, value: &str) -> CliResult {
+pub fn set(c: &mut Ctx, item: ConfigItem, port: Option<u8>, value: &str) -> CliResult {
     let fmt = c.fmt;
+    let port = port_of(c, item, port)?;
     let what = match item {
         ConfigItem::SmbusFreq => {
             let frequency = match value.to_ascii_lowercase().as_str() {
@@ -109,16 +156,22 @@ pub fn set(c: &mut Ctx, item: ConfigItem, port: u8, value: &str) -> CliResult {
             )
         }
         ConfigItem::Hsc => {
-            let mask =
-                u32::try_from(number(value)?).map_err(|_| CliError::usage("mask too large"))?;
+            let mask = u32::try_from(number(value)?)
+                .map_err(|_| CliError::usage(format!("{value}: the mask is 32 bits")))?;
             c.ep.mi_command(&ConfigurationSetRequest::HealthStatusChange {
                 clear: HealthStatusChangeMask(mask),
             })?;
             format!("cleared health status change flags {mask:#x}")
         }
         ConfigItem::Mtu => {
-            let mtus =
-                u16::try_from(number(value)?).map_err(|_| CliError::usage("MTU too large"))?;
+            let mtus = u16::try_from(number(value)?)
+                .ok()
+                .filter(|&m| m >= 64)
+                .ok_or_else(|| {
+                    CliError::usage(format!(
+                        "{value}: the MCTP transmission unit size is 64..=65535 bytes (DSP0236: at least the 64-byte baseline)"
+                    ))
+                })?;
             c.ep.mi_command(&ConfigurationSetRequest::MctpTransmissionUnitSize {
                 port_id: port,
                 mtus,
@@ -128,8 +181,9 @@ pub fn set(c: &mut Ctx, item: ConfigItem, port: u8, value: &str) -> CliResult {
         ConfigItem::Ae => {
             let mut entries = Vec::new();
             for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-                let id =
-                    u8::try_from(number(part)?).map_err(|_| CliError::usage("AE ID too large"))?;
+                let id = u8::try_from(number(part)?).map_err(|_| {
+                    CliError::usage(format!("{part}: an AE identifier is one byte (0..=255)"))
+                })?;
                 entries.push(AeConfigEntry::new(AeId::from_u8(id), true));
             }
             let settings = AeSettings {

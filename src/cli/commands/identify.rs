@@ -6,9 +6,9 @@ use nvme_mi_core::mi::admin_data::{AdminData, IdentifyController, IdentifyNamesp
 use nvme_mi_core::mi::command::{DataStructure, Dtyp, ReadDataStructureRequest};
 use serde_json::json;
 
-use crate::cli::error::CliResult;
+use crate::cli::error::{CliError, CliResult};
 use crate::cli::json;
-use crate::cli::output::{emit, human_size};
+use crate::cli::output::{emit, hex_dump, human_size};
 use crate::cli::Ctx;
 
 /// Run Identify `cmd` on controller `ctrl` and return its 4096 bytes.
@@ -31,6 +31,10 @@ fn namespace(c: &mut Ctx, ctrl: u16, nsid: u32) -> CliResult<(IdentifyNamespace,
 }
 
 fn ns_list(c: &mut Ctx, ctrl: u16, all: bool) -> CliResult<Vec<u32>> {
+    ns_list_from(c, ctrl, all, 0)
+}
+
+fn ns_list_from(c: &mut Ctx, ctrl: u16, all: bool, start: u32) -> CliResult<Vec<u32>> {
     let cns = if all {
         Cns::AllocatedNamespaceList
     } else {
@@ -40,7 +44,7 @@ fn ns_list(c: &mut Ctx, ctrl: u16, all: bool) -> CliResult<Vec<u32>> {
         c,
         ctrl,
         &Identify {
-            nsid: 0,
+            nsid: start,
             ..Identify::new(cns)
         },
     )?;
@@ -73,7 +77,7 @@ fn fields_text(v: &serde_json::Value, skip: &str, width: usize) -> String {
 }
 
 /// `id-ctrl`.
-pub fn id_ctrl(c: &mut Ctx) -> CliResult {
+pub fn id_ctrl(c: &mut Ctx, vendor_specific: bool) -> CliResult {
     let fmt = c.fmt;
     let ctrl = c.ctrl()?;
     let (id, raw) = controller(c, ctrl)?;
@@ -82,6 +86,10 @@ pub fn id_ctrl(c: &mut Ctx) -> CliResult {
         || {
             let mut s = format!("NVME Identify Controller (controller {ctrl}):\n");
             s.push_str(&fields_text(&json::id_ctrl(&id), "psds", 10));
+            if vendor_specific {
+                s.push_str("vs[]:\n");
+                s.push_str(&hex_dump(raw.get(3072..).unwrap_or(&[])));
+            }
             s
         },
         || json::id_ctrl(&id),
@@ -89,11 +97,25 @@ pub fn id_ctrl(c: &mut Ctx) -> CliResult {
     )
 }
 
-/// `id-ns`.
-pub fn id_ns(c: &mut Ctx, nsid: u32) -> CliResult {
+/// `id-ns`; with `force`, Identify Namespace of an allocated namespace (CNS 11h).
+pub fn id_ns(c: &mut Ctx, nsid: u32, force: bool, vendor_specific: bool) -> CliResult {
     let fmt = c.fmt;
     let ctrl = c.ctrl()?;
-    let (ns, raw) = namespace(c, ctrl, nsid)?;
+    if nsid == 0 {
+        return Err(CliError::usage(
+            "--namespace-id 0: a namespace ID is 1 or more (0xffffffff: the common capabilities)",
+        ));
+    }
+    let cmd = if force {
+        Identify {
+            nsid,
+            ..Identify::new(Cns::AllocatedNamespace)
+        }
+    } else {
+        Identify::namespace(nsid)
+    };
+    let raw = identify(c, ctrl, &cmd)?;
+    let ns = IdentifyNamespace::read(&raw)?;
     emit(
         fmt,
         || {
@@ -113,6 +135,10 @@ pub fn id_ns(c: &mut Ctx, nsid: u32) -> CliResult {
                     }
                 ));
             }
+            if vendor_specific {
+                s.push_str("vs[]:\n");
+                s.push_str(&hex_dump(raw.get(3840..).unwrap_or(&[])));
+            }
             s
         },
         || json::id_ns(&ns),
@@ -120,11 +146,83 @@ pub fn id_ns(c: &mut Ctx, nsid: u32) -> CliResult {
     )
 }
 
-/// `list-ns`.
-pub fn list_ns(c: &mut Ctx, all: bool) -> CliResult {
+/// `ns-descs`: the Namespace Identification Descriptor list (Identify CNS 03h).
+pub fn ns_descs(c: &mut Ctx, nsid: u32) -> CliResult {
     let fmt = c.fmt;
     let ctrl = c.ctrl()?;
-    let ids = ns_list(c, ctrl, all)?;
+    let raw = identify(
+        c,
+        ctrl,
+        &Identify {
+            nsid,
+            ..Identify::new(Cns::NamespaceDescriptorList)
+        },
+    )?;
+    let list = json::ns_descs(&raw);
+    emit(
+        fmt,
+        || {
+            let mut s = format!("NVME Namespace Identification Descriptors NS {nsid}:\n");
+            for d in &list {
+                s.push_str(&format!("{:<6}: {}\n", d.kind, d.value));
+            }
+            s
+        },
+        || json::ns_descs_json(&list),
+        &raw,
+    )
+}
+
+/// `list-ctrl`: the controller list of Identify CNS 13h (every controller of the
+/// subsystem) or, for a namespace, CNS 12h (the controllers attached to it), from `cntid`.
+pub fn list_ctrl(c: &mut Ctx, cntid: u16, nsid: Option<u32>) -> CliResult {
+    let fmt = c.fmt;
+    let ctrl = c.ctrl()?;
+    let cmd = Identify {
+        nsid: nsid.unwrap_or(0),
+        cntid,
+        ..Identify::new(if nsid.is_some() {
+            Cns::NamespaceControllerList
+        } else {
+            Cns::ControllerList
+        })
+    };
+    let raw = identify(c, ctrl, &cmd)?;
+    let num = usize::from(u16::from_le_bytes([raw[0], raw[1]])).min(2047);
+    let ids: Vec<u16> = raw[2..]
+        .chunks_exact(2)
+        .take(num)
+        .map(|b| u16::from_le_bytes([b[0], b[1]]))
+        .collect();
+    emit(
+        fmt,
+        || {
+            let mut s = format!("num of ctrls present: {}\n", ids.len());
+            for (i, id) in ids.iter().enumerate() {
+                s.push_str(&format!("[{i:>4}]:{id:#x}\n"));
+            }
+            s
+        },
+        || {
+            json!({
+                "num_ctrl": ids.len(),
+                "ctrl_list": ids.iter().map(|i| json!({ "ctrl_id": i })).collect::<Vec<_>>(),
+            })
+        },
+        &raw,
+    )
+}
+
+/// `list-ns`: namespace IDs greater than `start`.
+pub fn list_ns(c: &mut Ctx, start: u32, csi: u8, all: bool) -> CliResult {
+    let fmt = c.fmt;
+    if csi != 0 {
+        return Err(CliError::usage(format!(
+            "--csi {csi}: only the NVM command set (0) is listed (Identify CNS 02h / 10h)"
+        )));
+    }
+    let ctrl = c.ctrl()?;
+    let ids = ns_list_from(c, ctrl, all, start)?;
     let raw: Vec<u8> = ids.iter().flat_map(|i| i.to_le_bytes()).collect();
     emit(
         fmt,
@@ -148,7 +246,7 @@ pub fn list(c: &mut Ctx) -> CliResult {
         DataStructure::SubsystemInformation(i) => (u16::from(i.nump) + 1, i.mjr, i.mnr),
         _ => (0, 0, 0),
     };
-    let ctrls = match c.ctrl {
+    let ctrls = match c.dev.ctrl() {
         Some(one) => vec![one],
         None => c.controllers()?,
     };
@@ -203,7 +301,7 @@ pub fn list(c: &mut Ctx) -> CliResult {
                 seen_ns.push(nsid);
                 devices.push(json!({
                     "NameSpace": nsid,
-                    "DevicePath": format!("{dev}:{ctrl}"),
+                    "DevicePath": c.dev.with_ctrl(ctrl).to_string(),
                     "Firmware": id.fr(),
                     "ModelNumber": id.mn(),
                     "SerialNumber": id.sn(),

@@ -1,9 +1,11 @@
 //! NVMe-MI commands (NVMe-MI 1.2 §5): health polls, data structures, VPD, reset, shutdown.
 
 use nvme_mi_core::mi::command::{
-    ControllerHealthStatusPollRequest, DataStructure, Dtyp, PortType, ReadDataStructureRequest,
-    ResetRequest, ResetType, ShutdownRequest, ShutdownType, SubsystemHealthStatusPollRequest,
+    CompositeTemperature, ControllerHealthStatusPollRequest, DataStructure, Dtyp, PortType,
+    ReadDataStructureRequest, ResetRequest, ResetType, ShutdownRequest, ShutdownType,
+    SmbusFrequency, SubsystemHealthStatusPollRequest,
 };
+use nvme_mi_core::mi::pcie::{Bar, PcieCommand};
 use serde_json::json;
 
 use crate::cli::error::{CliError, CliResult};
@@ -12,10 +14,26 @@ use crate::cli::output::{
 };
 use crate::cli::Ctx;
 
-fn temp_text(t: nvme_mi_core::mi::command::CompositeTemperature) -> String {
-    match t.celsius() {
-        Some(c) => format!("{c} °C"),
-        None => format!("{t:?}"),
+/// A composite temperature in words (NVMe-MI 1.2 §5.6, CTEMP).
+pub fn temp_text(t: CompositeTemperature) -> String {
+    match t {
+        CompositeTemperature::Celsius(c) => format!("{c} °C"),
+        CompositeTemperature::AtLeast127 => "127 °C or more".into(),
+        CompositeTemperature::AtMostMinus60 => "-60 °C or less".into(),
+        CompositeTemperature::NoData => "no temperature data (or older than 5 s)".into(),
+        CompositeTemperature::SensorFailure => "temperature sensor failure".into(),
+        CompositeTemperature::Reserved(v) => format!("reserved value {v:#04x}"),
+    }
+}
+
+/// An SMBus frequency in words.
+pub fn freq_text(f: SmbusFrequency) -> String {
+    match f {
+        SmbusFrequency::Khz100 => "100 kHz".into(),
+        SmbusFrequency::Khz400 => "400 kHz".into(),
+        SmbusFrequency::Mhz1 => "1 MHz".into(),
+        SmbusFrequency::Unknown(0) => "not supported".into(),
+        SmbusFrequency::Unknown(v) => format!("reserved value {v}"),
     }
 }
 
@@ -67,17 +85,24 @@ pub fn health(c: &mut Ctx, clear: bool) -> CliResult {
 /// `ctrl-health`: Controller Health Status Poll of every controller.
 pub fn ctrl_health(c: &mut Ctx, clear: bool) -> CliResult {
     let fmt = c.fmt;
+    let one = c.dev.ctrl();
     let req = ControllerHealthStatusPollRequest {
         all: true,
         incf: true,
         incpf: true,
         incvf: true,
-        maxrent: 254,
+        sctlid: one.unwrap_or(0),
+        maxrent: if one.is_some() { 0 } else { 254 },
         ccf: clear,
         ..Default::default()
     };
     let r = c.ep.mi_command(&req)?;
-    let entries: Vec<_> = r.entries.iter().copied().collect();
+    let entries: Vec<_> = r
+        .entries
+        .iter()
+        .copied()
+        .filter(|e| one.is_none_or(|id| e.controller_id() == id))
+        .collect();
     let raw = r.entries.as_bytes().to_vec();
     emit(
         fmt,
@@ -107,7 +132,7 @@ pub fn ctrl_health(c: &mut Ctx, clear: bool) -> CliResult {
                 .map(|e| json!({
                     "ctlid": e.controller_id(),
                     "csts": e.status().bits(),
-                    "ctemp": e.temperature_kelvin(),
+                    "ctemp": e.temperature_celsius(),
                     "pdlu": e.pdlu,
                     "spare": e.spare,
                     "cwarn": e.cwarn,
@@ -209,7 +234,10 @@ pub fn port_info(c: &mut Ctx, port: Option<u8>) -> CliResult {
         if let Some(pcie) = info.pcie_data() {
             text.push_str(&format!(
                 "  PCIe max payload    : {:?}\n  PCIe link width     : max x{} negotiated x{}\n  PCIe port number    : {}\n",
-                pcie.max_payload_bytes(),
+                match pcie.max_payload_bytes() {
+                    Some(b) => format!("{b} bytes"),
+                    None => format!("reserved value {}", pcie.pciemps),
+                },
                 pcie.pciemlw,
                 pcie.pcienlw,
                 pcie.pciepn
@@ -221,10 +249,12 @@ pub fn port_info(c: &mut Ctx, port: Option<u8>) -> CliResult {
         }
         if let Some(tw) = info.two_wire_data() {
             text.push_str(&format!(
-                "  VPD address         : {:#04x}\n  ME address          : {:#04x}\n  max SMBus frequency : {:?}\n  basic management    : {}\n",
+                "  VPD address         : {:#04x}\n  ME address          : {:#04x}\n  max SMBus frequency : {}\n  basic management    : {}\n",
                 tw.cvpdaddr,
                 tw.cmeaddr,
-                tw.max_smbus_frequency(),
+                tw.max_smbus_frequency()
+                    .map(freq_text)
+                    .unwrap_or_else(|| format!("reserved value {}", tw.mvpdfreq)),
                 if tw.basic_management_supported() { "supported" } else { "not supported" }
             ));
             j["cvpdaddr"] = json!(tw.cvpdaddr);
@@ -257,7 +287,7 @@ pub fn ctrl_list(c: &mut Ctx) -> CliResult {
     )
 }
 
-/// `ctrl-info`: Controller Information of the controller.
+/// `ctrl-info`: Controller Information of the controller named in the device.
 pub fn ctrl_info(c: &mut Ctx) -> CliResult {
     let fmt = c.fmt;
     let ctrl = c.ctrl()?;
@@ -298,6 +328,11 @@ pub fn ctrl_info(c: &mut Ctx) -> CliResult {
 /// `vpd-read`.
 pub fn vpd_read(c: &mut Ctx, offset: u16, length: u16) -> CliResult {
     let fmt = c.fmt;
+    if usize::from(offset) + usize::from(length) > usize::from(u16::MAX) + 1 {
+        return Err(CliError::usage(format!(
+            "--offset {offset} + --length {length} reaches beyond the 64 KiB the VPD commands address"
+        )));
+    }
     let mut buf = vec![0u8; usize::from(length)];
     let n = c.ep.vpd_read(offset, &mut buf)?;
     buf.truncate(n);
@@ -312,6 +347,12 @@ pub fn vpd_read(c: &mut Ctx, offset: u16, length: u16) -> CliResult {
 /// `vpd-write`.
 pub fn vpd_write(c: &mut Ctx, offset: u16, data: &[u8]) -> CliResult {
     let fmt = c.fmt;
+    if usize::from(offset) + data.len() > usize::from(u16::MAX) + 1 {
+        return Err(CliError::usage(format!(
+            "--offset {offset} + {} bytes reaches beyond the 64 KiB the VPD commands address",
+            data.len()
+        )));
+    }
     c.ep.vpd_write(offset, data)?;
     emit(
         fmt,
@@ -321,8 +362,51 @@ pub fn vpd_write(c: &mut Ctx, offset: u16, data: &[u8]) -> CliResult {
     )
 }
 
-/// `reset`: NVM Subsystem Reset.
-pub fn reset(c: &mut Ctx) -> CliResult {
+/// Offset of the Controller Configuration register, CC, in BAR0 (NVMe Base 2.x §3.1.4.5).
+const CC: u64 = 0x14;
+
+/// `reset`: a Controller Level Reset of one controller (NVMe Base 2.x §3.7.2): CC.EN cleared
+/// and set again with PCIe Memory Writes to the controller's registers (NVMe-MI 1.2 §7).
+pub fn controller_reset(c: &mut Ctx) -> CliResult {
+    let fmt = c.fmt;
+    let ctrl = c.ctrl()?;
+    let read = PcieCommand::MemoryRead {
+        bar: Bar(0),
+        offset: CC,
+        length: 4,
+    };
+    let cc = {
+        let b = c.ep.pcie(ctrl, read).map_err(|e| {
+            CliError::from(e).context(&format!(
+                "reading CC of controller {ctrl} (a controller reset needs the PCIe commands of NVMe-MI §7)"
+            ))
+        })?;
+        let mut w = [0u8; 4];
+        w.copy_from_slice(b.get(..4).unwrap_or(&[0; 4]));
+        u32::from_le_bytes(w)
+    };
+    let off = (cc & !1).to_le_bytes();
+    let on = (cc | 1).to_le_bytes();
+    for data in [&off, &on] {
+        c.ep.pcie(
+            ctrl,
+            PcieCommand::MemoryWrite {
+                bar: Bar(0),
+                offset: CC,
+                data,
+            },
+        )?;
+    }
+    emit(
+        fmt,
+        || format!("controller {ctrl} reset (CC.EN cleared and set)"),
+        || json!({ "ctrl": ctrl, "reset": "controller" }),
+        &[],
+    )
+}
+
+/// `subsystem-reset`: NVM Subsystem Reset.
+pub fn subsystem_reset(c: &mut Ctx) -> CliResult {
     let fmt = c.fmt;
     c.ep.send_without_response(&ResetRequest {
         reset_type: ResetType::NvmSubsystem,

@@ -12,4 +12,5 @@ pub mod logs;
 pub mod maintenance;
 pub mod mi;
 pub mod monitor;
+pub mod namespaces;
 pub mod serve;

@@ -155,14 +155,13 @@ pub fn run(
         match fmt {
             OutputFormat::Json => all.push(unit.json(i)),
             OutputFormat::Binary => {}
-            OutputFormat::Normal => print!("{}", unit.text(i)),
+            OutputFormat::Normal => crate::cli::output::write_stdout(unit.text(i).as_bytes())?,
         }
     }
     if fmt == OutputFormat::Json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json!(all)).map_err(std::io::Error::other)?
-        );
+        let mut s = serde_json::to_string_pretty(&json!(all)).map_err(std::io::Error::other)?;
+        s.push('\n');
+        crate::cli::output::write_stdout(s.as_bytes())?;
     }
     if failed > 0 {
         return Err(CliError::integrity(format!(

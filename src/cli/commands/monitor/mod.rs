@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use signal_hook::consts::{SIGINT, SIGTERM, SIGUSR1};
 
-use crate::cli::args::{Global, OutputFormat};
+use crate::cli::args::{OutputFormat, Settings};
 use crate::cli::device::DeviceSpec;
 use crate::cli::error::{CliError, CliResult};
 use poll::{Poller, Target};
@@ -161,7 +161,7 @@ fn secs(s: f64) -> Duration {
 }
 
 /// `monitor`.
-pub fn run(a: &MonitorArgs, g: &Global) -> CliResult {
+pub fn run(a: &MonitorArgs, g: &Settings) -> CliResult {
     let timing = Timing {
         interval: secs(a.interval),
         detail_interval: secs(a.detail_interval.max(a.interval)),
@@ -173,7 +173,7 @@ pub fn run(a: &MonitorArgs, g: &Global) -> CliResult {
     let mut sims = 0u32;
     for d in &a.devices {
         match d {
-            DeviceSpec::Sim => {
+            DeviceSpec::Sim { .. } => {
                 targets.push(Target::Sim {
                     seed: g.seed.wrapping_add(u64::from(sims)),
                     index: sims,

@@ -117,7 +117,7 @@ impl Poller {
         epoch: WallInstant,
     ) -> Result<Self, String> {
         let spec = match &target {
-            Target::Sim { .. } => DeviceSpec::Sim,
+            Target::Sim { .. } => DeviceSpec::Sim { ctrl: None },
             Target::Mctp { net, eid } => DeviceSpec::Mctp {
                 net: *net,
                 eid: *eid,

@@ -427,7 +427,7 @@ fn outputs_have_no_debug_text() {
         &["sanitize-log", "sim:1"],
         &["self-test-log", "sim:1"],
         &["effects-log", "sim:1"],
-        &["ns-descs", "sim:1", "-n", "1"],
+        &["ns-descs", "sim", "-n", "1"],
         &["list-ctrl", "sim:1"],
         &["id-ctrl", "sim:1"],
         &["id-ns", "sim:1", "-n", "1"],
@@ -457,7 +457,7 @@ fn new_commands_answer_in_nvme_cli_shape() {
             .any(|k| k.starts_with("ACS_6 (")),
         "{j}"
     );
-    let j = ok(&["ns-descs", "sim:1", "-n", "1", "-o", "json"]).json();
+    let j = ok(&["ns-descs", "sim", "-n", "1", "-o", "json"]).json();
     assert!(
         j["ns-descs"].as_array().is_some_and(|a| !a.is_empty()),
         "{j}"
@@ -466,8 +466,8 @@ fn new_commands_answer_in_nvme_cli_shape() {
     assert_eq!(j["num_ctrl"], 2);
     let state = common::temp_path("ns.json");
     let s = state.to_str().unwrap();
-    ok(&["--sim-state", s, "detach-ns", "sim:1", "-n", "1"]);
-    let j = ok(&["--sim-state", s, "list-ns", "sim:1", "-o", "json"]).json();
+    ok(&["--sim-state", s, "detach-ns", "sim", "-n", "1"]);
+    let j = ok(&["--sim-state", s, "list-ns", "sim", "-o", "json"]).json();
     assert!(
         !j["nsid_list"]
             .as_array()
@@ -476,8 +476,8 @@ fn new_commands_answer_in_nvme_cli_shape() {
             .any(|n| n["nsid"] == 1),
         "{j}"
     );
-    ok(&["--sim-state", s, "attach-ns", "sim:1", "-n", "1"]);
-    let j = ok(&["--sim-state", s, "list-ns", "sim:1", "-o", "json"]).json();
+    ok(&["--sim-state", s, "attach-ns", "sim", "-n", "1"]);
+    let j = ok(&["--sim-state", s, "list-ns", "sim", "-o", "json"]).json();
     assert!(
         j["nsid_list"]
             .as_array()

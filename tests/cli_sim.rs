@@ -46,7 +46,7 @@ fn list_json_has_every_namespace() {
 #[test]
 fn seed_changes_the_serial_number() {
     for seed in ["1", "77"] {
-        let j = ok(&["id-ctrl", "sim:1", "-o", "json", "--seed", seed]).json();
+        let j = ok(&["id-ctrl", "sim", "-o", "json", "--seed", seed]).json();
         let serial = Sim::new(seed.parse().unwrap()).serial_number().to_owned();
         assert_eq!(j["sn"], serial.as_str());
     }
@@ -54,7 +54,7 @@ fn seed_changes_the_serial_number() {
 
 #[test]
 fn id_ctrl_json_uses_nvme_cli_names() {
-    let j = ok(&["id-ctrl", "sim:1", "-o", "json"]).json();
+    let j = ok(&["id-ctrl", "sim", "-o", "json"]).json();
     assert_eq!(j["vid"], nvme_mi_sim::VENDOR_ID);
     assert_eq!(j["ssvid"], nvme_mi_sim::VENDOR_ID);
     assert_eq!(j["sn"], Sim::new(1).serial_number());
@@ -80,18 +80,18 @@ fn id_ctrl_json_uses_nvme_cli_names() {
     for k in ["entry_lat", "exit_lat", "active_scale", "idle_scale"] {
         assert!(j["psds"][0].get(k).is_some(), "psds: no {k}");
     }
-    let text = ok(&["id-ctrl", "sim:1"]).stdout;
+    let text = ok(&["id-ctrl", "sim"]).stdout;
     assert!(text.contains("sn") && text.contains(Sim::new(1).serial_number()));
 }
 
 #[test]
 fn id_ns_and_list_ns() {
-    let j = ok(&["id-ns", "sim:1", "-n", "1", "-o", "json"]).json();
+    let j = ok(&["id-ns", "sim", "-n", "1", "-o", "json"]).json();
     assert_eq!(j["nsze"].as_u64().unwrap() * 512, 400_000_000_000);
     assert!(j["nuse"].as_u64().unwrap() <= j["nsze"].as_u64().unwrap());
     assert_eq!(j["lbafs"][0]["ds"], 9);
     assert!(j["lbafs"].as_array().unwrap().len() >= 2);
-    let j = ok(&["list-ns", "sim:1", "-o", "json"]).json();
+    let j = ok(&["list-ns", "sim", "-o", "json"]).json();
     let ids: Vec<u64> = j["nsid_list"]
         .as_array()
         .unwrap()
@@ -255,7 +255,7 @@ fn vpd_read_and_write() {
 
 #[test]
 fn logs() {
-    let j = ok(&["smart-log", "sim:1", "-o", "json"]).json();
+    let j = ok(&["smart-log", "sim", "-o", "json"]).json();
     for k in [
         "critical_warning",
         "temperature",
@@ -276,11 +276,11 @@ fn logs() {
     let k = j["temperature"].as_u64().unwrap();
     assert!((273 + 30..=273 + 50).contains(&k), "{k} K");
     assert_eq!(j["avail_spare"], 100);
-    assert!(ok(&["smart-log", "sim:1"]).stdout.contains("°C"));
+    assert!(ok(&["smart-log", "sim"]).stdout.contains("°C"));
     // nvme-cli's shape: under the device name, each revision as its 8 bytes read as a
     // little-endian number and as text with spaces as dots.
-    let j = ok(&["fw-log", "sim:1", "-o", "json"]).json();
-    let log = &j["sim:1"];
+    let j = ok(&["fw-log", "sim", "-o", "json"]).json();
+    let log = &j["sim"];
     let rev = |r: &str| {
         let mut b = [b' '; 8];
         b[..r.len()].copy_from_slice(r.as_bytes());
@@ -293,22 +293,14 @@ fn logs() {
     assert_eq!(log["Firmware Rev Slot 1"], rev("1.0.0"), "{j}");
     assert_eq!(log["Firmware Rev Slot 2"], rev("1.1.0"), "{j}");
     assert_eq!(log["Active Firmware Slot (afi)"].as_u64().unwrap() & 7, 2);
-    let j = ok(&["error-log", "sim:1", "-e", "4", "-o", "json"]).json();
+    let j = ok(&["error-log", "sim", "-e", "4", "-o", "json"]).json();
     let errors = j["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 4);
     assert!(errors[0].get("error_count").is_some() && errors[0].get("status_field").is_some());
-    let r = ok(&[
-        "get-log",
-        "sim:1",
-        "--log-id",
-        "2",
-        "--log-len",
-        "512",
-        "-b",
-    ]);
+    let r = ok(&["get-log", "sim", "--log-id", "2", "--log-len", "512", "-b"]);
     assert_eq!(r.raw.len(), 512);
     assert_eq!(
-        nvme_mi(&["get-log", "sim:1", "--log-id", "2", "--log-len", "6"]).code,
+        nvme_mi(&["get-log", "sim", "--log-id", "2", "--log-len", "6"]).code,
         1
     );
 }
@@ -316,7 +308,7 @@ fn logs() {
 #[test]
 fn features() {
     // Temperature threshold (FID 4): the default over-temperature threshold is 343 K.
-    let j = ok(&["get-feature", "sim:1", "-f", "4", "-o", "json"]).json();
+    let j = ok(&["get-feature", "sim", "-f", "4", "-o", "json"]).json();
     assert_eq!(j["value"].as_u64().unwrap() & 0xffff, 343);
     let state = temp_path("feature.json");
     let s = state.to_str().unwrap();
@@ -324,7 +316,7 @@ fn features() {
         "--sim-state",
         s,
         "set-feature",
-        "sim:1",
+        "sim",
         "-f",
         "4",
         "-v",
@@ -334,7 +326,7 @@ fn features() {
         "--sim-state",
         s,
         "get-feature",
-        "sim:1",
+        "sim",
         "-f",
         "4",
         "-o",
@@ -363,7 +355,7 @@ fn firmware_download_and_commit_change_the_revision() {
         "--sim-state",
         s,
         "fw-download",
-        "sim:1",
+        "sim",
         "--fw",
         image.to_str().unwrap(),
     ]);
@@ -373,7 +365,7 @@ fn firmware_download_and_commit_change_the_revision() {
         "--sim-state",
         s,
         "fw-commit",
-        "sim:1",
+        "sim",
         "--slot",
         "1",
         "--action",
@@ -385,32 +377,29 @@ fn firmware_download_and_commit_change_the_revision() {
         "--sim-state",
         s,
         "fw-commit",
-        "sim:1",
+        "sim",
         "--slot",
         "3",
         "--action",
         "3",
         "--force",
     ]);
-    let j = ok(&["--sim-state", s, "id-ctrl", "sim:1", "-o", "json"]).json();
+    let j = ok(&["--sim-state", s, "id-ctrl", "sim", "-o", "json"]).json();
     assert_eq!(j["fr"], "2.0.0");
-    let j = ok(&["--sim-state", s, "fw-log", "sim:1", "-o", "json"]).json();
+    let j = ok(&["--sim-state", s, "fw-log", "sim", "-o", "json"]).json();
     assert!(
-        j["sim:1"]["Firmware Rev Slot 3"]
+        j["sim"]["Firmware Rev Slot 3"]
             .as_str()
             .unwrap()
             .ends_with("(2.0.0...)"),
         "{j}"
     );
     assert_eq!(
-        j["sim:1"]["Active Firmware Slot (afi)"].as_u64().unwrap() & 7,
+        j["sim"]["Active Firmware Slot (afi)"].as_u64().unwrap() & 7,
         3
     );
     // Without the state file the drive is fresh again.
-    assert_eq!(
-        ok(&["id-ctrl", "sim:1", "-o", "json"]).json()["fr"],
-        "1.1.0"
-    );
+    assert_eq!(ok(&["id-ctrl", "sim", "-o", "json"]).json()["fr"], "1.1.0");
     let _ = std::fs::remove_file(&state);
     let _ = std::fs::remove_file(&image);
 }
@@ -419,7 +408,7 @@ fn firmware_download_and_commit_change_the_revision() {
 fn firmware_download_refuses_a_misaligned_image() {
     let image = temp_path("odd.bin");
     std::fs::write(&image, [1u8, 2, 3]).unwrap();
-    let r = nvme_mi(&["fw-download", "sim:1", "--fw", image.to_str().unwrap()]);
+    let r = nvme_mi(&["fw-download", "sim", "--fw", image.to_str().unwrap()]);
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("multiple of 4"));
     let _ = std::fs::remove_file(&image);
@@ -434,7 +423,7 @@ fn format_completes_after_more_processing_required() {
         s,
         "-v",
         "format",
-        "sim:1",
+        "sim",
         "-n",
         "1",
         "--lbaf",
@@ -451,7 +440,7 @@ fn format_completes_after_more_processing_required() {
     let j = r.json();
     let ms = j["elapsed_ms"].as_u64().unwrap();
     assert!(ms >= nvme_mi_sim::FORMAT_TIME.as_millis() as u64, "{ms} ms");
-    let j = ok(&["--sim-state", s, "id-ns", "sim:1", "-n", "1", "-o", "json"]).json();
+    let j = ok(&["--sim-state", s, "id-ns", "sim", "-n", "1", "-o", "json"]).json();
     assert_eq!(j["flbas"].as_u64().unwrap() & 0xf, 1);
     assert_eq!(j["nuse"], 0);
     let _ = std::fs::remove_file(&state);
@@ -459,12 +448,9 @@ fn format_completes_after_more_processing_required() {
 
 #[test]
 fn sanitize_and_security() {
-    let r = ok(&[
-        "sanitize", "sim:1", "--sanact", "4", "--force", "-o", "json",
-    ])
-    .json();
+    let r = ok(&["sanitize", "sim", "--sanact", "4", "--force", "-o", "json"]).json();
     assert!(r["elapsed_ms"].as_u64().unwrap() >= nvme_mi_sim::SANITIZE_TIME.as_millis() as u64);
-    let r = nvme_mi(&["security-recv", "sim:1", "--secp", "0", "--al", "64"]);
+    let r = nvme_mi(&["security-recv", "sim", "--secp", "0", "--al", "64"]);
     assert!(r.code == 0 || r.code == 6, "{}", r.stderr);
 }
 
@@ -472,7 +458,7 @@ fn sanitize_and_security() {
 fn admin_passthru_identify() {
     let r = ok(&[
         "admin-passthru",
-        "sim:1",
+        "sim",
         "--opcode",
         "6",
         "--cdw10",
@@ -487,7 +473,7 @@ fn admin_passthru_identify() {
     assert_eq!(data.len(), 4096);
     assert_eq!(&data[4..19], Sim::new(1).serial_number().as_bytes());
     // An opcode the drive does not implement: NVMe status, exit code 6.
-    let r = nvme_mi(&["admin-passthru", "sim:1", "--opcode", "0xc5"]);
+    let r = nvme_mi(&["admin-passthru", "sim", "--opcode", "0xc5"]);
     assert!(r.code == 6 || r.code == 5, "{} {}", r.code, r.stderr);
 }
 
@@ -531,7 +517,7 @@ fn aem_reports_a_temperature_event() {
         "--sim-state",
         s,
         "set-feature",
-        "sim:1",
+        "sim",
         "-f",
         "4",
         "-v",
@@ -578,7 +564,7 @@ fn timeouts_and_bad_arguments_have_their_exit_codes() {
     for line in ["Exit status", "3  timeout", "5  the endpoint answered"] {
         assert!(help.contains(line), "{help}");
     }
-    assert!(ok(&["id-ctrl", "sim:1", "--help"]).stdout.contains("§5.17"));
+    assert!(ok(&["id-ctrl", "sim", "--help"]).stdout.contains("§5.17"));
 }
 
 #[test]

@@ -5,6 +5,7 @@
 # firmware/.cargo/config.toml). Prints the paths of the two ELF files on stdout:
 #   nvme-mi-fw       requester + simulated drive over the simulated SMBus (run in QEMU)
 #   requester-only   the requester alone, for size comparison
+#   drive-only       the drive side alone (simulated drive behind nvme-mi-i2c's I2cResponder)
 # Extra arguments go to cargo.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -28,3 +29,4 @@ env -u RUSTFLAGS -u CARGO_BUILD_RUSTFLAGS -u RUSTUP_TOOLCHAIN \
     --bins "$@" >&2
 echo "$OUT/$TARGET/release/nvme-mi-fw"
 echo "$OUT/$TARGET/release/requester-only"
+echo "$OUT/$TARGET/release/drive-only"

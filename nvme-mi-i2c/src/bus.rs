@@ -1,7 +1,9 @@
 //! One SMBus/I2C segment seen from the management controller: the I2C controller we write
 //! with, the target receive path the drives write back to, and the clock.
 
-use embedded_hal::i2c::ErrorKind as I2cErrorKind;
+use core::task::Waker;
+
+use nvme_mi_core::mctp::header::{Packet, PacketRepr};
 use nvme_mi_core::mctp::reassemble::{DropCounters, Reassembler};
 use nvme_mi_core::mctp::smbus::{self, MAX_FRAME_LEN};
 use nvme_mi_core::mctp::tag::TagAllocator;
@@ -9,40 +11,16 @@ use nvme_mi_core::mctp::{Eid, MsgType, Tag};
 use nvme_mi_core::mi::MAX_MESSAGE_LEN;
 use nvme_mi_core::time::Instant;
 
-use crate::{Clock, Error, TargetReceiver};
+use crate::wait::{WaiterId, Waiters};
+use crate::{Clock, RetryPolicy, TargetReceiver};
 
-/// How many drives one [`Bus`] tracks tags for at once.
+/// How many drives one [`Bus`] tracks tags for at once, and how many of their responses
+/// may be in reassembly at once (frames of drives answering concurrently interleave).
 pub const MAX_DRIVES: usize = 4;
-/// Reassembly contexts: one message per drive in progress plus one spare.
-const CONTEXTS: usize = 2;
+/// Reassembly contexts: one message per drive in progress.
+const CONTEXTS: usize = MAX_DRIVES;
 /// The largest unsolicited message (Asynchronous Event Message) kept until asked for.
 pub const MAX_EVENT_LEN: usize = 256;
-
-/// How often a frame write is attempted again after a bus failure (DSP0237 §6; digest A.6).
-///
-/// DSP0237 leaves the retry count to the implementation (the figures are UNVERIFIED in the
-/// digest). The defaults: a NACK is retried twice (three attempts, as MN1 ≥ 2 asks for
-/// requests), because a drive may NACK while its receive buffer is busy; lost arbitration is
-/// retried three times (four attempts), because it only means another controller (often
-/// the drive answering someone else) took the bus first, and SMBus lets the loser retry at
-/// once. Every other bus failure (bus error, overrun) fails the frame at once.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct RetryPolicy {
-    /// Further attempts after a NACK.
-    pub nack_retries: u8,
-    /// Further attempts after lost arbitration.
-    pub arbitration_retries: u8,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy {
-            nack_retries: 2,
-            arbitration_retries: 3,
-        }
-    }
-}
 
 /// Counters of what the bus did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -98,6 +76,21 @@ pub(crate) enum Pumped {
     Delivered(usize),
     /// The wanted message did not fit; it was discarded.
     TooSmall,
+    /// The next frame completes another waiter's message: it is kept for that waiter
+    /// (which has been woken) and nothing else is received until it takes it.
+    Parked,
+}
+
+impl Want {
+    /// True if the packet with header `h` ends a message this waiter takes.
+    fn ends_with(&self, h: &PacketRepr) -> bool {
+        match *self {
+            Want::Response { src, tag } => {
+                h.eom && !h.tag_owner && eid_matches(src, h.src) && h.tag == tag
+            }
+            Want::Event { .. } | Want::Nothing => false,
+        }
+    }
 }
 
 /// An unsolicited message kept until asked for.
@@ -117,13 +110,29 @@ fn eid_matches(want: Eid, got: Eid) -> bool {
 ///
 /// Drives on the segment are reached through [`I2cTransport`](crate::I2cTransport)s (or
 /// [`AsyncI2cTransport`](crate::AsyncI2cTransport)s) that share the bus through a
-/// `RefCell<Bus>`: each transport borrows it only for the duration of one call, so two drives
-/// can be polled alternately with their own endpoints, which stay alive. The bus owns the
-/// reassembler (2 contexts of 4224 bytes), the tag allocator (tags for up to
-/// [`MAX_DRIVES`] drives) and one frame buffer: about 9.5 KiB plus `I`, `R`, `C`. Drives on
-/// one bus must have distinct EIDs (or NULL for physical addressing with a single drive).
+/// `RefCell<Bus>`: each transport borrows it only inside one call or one poll, never across
+/// an `.await`, so any number of drives can be polled, alternately (blocking) or
+/// concurrently from one executor (async).
+///
+/// # Sharing in async
+///
+/// An async transport takes the I2C controller out of the bus for the one frame it writes
+/// and puts it back at once; transports waiting for it queue first come, first served and the
+/// one whose turn it is is woken when the controller comes back (at most
+/// [`RetryPolicy::bus_wait`], then [`Error::BusBusy`](crate::Error::BusBusy)). A transport
+/// waiting for its response queues its waker with the receive path
+/// ([`TargetReceiver::register_waker`]) and with the clock ([`Clock::wake_at`] at its
+/// deadline); whichever task is woken for a received frame handles it, and a frame that
+/// completes another waiter's message is kept for that waiter, which is woken. Frames of
+/// drives answering at once interleave on the wire and reassemble side by side.
+///
+/// The bus owns the reassembler ([`MAX_DRIVES`] contexts of 4224 bytes), the tag allocator
+/// (tags for up to [`MAX_DRIVES`] drives with exchanges open at once), a frame buffer
+/// and the wait queues: about 18 KiB plus `I`, `R`, `C`. Drives on one bus must have
+/// distinct EIDs (or NULL for physical addressing with a single drive).
 pub struct Bus<I, R, C> {
-    pub(crate) i2c: I,
+    /// `None` while an async transport writes a frame with it.
+    pub(crate) i2c: Option<I>,
     pub(crate) rx: R,
     pub(crate) clock: C,
     own_addr: u8,
@@ -131,9 +140,14 @@ pub struct Bus<I, R, C> {
     pub(crate) retry: RetryPolicy,
     reasm: Reassembler<CONTEXTS, MAX_MESSAGE_LEN>,
     tags: TagAllocator<MAX_DRIVES>,
-    pub(crate) frame: [u8; MAX_FRAME_LEN],
+    /// The received frame being handled, or parked for its waiter (`parked`).
+    rx_frame: [u8; MAX_FRAME_LEN],
+    parked: Option<usize>,
     event: Option<EventSlot>,
     pub(crate) stats: BusStats,
+    next_waiter: WaiterId,
+    pub(crate) tx_waiters: Waiters<()>,
+    pub(crate) rx_waiters: Waiters<Want>,
 }
 
 impl<I, R: TargetReceiver, C: Clock> Bus<I, R, C> {
@@ -143,7 +157,7 @@ impl<I, R: TargetReceiver, C: Clock> Bus<I, R, C> {
         let mut reasm = Reassembler::new();
         reasm.set_local_eid(Some(own_eid));
         Bus {
-            i2c,
+            i2c: Some(i2c),
             rx,
             clock,
             own_addr,
@@ -151,9 +165,13 @@ impl<I, R: TargetReceiver, C: Clock> Bus<I, R, C> {
             retry: RetryPolicy::default(),
             reasm,
             tags: TagAllocator::new(),
-            frame: [0; MAX_FRAME_LEN],
+            rx_frame: [0; MAX_FRAME_LEN],
+            parked: None,
             event: None,
             stats: BusStats::default(),
+            next_waiter: 0,
+            tx_waiters: Waiters::new(),
+            rx_waiters: Waiters::new(),
         }
     }
 
@@ -177,9 +195,9 @@ impl<I, R: TargetReceiver, C: Clock> Bus<I, R, C> {
         self.retry = p;
     }
 
-    /// The I2C controller.
-    pub fn i2c_mut(&mut self) -> &mut I {
-        &mut self.i2c
+    /// The I2C controller; `None` while an async transport is writing a frame with it.
+    pub fn i2c_mut(&mut self) -> Option<&mut I> {
+        self.i2c.as_mut()
     }
 
     /// The receive path.
@@ -212,9 +230,46 @@ impl<I, R: TargetReceiver, C: Clock> Bus<I, R, C> {
         self.tags.in_use(eid)
     }
 
-    /// Give back the parts.
-    pub fn into_parts(self) -> (I, R, C) {
+    /// Give back the parts (the controller is `None` only if an async transport's write was
+    /// leaked with `mem::forget` while it had it).
+    pub fn into_parts(self) -> (Option<I>, R, C) {
         (self.i2c, self.rx, self.clock)
+    }
+
+    /// A new waiter identity for the wait queues.
+    pub(crate) fn new_waiter(&mut self) -> WaiterId {
+        self.next_waiter = self.next_waiter.wrapping_add(1);
+        self.next_waiter
+    }
+
+    /// Ask the receive path and the clock to wake `waker` for a frame or at `deadline`;
+    /// `false` if either cannot (the caller must then poll).
+    pub(crate) fn arm(&mut self, waker: &Waker, deadline: Instant, frames: bool) -> bool {
+        let rx = !frames || self.rx.register_waker(waker);
+        let alarm = self.clock.wake_at(deadline, waker);
+        rx && alarm
+    }
+
+    /// The receive waiter `id` leaves (served, timed out or dropped): a frame parked for it
+    /// is handled as a stray, and another waiter is woken to go on receiving.
+    pub(crate) fn leave_rx(&mut self, id: WaiterId) {
+        let want = self.rx_waiters.payload(id);
+        self.rx_waiters.remove(id);
+        if let (Some(want), Some(h)) = (want, self.parked_header()) {
+            if want.ends_with(&h) {
+                let mut none = [0u8; 0];
+                let _ = self.pump(Want::Nothing, &mut none);
+            }
+        }
+        self.rx_waiters.wake_first();
+    }
+
+    /// The packet header of the parked frame.
+    fn parked_header(&self) -> Option<PacketRepr> {
+        let n = self.parked?;
+        let bytes = self.rx_frame.get(..n)?;
+        let (_, packet) = smbus::decode_received(self.own_addr, bytes).ok()?;
+        PacketRepr::parse(&Packet::new_unchecked(packet)).ok()
     }
 
     pub(crate) fn allocate_tag(&mut self, peer: Eid, now: Instant, until: Instant) -> Option<Tag> {
@@ -229,33 +284,11 @@ impl<I, R: TargetReceiver, C: Clock> Bus<I, R, C> {
         self.tags.release(peer, tag);
     }
 
-    /// Decide about one failed write: `Ok(())` to try again, or the error to report.
-    pub(crate) fn on_write_error<E: embedded_hal::i2c::Error>(
-        &mut self,
-        e: E,
-        attempt: u8,
-    ) -> Result<(), Error<E>> {
-        match e.kind() {
-            I2cErrorKind::NoAcknowledge(_) => {
-                bump(&mut self.stats.nacks);
-                if attempt < self.retry.nack_retries {
-                    Ok(())
-                } else {
-                    Err(Error::Nack(e))
-                }
-            }
-            I2cErrorKind::ArbitrationLoss => {
-                bump(&mut self.stats.arbitration_losses);
-                if attempt < self.retry.arbitration_retries {
-                    Ok(())
-                } else {
-                    Err(Error::ArbitrationLost(e))
-                }
-            }
-            _ => {
-                bump(&mut self.stats.bus_errors);
-                Err(Error::Bus(e))
-            }
+    /// Receive (and keep unsolicited messages) until `t`: the blocking back-off and pause.
+    pub(crate) fn idle_until(&mut self, t: Instant) {
+        let mut none = [0u8; 0];
+        while self.clock.now() < t {
+            let _ = self.pump(Want::Nothing, &mut none);
         }
     }
 
@@ -285,12 +318,24 @@ impl<I, R: TargetReceiver, C: Clock> Bus<I, R, C> {
                 return p;
             }
         }
-        let Some(n) = self.rx.poll_frame(&mut self.frame) else {
-            return Pumped::Idle;
+        let n = match self.parked {
+            Some(n) => {
+                if !self.parked_header().is_some_and(|h| want.ends_with(&h)) {
+                    return Pumped::Parked;
+                }
+                self.parked = None;
+                n
+            }
+            None => {
+                let Some(n) = self.rx.poll_frame(&mut self.rx_frame) else {
+                    return Pumped::Idle;
+                };
+                bump(&mut self.stats.frames_received);
+                n
+            }
         };
         let now = self.clock.now();
-        bump(&mut self.stats.frames_received);
-        let received = self.frame.get(..n).unwrap_or(&[]);
+        let received = self.rx_frame.get(..n).unwrap_or(&[]);
         let packet = match smbus::decode_received(self.own_addr, received) {
             Ok((_, p)) => p,
             Err(smbus::Error::BadPec { .. }) => {
@@ -302,6 +347,18 @@ impl<I, R: TargetReceiver, C: Clock> Bus<I, R, C> {
                 return Pumped::Progress;
             }
         };
+        // A frame that ends another waiter's message waits for that waiter.
+        if let Ok(h) = PacketRepr::parse(&Packet::new_unchecked(packet)) {
+            if !want.ends_with(&h)
+                && self
+                    .rx_waiters
+                    .wake_matching(WaiterId::MAX, |w| w.ends_with(&h))
+                    .is_some()
+            {
+                self.parked = Some(n);
+                return Pumped::Parked;
+            }
+        }
         let msg = match self.reasm.receive(packet, now.0) {
             Ok(Some(m)) => m,
             Ok(None) => return Pumped::Progress,

@@ -1,5 +1,7 @@
 //! The transport's clock.
 
+use core::task::Waker;
+
 use nvme_mi_core::time::Instant;
 
 /// Where an I2C transport reads the time (the transport owns time; the core never reads a
@@ -17,10 +19,25 @@ use nvme_mi_core::time::Instant;
 pub trait Clock {
     /// The current time.
     fn now(&mut self) -> Instant;
+
+    /// Wake `waker` once the time is `at` or later (a timer interrupt), so that an async
+    /// transport waiting for a frame, for the bus or for a retry back-off sleeps instead of
+    /// polling. Several tasks may each ask for their own time; a later call with the same
+    /// waker replaces the earlier one. Return `false` when the clock has no alarm: the async
+    /// transports then wake themselves at once and look again (polling, as on a host with a
+    /// spinning executor). Under embassy, a task that awaits `embassy_time::Timer::at` and
+    /// then wakes the waker implements it.
+    fn wake_at(&mut self, at: Instant, waker: &Waker) -> bool {
+        let _ = (at, waker);
+        false
+    }
 }
 
 impl<C: Clock + ?Sized> Clock for &mut C {
     fn now(&mut self) -> Instant {
         (**self).now()
+    }
+    fn wake_at(&mut self, at: Instant, waker: &Waker) -> bool {
+        (**self).wake_at(at, waker)
     }
 }

@@ -52,7 +52,10 @@ mod clock;
 mod error;
 mod mtu;
 mod receiver;
+mod responder;
+mod retry;
 mod transport;
+mod wait;
 
 #[cfg(feature = "embedded-mcu-hal")]
 pub mod mcu_target;
@@ -63,9 +66,15 @@ pub use basic_mgmt::{
     read_block, read_block_async, read_identification, read_identification_async, read_status,
     read_status_async, BasicMgmtError, MAX_READ_LEN,
 };
-pub use bus::{Bus, BusStats, RetryPolicy, MAX_DRIVES, MAX_EVENT_LEN};
+pub use bus::{Bus, BusStats, MAX_DRIVES, MAX_EVENT_LEN};
 pub use clock::Clock;
 pub use error::Error;
 pub use mtu::{negotiate_transmission_unit, negotiate_transmission_unit_async, TuError};
 pub use receiver::{FrameQueue, QueueStats, TargetReceiver, MAX_RECEIVED_LEN};
+pub use responder::{
+    AsyncI2cResponder, I2cResponder, Peer, ResponderEndpoint, Sending, MAX_PARTS,
+    RESPONDER_CONTEXTS,
+};
+pub use retry::RetryPolicy;
 pub use transport::{AsyncI2cTransport, I2cTransport, TransmissionUnit};
+pub use wait::MAX_WAITERS;

@@ -1,6 +1,8 @@
 //! The receive path: frames another bus controller (the drive) writes to our own target
 //! address (DSP0237 §6; digest B.4).
 
+use core::task::Waker;
+
 use nvme_mi_core::mctp::smbus::MAX_FRAME_LEN;
 
 /// The most bytes a target receives after its own address byte: command code to PEC
@@ -19,11 +21,23 @@ pub trait TargetReceiver {
     /// or `None` when nothing is waiting. Never blocks. A write longer than `buf` is
     /// discarded (it cannot be a valid frame if `buf` holds [`MAX_RECEIVED_LEN`] bytes).
     fn poll_frame(&mut self, buf: &mut [u8]) -> Option<usize>;
+
+    /// Wake `waker` when the next write has been received (from the target interrupt path),
+    /// replacing the waker given before; wake it at once if a write is already waiting.
+    /// Return `false` if the receiver cannot wake anyone: the async transports then wake
+    /// themselves and poll again.
+    fn register_waker(&mut self, waker: &Waker) -> bool {
+        let _ = waker;
+        false
+    }
 }
 
 impl<T: TargetReceiver + ?Sized> TargetReceiver for &mut T {
     fn poll_frame(&mut self, buf: &mut [u8]) -> Option<usize> {
         (**self).poll_frame(buf)
+    }
+    fn register_waker(&mut self, waker: &Waker) -> bool {
+        (**self).register_waker(waker)
     }
 }
 
@@ -78,6 +92,8 @@ pub struct FrameQueue<const N: usize> {
     filling: usize,
     overflow: bool,
     stats: QueueStats,
+    /// Woken by [`FrameQueue::end_of_frame`] when a write is queued.
+    waker: Option<Waker>,
 }
 
 impl<const N: usize> Default for FrameQueue<N> {
@@ -101,6 +117,7 @@ impl<const N: usize> FrameQueue<N> {
                 too_long: 0,
                 aborted: 0,
             },
+            waker: None,
         }
     }
 
@@ -141,6 +158,9 @@ impl<const N: usize> FrameQueue<N> {
                 slot.len = len;
                 self.count += 1;
                 self.stats.frames = self.stats.frames.saturating_add(1);
+                if let Some(w) = self.waker.take() {
+                    w.wake();
+                }
             }
             None => self.stats.overruns = self.stats.overruns.saturating_add(1),
         }
@@ -182,6 +202,15 @@ impl<const N: usize> FrameQueue<N> {
 }
 
 impl<const N: usize> TargetReceiver for FrameQueue<N> {
+    fn register_waker(&mut self, waker: &Waker) -> bool {
+        if self.count > 0 {
+            waker.wake_by_ref();
+        } else if !self.waker.as_ref().is_some_and(|w| w.will_wake(waker)) {
+            self.waker = Some(waker.clone());
+        }
+        true
+    }
+
     fn poll_frame(&mut self, buf: &mut [u8]) -> Option<usize> {
         while self.count > 0 {
             let slot = self.slots.get(self.head)?;

@@ -9,12 +9,14 @@ use core::time::Duration;
 
 use nvme_mi_core::mctp::fragment::{Fragmenter, MAX_TU_SMBUS};
 use nvme_mi_core::mctp::header::PacketRepr;
-use nvme_mi_core::mctp::smbus::{FrameRepr, MAX_PACKET_LEN};
+use nvme_mi_core::mctp::smbus::{FrameRepr, MAX_FRAME_LEN, MAX_PACKET_LEN};
 use nvme_mi_core::mctp::{Eid, Tag, BASELINE_TU};
 use nvme_mi_core::time::Instant;
 use nvme_mi_core::transport::{AsyncEventSource, AsyncTransport, EventSource, Transport};
 
 use crate::bus::{Pumped, Want};
+use crate::retry::write_frame;
+use crate::wait::WaiterId;
 use crate::{Bus, Clock, Error, TargetReceiver};
 
 /// How long a tag stays allocated after the request is sent, unless a receive deadline
@@ -37,34 +39,25 @@ fn request_header(own: Eid, eid: Eid, tag: Tag) -> PacketRepr {
     }
 }
 
-/// The body shared by the blocking and async senders: fragment `message` at `tu` and write
-/// each packet as one SMBus block write, retrying as the bus's policy allows.
+/// Fragment `message` at `tu` and write each packet as one SMBus block write with `$write`
+/// (a macro arm given the frame bytes after the address byte); evaluates to the result.
 macro_rules! send_frames {
-    ($bus:ident, $addr:expr, $hdr:expr, $message:expr, $tu:expr, $($aw:tt)*) => {{
+    ($own_addr:expr, $addr:expr, $hdr:expr, $message:expr, $tu:expr, |$bytes:ident| $write:expr) => {{
         let mut frag = Fragmenter::new($message, $hdr, $tu).map_err(|_| Error::InvalidMessage)?;
         let mut packet = [0u8; MAX_PACKET_LEN];
-        let repr = FrameRepr { dest_addr: $addr, src_addr: $bus.own_addr() };
+        let mut frame = [0u8; MAX_FRAME_LEN];
+        let repr = FrameRepr {
+            dest_addr: $addr,
+            src_addr: $own_addr,
+        };
         while let Some(r) = frag.next(&mut packet) {
             let len = r.map_err(|_| Error::InvalidMessage)?;
             let n = repr
-                .emit(packet.get(..len).unwrap_or(&[]), &mut $bus.frame)
+                .emit(packet.get(..len).unwrap_or(&[]), &mut frame)
                 .map_err(|_| Error::InvalidMessage)?;
-            let mut attempt = 0u8;
-            loop {
-                $bus.stats.write_attempts = $bus.stats.write_attempts.saturating_add(1);
-                // The address byte is the bus address; the controller writes the rest.
-                let bytes = $bus.frame.get(1..n).unwrap_or(&[]);
-                match $bus.i2c.write($addr, bytes)$($aw)* {
-                    Ok(()) => {
-                        $bus.stats.frames_sent = $bus.stats.frames_sent.saturating_add(1);
-                        break;
-                    }
-                    Err(e) => {
-                        $bus.on_write_error(e, attempt)?;
-                        attempt = attempt.saturating_add(1);
-                    }
-                }
-            }
+            // The address byte is the bus address; the controller writes the rest.
+            let $bytes = frame.get(1..n).unwrap_or(&[]);
+            $write?;
         }
         Ok(())
     }};
@@ -81,7 +74,7 @@ fn step<I, R: TargetReceiver, C: Clock, E>(
     match guard.pump(want, buf) {
         Pumped::Delivered(n) => return Ok(Some(n)),
         Pumped::TooSmall => return Err(Error::BufferTooSmall),
-        Pumped::Progress | Pumped::Idle => {}
+        Pumped::Progress | Pumped::Idle | Pumped::Parked => {}
     }
     if guard.now() >= deadline {
         Err(Error::Timeout)
@@ -104,35 +97,260 @@ fn wait_for<I, R: TargetReceiver, C: Clock, E>(
     }
 }
 
-/// The async twin of [`wait_for`]: yields to the executor between polls.
-async fn wait_for_async<I, R: TargetReceiver, C: Clock, E>(
-    bus: &RefCell<Bus<I, R, C>>,
+/// The async receive: handles one received frame per poll while there are any, then sleeps until the
+/// receive path has another frame, another waiter hands over a frame parked for us, or the
+/// deadline passes. Never holds the bus across a suspension; leaves the wait queue when
+/// done or dropped.
+struct Receive<'b, 'o, I, R: TargetReceiver, C: Clock> {
+    bus: &'b RefCell<Bus<I, R, C>>,
     want: Want,
-    buf: &mut [u8],
+    out: &'o mut [u8],
     deadline: Instant,
-) -> Result<usize, Error<E>> {
-    loop {
-        if let Some(n) = step(bus, want, buf, deadline)? {
-            return Ok(n);
+    id: Option<WaiterId>,
+}
+
+impl<I, R: TargetReceiver, C: Clock> Receive<'_, '_, I, R, C> {
+    fn finish<E>(
+        &mut self,
+        b: &mut Bus<I, R, C>,
+        r: Result<usize, Error<E>>,
+    ) -> Poll<Result<usize, Error<E>>> {
+        if let Some(id) = self.id.take() {
+            b.leave_rx(id);
         }
-        YieldNow(false).await;
+        Poll::Ready(r)
+    }
+
+    fn poll_receive<E>(&mut self, cx: &mut Context<'_>) -> Poll<Result<usize, Error<E>>> {
+        let Ok(mut b) = self.bus.try_borrow_mut() else {
+            // Only a blocking call on this same bus inside another task's poll can hold it.
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        };
+        let b = &mut *b;
+        // Queue first, so that a frame ending our message, handled by another task, waits
+        // for us instead of being taken for a stray.
+        let id = match self.id {
+            Some(id) => id,
+            None => *self.id.insert(b.new_waiter()),
+        };
+        if !b.rx_waiters.enqueue(id, self.want, cx.waker()) {
+            return self.finish(b, Err(Error::BusBusy));
+        }
+        let idle = match b.pump(self.want, self.out) {
+            Pumped::Delivered(n) => return self.finish(b, Ok(n)),
+            Pumped::TooSmall => return self.finish(b, Err(Error::BufferTooSmall)),
+            Pumped::Progress => {
+                // One frame per poll: let the other tasks on the bus run in between (they
+                // may have requests to write while this response streams in).
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
+            }
+            Pumped::Idle => true,
+            Pumped::Parked => false,
+        };
+        if b.now() >= self.deadline {
+            return self.finish(b, Err(Error::Timeout));
+        }
+        if !b.arm(cx.waker(), self.deadline, idle) {
+            cx.waker().wake_by_ref();
+        }
+        Poll::Pending
     }
 }
 
-/// Let other tasks run once (an executor-agnostic yield).
-struct YieldNow(bool);
+impl<I, R: TargetReceiver, C: Clock> Drop for Receive<'_, '_, I, R, C> {
+    fn drop(&mut self) {
+        if let Some(id) = self.id.take() {
+            if let Ok(mut b) = self.bus.try_borrow_mut() {
+                b.leave_rx(id);
+            }
+        }
+    }
+}
 
-impl Future for YieldNow {
+/// [`Receive`] as a future of the I2C controller's error type `E`.
+struct ReceiveFuture<'b, 'o, I, R: TargetReceiver, C: Clock, E> {
+    inner: Receive<'b, 'o, I, R, C>,
+    _e: core::marker::PhantomData<fn() -> E>,
+}
+
+impl<I, R: TargetReceiver, C: Clock, E> Future for ReceiveFuture<'_, '_, I, R, C, E> {
+    type Output = Result<usize, Error<E>>;
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.get_mut().inner.poll_receive(cx)
+    }
+}
+
+fn receive_async<'b, 'o, I, R: TargetReceiver, C: Clock, E>(
+    bus: &'b RefCell<Bus<I, R, C>>,
+    want: Want,
+    out: &'o mut [u8],
+    deadline: Instant,
+) -> ReceiveFuture<'b, 'o, I, R, C, E> {
+    ReceiveFuture {
+        inner: Receive {
+            bus,
+            want,
+            out,
+            deadline,
+            id: None,
+        },
+        _e: core::marker::PhantomData,
+    }
+}
+
+/// The I2C controller, taken out of the bus for one frame; put back (and the next waiter
+/// woken) when dropped, also if the write's future is dropped half-way.
+struct Controller<'b, I, R: TargetReceiver, C: Clock> {
+    bus: &'b RefCell<Bus<I, R, C>>,
+    i2c: Option<I>,
+}
+
+impl<I, R: TargetReceiver, C: Clock> Drop for Controller<'_, I, R, C> {
+    fn drop(&mut self) {
+        if let Ok(mut b) = self.bus.try_borrow_mut() {
+            if b.i2c.is_none() {
+                b.i2c = self.i2c.take();
+            }
+            b.tx_waiters.wake_first();
+        }
+    }
+}
+
+/// Wait for the turn on the shared bus's controller (first come, first served), at most
+/// until `until`.
+struct Acquire<'b, I, R: TargetReceiver, C: Clock> {
+    bus: &'b RefCell<Bus<I, R, C>>,
+    until: Option<Instant>,
+    id: Option<WaiterId>,
+}
+
+impl<'b, I, R: TargetReceiver, C: Clock> Future for Acquire<'b, I, R, C> {
+    type Output = Option<Controller<'b, I, R, C>>;
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        let Ok(mut b) = this.bus.try_borrow_mut() else {
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        };
+        let now = b.now();
+        let until = *this.until.get_or_insert(now + b.retry.bus_wait);
+        let my_turn = match this.id {
+            Some(id) => b.tx_waiters.is_first(id),
+            None => b.tx_waiters.is_empty(),
+        };
+        if my_turn {
+            if let Some(i2c) = b.i2c.take() {
+                if let Some(id) = this.id.take() {
+                    b.tx_waiters.remove(id);
+                }
+                return Poll::Ready(Some(Controller {
+                    bus: this.bus,
+                    i2c: Some(i2c),
+                }));
+            }
+        }
+        if now >= until {
+            if let Some(id) = this.id.take() {
+                b.tx_waiters.remove(id);
+                b.tx_waiters.wake_first();
+            }
+            return Poll::Ready(None);
+        }
+        let id = match this.id {
+            Some(id) => id,
+            None => *this.id.insert(b.new_waiter()),
+        };
+        if !b.tx_waiters.enqueue(id, (), cx.waker()) {
+            this.id = None;
+            return Poll::Ready(None);
+        }
+        if !b.clock.wake_at(until, cx.waker()) {
+            cx.waker().wake_by_ref();
+        }
+        Poll::Pending
+    }
+}
+
+impl<I, R: TargetReceiver, C: Clock> Drop for Acquire<'_, I, R, C> {
+    fn drop(&mut self) {
+        if let Some(id) = self.id.take() {
+            if let Ok(mut b) = self.bus.try_borrow_mut() {
+                b.tx_waiters.remove(id);
+                b.tx_waiters.wake_first();
+            }
+        }
+    }
+}
+
+/// Sleep until `t` on the bus's clock (its alarm, or polling if it has none).
+struct Sleep<'b, I, R: TargetReceiver, C: Clock> {
+    bus: &'b RefCell<Bus<I, R, C>>,
+    t: Instant,
+}
+
+impl<I, R: TargetReceiver, C: Clock> Future for Sleep<'_, I, R, C> {
     type Output = ();
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let this = self.get_mut();
-        if this.0 {
-            Poll::Ready(())
-        } else {
-            this.0 = true;
+        let Ok(mut b) = self.bus.try_borrow_mut() else {
             cx.waker().wake_by_ref();
-            Poll::Pending
+            return Poll::Pending;
+        };
+        if b.now() >= self.t {
+            return Poll::Ready(());
         }
+        if !b.clock.wake_at(self.t, cx.waker()) {
+            cx.waker().wake_by_ref();
+        }
+        Poll::Pending
+    }
+}
+
+/// Write one frame on the shared bus from async code: wait for the controller, write,
+/// give it back; after a failure the controller is given back during the back-off.
+async fn write_async<I, R, C>(
+    bus: &RefCell<Bus<I, R, C>>,
+    addr: u8,
+    bytes: &[u8],
+) -> Result<(), Error<I::Error>>
+where
+    I: embedded_hal_async::i2c::I2c,
+    R: TargetReceiver,
+    C: Clock,
+{
+    let policy = bus.try_borrow().map_err(|_| Error::BusBusy)?.retry;
+    let mut attempt = 0u8;
+    loop {
+        let mut ctl = Acquire {
+            bus,
+            until: None,
+            id: None,
+        }
+        .await
+        .ok_or(Error::BusBusy)?;
+        let r = match ctl.i2c.as_mut() {
+            Some(i2c) => i2c.write(addr, bytes).await,
+            None => return Err(Error::BusBusy),
+        };
+        drop(ctl);
+        let t = {
+            let mut b = bus.try_borrow_mut().map_err(|_| Error::BusBusy)?;
+            let b = &mut *b;
+            b.stats.write_attempts = b.stats.write_attempts.saturating_add(1);
+            match r {
+                Ok(()) => {
+                    b.stats.frames_sent = b.stats.frames_sent.saturating_add(1);
+                    return Ok(());
+                }
+                Err(e) => {
+                    let wait = policy.after_failure(e, attempt, &mut b.stats)?;
+                    b.now() + wait
+                }
+            }
+        };
+        Sleep { bus, t }.await;
+        attempt = attempt.saturating_add(1);
     }
 }
 
@@ -255,9 +473,9 @@ pub struct I2cTransport<'a, I, R, C> {
 
 /// The async twin of [`I2cTransport`], over an `embedded_hal_async::i2c::I2c` controller.
 ///
-/// Receiving polls the target receiver and yields to the executor between polls. Async
-/// transports sharing a bus may be used from one task in turn; two of them awaiting at the
-/// same moment get [`Error::BusBusy`] rather than interleaving frames.
+/// Any number of async transports on one [`Bus`] can run at once from one executor: each
+/// waits for its turn on the controller and sleeps until its response arrives (see
+/// [`Bus`], "Sharing in async"): no polling when the receiver and the clock can wake it.
 pub struct AsyncI2cTransport<'a, I, R, C> {
     bus: &'a RefCell<Bus<I, R, C>>,
     addr: u8,
@@ -321,7 +539,22 @@ impl<I: embedded_hal::i2c::I2c, R: TargetReceiver, C: Clock> Transport
         let mut guard = self.bus.try_borrow_mut().map_err(|_| Error::BusBusy)?;
         let bus = &mut *guard;
         let (addr, tu) = (self.addr, self.tu);
-        let r = (|| -> Result<(), Self::Error> { send_frames!(bus, addr, hdr, message, tu,) })();
+        let r = (|| -> Result<(), Self::Error> {
+            send_frames!(bus.own_addr(), addr, hdr, message, tu, |bytes| {
+                let policy = bus.retry;
+                match bus.i2c.take() {
+                    Some(mut i2c) => {
+                        let r = write_frame!(i2c, addr, bytes, policy, bus.stats, |d| {
+                            let t = bus.now() + d;
+                            bus.idle_until(t)
+                        },);
+                        bus.i2c = Some(i2c);
+                        r
+                    }
+                    None => Err(Error::BusBusy),
+                }
+            })
+        })();
         if r.is_err() {
             bus.release_tag(self.eid, tag);
             self.tag = None;
@@ -339,8 +572,9 @@ impl<I: embedded_hal::i2c::I2c, R: TargetReceiver, C: Clock> Transport
     }
 
     fn wait_until(&mut self, t: Instant) {
-        let mut scratch = [0u8; 0];
-        while let Ok(None) = step::<I, R, C, I::Error>(self.bus, Want::Nothing, &mut scratch, t) {}
+        if let Ok(mut b) = self.bus.try_borrow_mut() {
+            b.idle_until(t);
+        }
     }
 
     fn remote_eid(&self) -> Option<Eid> {
@@ -369,18 +603,26 @@ impl<I: embedded_hal_async::i2c::I2c, R: TargetReceiver, C: Clock> AsyncTranspor
         self.clock_now()
     }
 
-    // The bus stays borrowed for the whole message so that frames of two messages never
-    // interleave; another transport trying meanwhile gets `BusBusy` (try_borrow), no panic.
-    #[allow(clippy::await_holding_refcell_ref)]
+    // Each frame takes the shared controller for its own write only (frames of messages to
+    // different drives may interleave: each is reassembled under its own tag and EID).
     async fn send_request(&mut self, message: &[&[u8]]) -> Result<(), Self::Error> {
         let (tag, hdr) = self.open()?;
-        let mut guard = self.bus.try_borrow_mut().map_err(|_| Error::BusBusy)?;
-        let bus = &mut *guard;
-        let (addr, tu) = (self.addr, self.tu);
-        let r: Result<(), Self::Error> =
-            async { send_frames!(bus, addr, hdr, message, tu, .await) }.await;
+        let own_addr = self
+            .bus
+            .try_borrow()
+            .map_err(|_| Error::BusBusy)?
+            .own_addr();
+        let (bus, addr, tu) = (self.bus, self.addr, self.tu);
+        let r: Result<(), Self::Error> = async {
+            send_frames!(own_addr, addr, hdr, message, tu, |bytes| {
+                write_async(bus, addr, bytes).await
+            })
+        }
+        .await;
         if r.is_err() {
-            bus.release_tag(self.eid, tag);
+            if let Ok(mut b) = self.bus.try_borrow_mut() {
+                b.release_tag(self.eid, tag);
+            }
             self.tag = None;
         }
         r
@@ -392,7 +634,7 @@ impl<I: embedded_hal_async::i2c::I2c, R: TargetReceiver, C: Clock> AsyncTranspor
         deadline: Instant,
     ) -> Result<usize, Self::Error> {
         let want = self.want_response(deadline)?;
-        wait_for_async(self.bus, want, buf, deadline).await
+        receive_async(self.bus, want, buf, deadline).await
     }
 
     fn end_exchange(&mut self) {
@@ -400,10 +642,7 @@ impl<I: embedded_hal_async::i2c::I2c, R: TargetReceiver, C: Clock> AsyncTranspor
     }
 
     async fn wait_until(&mut self, t: Instant) {
-        let mut scratch = [0u8; 0];
-        while let Ok(None) = step::<I, R, C, I::Error>(self.bus, Want::Nothing, &mut scratch, t) {
-            YieldNow(false).await;
-        }
+        Sleep { bus: self.bus, t }.await
     }
 
     fn remote_eid(&self) -> Option<Eid> {
@@ -419,6 +658,6 @@ impl<I: embedded_hal_async::i2c::I2c, R: TargetReceiver, C: Clock> AsyncEventSou
         buf: &mut [u8],
         deadline: Instant,
     ) -> Result<usize, Self::Error> {
-        wait_for_async(self.bus, Want::Event { src: self.eid }, buf, deadline).await
+        receive_async(self.bus, Want::Event { src: self.eid }, buf, deadline).await
     }
 }

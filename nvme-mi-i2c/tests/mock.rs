@@ -77,7 +77,9 @@ fn bus(expect: &[Transaction], rx: &[Vec<u8>]) -> MockBus {
 }
 
 fn done(b: MockBus) {
-    let (mut i2c, _, _) = b.into_inner().into_parts();
+    let (Some(mut i2c), _, _) = b.into_inner().into_parts() else {
+        panic!("controller")
+    };
     i2c.done();
 }
 
@@ -168,6 +170,7 @@ fn nack_retries_then_unreachable_and_arbitration_retry() {
         b.borrow_mut().set_retry_policy(RetryPolicy {
             nack_retries: 0,
             arbitration_retries: 0,
+            ..RetryPolicy::default()
         });
         let e = tr.send_request(&[m]).unwrap_err();
         assert_eq!(e, Error::Bus(I2cErrorKind::Bus));
@@ -320,7 +323,9 @@ fn frame_queue_feeds_the_transport() {
     let n = tr.recv_response(&mut buf, Instant(100)).unwrap();
     assert_eq!(n, resp.len() - 9);
     tr.end_exchange();
-    let (mut i2c, q, _) = b.into_inner().into_parts();
+    let (Some(mut i2c), q, _) = b.into_inner().into_parts() else {
+        panic!("controller")
+    };
     assert_eq!(q.stats().frames, 1);
     i2c.done();
 }

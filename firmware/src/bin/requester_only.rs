@@ -92,12 +92,11 @@ fn run() {
     hprintln!("tu: {:?}", negotiate_transmission_unit(&mut ep, 1, 250));
     drop(ep);
     let mut b = bus.borrow_mut();
-    hprintln!(
-        "status: {:?}",
-        read_status(b.i2c_mut(), 0x6a).map(|s| s.pdlu)
-    );
-    hprintln!(
-        "id: {:?}",
-        read_identification(b.i2c_mut(), 0x6a).map(|i| i.vendor_id)
-    );
+    if let Some(i2c) = b.i2c_mut() {
+        hprintln!("status: {:?}", read_status(&mut *i2c, 0x6a).map(|s| s.pdlu));
+        hprintln!(
+            "id: {:?}",
+            read_identification(i2c, 0x6a).map(|i| i.vendor_id)
+        );
+    }
 }

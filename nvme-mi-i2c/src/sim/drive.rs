@@ -2,55 +2,36 @@
 //! Management responder in front of a [`Sim`].
 
 use nvme_mi_core::basic_mgmt::{BlockRead, ARBITRATION_RESET, IDENTIFICATION_BLOCK, STATUS_BLOCK};
-use nvme_mi_core::mctp::fragment::{Fragmenter, MAX_TU_SMBUS};
-use nvme_mi_core::mctp::header::{Packet, PacketRepr};
-use nvme_mi_core::mctp::reassemble::Reassembler;
-use nvme_mi_core::mctp::smbus::{self, FrameRepr, MAX_FRAME_LEN, MAX_PACKET_LEN};
-use nvme_mi_core::mctp::{Eid, Tag, BASELINE_TU};
+use nvme_mi_core::mctp::fragment::MAX_TU_SMBUS;
+use nvme_mi_core::mctp::smbus::MAX_FRAME_LEN;
+use nvme_mi_core::mctp::{Eid, BASELINE_TU};
 use nvme_mi_core::mi::MAX_MESSAGE_LEN;
 use nvme_mi_core::responder::{Outgoing, Respond, Responder};
 use nvme_mi_core::time::Instant;
 use nvme_mi_sim::Sim;
 
+pub use crate::responder::Peer;
+use crate::responder::{ResponderEndpoint, Sending};
+
 /// The simulated drive's SMBus/I2C port, whose MCTP transmission unit applies on this bus.
 pub const SMBUS_PORT: u8 = 1;
 
-/// A requester as the simulated drive sees it: its 7-bit address (from the source address
-/// byte of its frames, digest B.4), its EID and the tag of its request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct Peer {
-    /// The requester's 7-bit address.
-    pub addr: u8,
-    /// The requester's EID.
-    pub eid: Eid,
-    /// The tag of the request.
-    pub tag: Tag,
-}
-
-/// A message being written back, one frame per poll.
-#[derive(Debug, Clone, Copy)]
-struct Sending {
-    dest_addr: u8,
-    header: PacketRepr,
-    len: usize,
-    offset: usize,
-}
-
-/// One simulated drive: [`Responder<Sim, Peer>`] behind an MCTP-over-SMBus endpoint at
-/// `mctp_addr` and a Basic Management responder at `basic_addr`. About 14 KiB (a two-context
-/// reassembler and one outgoing message buffer of 4224 bytes each, and the [`Sim`]).
+/// One simulated drive: [`Responder<Sim, Peer>`] behind the crate's drive-side endpoint
+/// ([`ResponderEndpoint`], what [`I2cResponder`](crate::I2cResponder) runs) at `mctp_addr`,
+/// and a Basic Management responder at `basic_addr`. The bus hands it each frame written to
+/// `mctp_addr` and takes its outgoing frames one at a time, as the drive would win the bus
+/// for each. About 14 KiB (a two-context reassembler and one outgoing message buffer of
+/// 4224 bytes each, and the [`Sim`]).
 pub struct SimDrive {
     responder: Responder<Sim, Peer>,
-    mctp_addr: u8,
+    endpoint: ResponderEndpoint,
     basic_addr: u8,
-    reasm: Reassembler<2, MAX_MESSAGE_LEN>,
     out: [u8; MAX_MESSAGE_LEN],
-    sending: Option<Sending>,
-    own_tag: u8,
+    sending: Option<(Sending, usize)>,
     command: u8,
     arbitration: bool,
-    bad_frames: u32,
+    /// Frames still to write before the drive falls silent (fault injection).
+    silent_after: Option<u32>,
 }
 
 impl SimDrive {
@@ -65,15 +46,13 @@ impl SimDrive {
     pub fn with_eid(seed: u64, mctp_addr: u8, basic_addr: u8, eid: Eid) -> Self {
         SimDrive {
             responder: Responder::new(Sim::new(seed), eid),
-            mctp_addr,
+            endpoint: ResponderEndpoint::new(mctp_addr, eid),
             basic_addr,
-            reasm: Reassembler::new(),
             out: [0; MAX_MESSAGE_LEN],
             sending: None,
-            own_tag: 0,
             command: 0,
             arbitration: false,
-            bad_frames: 0,
+            silent_after: None,
         }
     }
 
@@ -92,9 +71,14 @@ impl SimDrive {
         &self.responder
     }
 
+    /// The drive's MCTP endpoint (counters, address, transmission unit).
+    pub fn endpoint(&self) -> &ResponderEndpoint {
+        &self.endpoint
+    }
+
     /// The MCTP endpoint's 7-bit address.
     pub fn mctp_addr(&self) -> u8 {
-        self.mctp_addr
+        self.endpoint.own_addr()
     }
 
     /// The Basic Management 7-bit address.
@@ -104,7 +88,8 @@ impl SimDrive {
 
     /// Frames addressed to the drive that failed the SMBus checks (digest B.6).
     pub fn bad_frames(&self) -> u32 {
-        self.bad_frames
+        let s = self.endpoint.stats();
+        s.bad_frames.saturating_add(s.pec_errors)
     }
 
     /// The transmission unit the drive fragments at: the MTU set on its SMBus port.
@@ -113,55 +98,29 @@ impl SimDrive {
         tu.clamp(BASELINE_TU, MAX_TU_SMBUS)
     }
 
-    /// A write to the MCTP address: `bytes` are the bytes after the address byte.
-    pub(crate) fn receive_frame(&mut self, bytes: &[u8], now: Instant) {
-        let (repr, packet) = match smbus::decode_received(self.mctp_addr, bytes) {
-            Ok(x) => x,
-            Err(_) => {
-                self.bad_frames = self.bad_frames.saturating_add(1);
-                return;
-            }
-        };
-        let Ok(Some(msg)) = self.reasm.receive(packet, now.0) else {
-            return;
-        };
-        if !msg.tag_owner() {
-            return;
-        }
-        let peer = Peer {
-            addr: repr.src_addr,
-            eid: msg.src(),
-            tag: msg.tag(),
-        };
-        let own = msg.dest();
-        if let Some(len) = self
-            .responder
-            .handle(msg.message(), &peer, now, &mut self.out)
-        {
-            let eid = if own == Eid::NULL || own == Eid::BROADCAST {
-                self.responder.eid()
-            } else {
-                own
-            };
-            self.start(peer, eid, false, peer.tag, len);
-        }
+    /// Fault injection: after `frames` more frames the drive stops answering in the middle
+    /// of whatever it is sending (the rest of that message is never written); `None` heals.
+    pub fn fall_silent_after(&mut self, frames: Option<u32>) {
+        self.silent_after = frames;
     }
 
-    fn start(&mut self, to: Peer, src: Eid, tag_owner: bool, tag: Tag, len: usize) {
-        self.sending = Some(Sending {
-            dest_addr: to.addr,
-            header: PacketRepr {
-                dest: to.eid,
-                src,
-                som: true,
-                eom: false,
-                seq: 0,
-                tag_owner,
-                tag,
-            },
-            len,
-            offset: 0,
-        });
+    /// True if the drive has a frame to write at `now`, or when it next will.
+    pub(crate) fn next_event(&self) -> Option<Instant> {
+        if self.sending.is_some() {
+            return Some(Instant::ZERO);
+        }
+        self.responder.next_deadline()
+    }
+
+    /// A write to the MCTP address: `bytes` are the bytes after the address byte.
+    pub(crate) fn receive_frame(&mut self, bytes: &[u8], now: Instant) {
+        self.endpoint.set_eid(self.responder.eid());
+        let Some((peer, msg)) = self.endpoint.receive(bytes, now) else {
+            return;
+        };
+        if let Some(len) = self.responder.handle(msg, &peer, now, &mut self.out) {
+            self.sending = Some((self.endpoint.response(&peer), len));
+        }
     }
 
     /// The next frame the drive writes as bus controller (the whole frame, address byte
@@ -172,44 +131,27 @@ impl SimDrive {
         frame: &mut [u8; MAX_FRAME_LEN],
     ) -> Option<usize> {
         if self.sending.is_none() {
-            let eid = self.responder.eid();
-            match self.responder.poll(now, &mut self.out)? {
-                Outgoing::Response { to, len } => self.start(to, eid, false, to.tag, len),
-                Outgoing::Unsolicited { to, len } => {
-                    let tag = Tag::from_bits(self.own_tag);
-                    self.own_tag = self.own_tag.wrapping_add(1);
-                    self.start(to, eid, true, tag, len);
-                }
-            }
+            self.endpoint.set_eid(self.responder.eid());
+            self.sending = Some(match self.responder.poll(now, &mut self.out)? {
+                Outgoing::Response { to, len } => (self.endpoint.response(&to), len),
+                Outgoing::Unsolicited { to, len } => (self.endpoint.unsolicited(&to), len),
+            });
         }
         let tu = self.transmission_unit();
-        let s = self.sending.as_mut()?;
-        let rest = self.out.get(s.offset..s.len).unwrap_or(&[]);
-        let parts = [rest];
-        let first = s.offset == 0;
-        let mut packet = [0u8; MAX_PACKET_LEN];
-        let r = Fragmenter::new(&parts, s.header, tu)
-            .ok()
-            .and_then(|mut f| f.next(&mut packet))
-            .and_then(Result::ok);
-        let Some(plen) = r else {
-            self.sending = None;
-            return None;
-        };
-        let pkt = packet.get_mut(..plen).unwrap_or(&mut []);
-        // The fragmenter starts a message at `rest`; a later packet is not a start.
-        Packet::new_unchecked(&mut *pkt).set_som(first);
-        let payload = plen.saturating_sub(nvme_mi_core::mctp::header::HEADER_LEN);
-        s.offset += payload;
-        s.header.seq = (s.header.seq + 1) & 3;
-        let repr = FrameRepr {
-            dest_addr: s.dest_addr,
-            src_addr: self.mctp_addr,
-        };
-        if s.offset >= s.len {
+        let (s, len) = self.sending.as_mut()?;
+        let message = [self.out.get(..*len).unwrap_or(&[])];
+        let n = s.next_frame(&message, tu, frame);
+        if n.is_none() || s.offset() >= *len {
             self.sending = None;
         }
-        repr.emit(pkt, frame).ok()
+        if let Some(left) = self.silent_after.as_mut() {
+            if *left == 0 {
+                self.sending = None;
+                return None;
+            }
+            *left -= 1;
+        }
+        n
     }
 
     /// A write to the Basic Management address: the command code (or a Send Byte 0xFF

@@ -13,7 +13,14 @@
 //!   responses to the requester's address one frame at a time, fragmented at the drive's
 //!   current transmission unit (the MTU the [`Sim`](nvme_mi_sim::Sim) has for its SMBus port),
 //!   so that raising the unit with Configuration Set really changes the frames.
-//! * [`SimClock`]: the bus's simulated time.
+//! * [`SimClock`]: the bus's simulated time, with alarms for async transports
+//!   ([`Clock::wake_at`]).
+//!
+//! The receiver and the clock wake async waiters like a target interrupt and a timer would:
+//! the receiver when a drive has a frame to write, the clock when an alarm is due. Time in
+//! the simulation moves only with traffic and polling, so an async executor whose tasks are
+//! all asleep calls [`SimBus::run_timers`], which lets time pass to the next alarm or drive
+//! deadline and fires what is due (as a real timer interrupt would).
 //!
 //! # Timing model
 //!
@@ -33,6 +40,7 @@ mod drive;
 mod timing;
 
 use core::cell::RefCell;
+use core::task::Waker;
 
 use embedded_hal::i2c::{ErrorKind, NoAcknowledgeSource, Operation};
 use nvme_mi_core::mctp::smbus::MAX_FRAME_LEN;
@@ -47,6 +55,8 @@ use crate::{Clock, TargetReceiver};
 pub const IDLE_STEP_NS: u64 = 1_000_000;
 /// How many transactions [`SimBus::log`] keeps.
 pub const LOG_LEN: usize = 16;
+/// How many clock alarms ([`Clock::wake_at`]) the simulated clock holds at once.
+pub const ALARMS: usize = 32;
 
 /// Who drove a transaction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,6 +144,9 @@ pub struct SimBus<const D: usize> {
     log: [Option<Transaction>; LOG_LEN],
     log_pos: usize,
     frame: [u8; MAX_FRAME_LEN],
+    /// The requester's target interrupt: woken when a drive has a frame to write.
+    rx_waker: Option<Waker>,
+    alarms: [Option<(Instant, Waker)>; ALARMS],
 }
 
 impl<const D: usize> SimBus<D> {
@@ -150,6 +163,53 @@ impl<const D: usize> SimBus<D> {
             log: [None; LOG_LEN],
             log_pos: 0,
             frame: [0; MAX_FRAME_LEN],
+            rx_waker: None,
+            alarms: core::array::from_fn(|_| None),
+        }
+    }
+
+    /// True if a drive has a frame to write now.
+    fn frame_pending(&self) -> bool {
+        let now = self.now();
+        self.drives
+            .iter()
+            .any(|d| d.next_event().is_some_and(|t| t <= now))
+    }
+
+    /// The simulated timer and target interrupts, for an async executor with nothing left to
+    /// run: wake the receive waiter if a drive has a frame to write, and every alarm that is
+    /// due; if nothing is due, first let time pass to the earliest alarm or drive deadline.
+    /// Returns `false` when nothing at all is scheduled (every task would wait forever).
+    pub fn run_timers(&mut self) -> bool {
+        let next_alarm = self.alarms.iter().flatten().map(|(t, _)| *t).min();
+        let next_drive = self.drives.iter().filter_map(SimDrive::next_event).min();
+        let Some(next) = [next_alarm, next_drive].into_iter().flatten().min() else {
+            return false;
+        };
+        if next > self.now() {
+            self.now_ns = next.0.saturating_mul(1_000_000);
+        }
+        let now = self.now();
+        if self.frame_pending() {
+            if let Some(w) = self.rx_waker.take() {
+                w.wake();
+            }
+        }
+        for a in self.alarms.iter_mut() {
+            if a.as_ref().is_some_and(|(t, _)| *t <= now) {
+                if let Some((_, w)) = a.take() {
+                    w.wake();
+                }
+            }
+        }
+        true
+    }
+
+    fn wake_receiver(&mut self) {
+        if self.frame_pending() {
+            if let Some(w) = self.rx_waker.take() {
+                w.wake();
+            }
         }
     }
 
@@ -322,6 +382,7 @@ impl<const D: usize> SimBus<D> {
                 self.stats.block_reads = self.stats.block_reads.saturating_add(1);
             }
         }
+        self.wake_receiver();
         Ok(())
     }
 
@@ -388,12 +449,27 @@ impl<const D: usize> embedded_hal::i2c::I2c for SimController<'_, D> {
 }
 
 impl<const D: usize> embedded_hal_async::i2c::I2c for SimController<'_, D> {
+    /// The transaction happens at once (time moves by its wire time), then the future lets
+    /// other tasks run once before it completes, as a write that takes wire time would: an
+    /// async transport holds the shared controller across that suspension.
     async fn transaction(
         &mut self,
         address: u8,
         operations: &mut [Operation<'_>],
     ) -> Result<(), ErrorKind> {
-        embedded_hal::i2c::I2c::transaction(self, address, operations)
+        let r = embedded_hal::i2c::I2c::transaction(self, address, operations);
+        let mut yielded = false;
+        core::future::poll_fn(|cx| {
+            if yielded {
+                core::task::Poll::Ready(())
+            } else {
+                yielded = true;
+                cx.waker().wake_by_ref();
+                core::task::Poll::Pending
+            }
+        })
+        .await;
+        r
     }
 }
 
@@ -405,6 +481,18 @@ pub struct SimReceiver<'a, const D: usize> {
 impl<const D: usize> TargetReceiver for SimReceiver<'_, D> {
     fn poll_frame(&mut self, buf: &mut [u8]) -> Option<usize> {
         self.bus.try_borrow_mut().ok()?.poll_requester(buf)
+    }
+
+    fn register_waker(&mut self, waker: &Waker) -> bool {
+        let Ok(mut b) = self.bus.try_borrow_mut() else {
+            return false;
+        };
+        if b.frame_pending() {
+            waker.wake_by_ref();
+        } else {
+            b.rx_waker = Some(waker.clone());
+        }
+        true
     }
 }
 
@@ -419,5 +507,30 @@ impl<const D: usize> Clock for SimClock<'_, D> {
             .try_borrow()
             .map(|b| b.now())
             .unwrap_or(Instant::ZERO)
+    }
+
+    fn wake_at(&mut self, at: Instant, waker: &Waker) -> bool {
+        let Ok(mut b) = self.bus.try_borrow_mut() else {
+            return false;
+        };
+        if at <= b.now() {
+            waker.wake_by_ref();
+            return true;
+        }
+        let slots = &mut b.alarms;
+        let slot = match slots
+            .iter()
+            .position(|a| a.as_ref().is_some_and(|(_, w)| w.will_wake(waker)))
+        {
+            Some(i) => slots.get_mut(i),
+            None => slots.iter_mut().find(|a| a.is_none()),
+        };
+        match slot {
+            Some(s) => {
+                *s = Some((at, waker.clone()));
+                true
+            }
+            None => false,
+        }
     }
 }

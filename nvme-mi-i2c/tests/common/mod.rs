@@ -43,3 +43,51 @@ pub fn bus<const D: usize>(w: &World<D>) -> SimI2cBus<'_, D> {
         BMC_EID,
     ))
 }
+
+/// Run `tasks` on this thread, polling a task only when it was woken; when none is, call
+/// `idle` (the simulated timer interrupt). Returns how often tasks were polled; fails if the
+/// executor is kept busy (more than 100 000 polls).
+pub fn run_tasks<'a>(
+    mut tasks: Vec<std::pin::Pin<Box<dyn std::future::Future<Output = ()> + 'a>>>,
+    mut idle: impl FnMut(),
+) -> usize {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::task::{Context, Wake, Waker};
+
+    struct Flag(AtomicBool);
+    impl Wake for Flag {
+        fn wake(self: Arc<Self>) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+        fn wake_by_ref(self: &Arc<Self>) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+    let flags: Vec<Arc<Flag>> = tasks
+        .iter()
+        .map(|_| Arc::new(Flag(AtomicBool::new(true))))
+        .collect();
+    let wakers: Vec<Waker> = flags.iter().map(|f| Waker::from(f.clone())).collect();
+    let mut done = vec![false; tasks.len()];
+    let mut polls = 0;
+    while done.iter().any(|d| !d) {
+        let mut ran = false;
+        for i in 0..tasks.len() {
+            if done[i] || !flags[i].0.swap(false, Ordering::SeqCst) {
+                continue;
+            }
+            ran = true;
+            polls += 1;
+            let mut cx = Context::from_waker(&wakers[i]);
+            if tasks[i].as_mut().poll(&mut cx).is_ready() {
+                done[i] = true;
+            }
+        }
+        if !ran {
+            idle();
+        }
+        assert!(polls < 100_000, "the executor is being kept busy");
+    }
+    polls
+}

@@ -571,6 +571,12 @@ impl<I: embedded_hal::i2c::I2c, R: TargetReceiver, C: Clock> Transport
         self.release();
     }
 
+    // The final response is in: the tag goes back at once (DSP0236 1.3 §8.9: a tag is the
+    // requester's until the response; nothing further arrives on it).
+    fn complete_exchange(&mut self) {
+        self.release();
+    }
+
     fn wait_until(&mut self, t: Instant) {
         if let Ok(mut b) = self.bus.try_borrow_mut() {
             b.idle_until(t);
@@ -638,6 +644,12 @@ impl<I: embedded_hal_async::i2c::I2c, R: TargetReceiver, C: Clock> AsyncTranspor
     }
 
     fn end_exchange(&mut self) {
+        self.release();
+    }
+
+    // The final response is in: the tag goes back at once (DSP0236 1.3 §8.9: a tag is the
+    // requester's until the response; nothing further arrives on it).
+    fn complete_exchange(&mut self) {
         self.release();
     }
 

@@ -12,6 +12,8 @@
 //! remove <net> <eid>                       withdraw it (InterfacesRemoved)
 //! connectivity <net> <eid> <value>         change Connectivity (PropertiesChanged)
 //! link <ifname> <net>                      add an interface with SetupEndpoint
+//! local <net> <eid>                        give the host another local EID
+//! restart                                  exit and start again, forgetting every peer
 //! quit
 //! ```
 
@@ -68,6 +70,8 @@ fn command(fake: &FakeMctpd, words: &[&str]) -> Result<bool, Box<dyn std::error:
             fake.set_connectivity(net.parse()?, eid.parse()?, value, false)
         }
         ["link", name, net] => fake.add_link(name, net.parse()?),
+        ["local", net, eid] => fake.add_local(net.parse()?, eid.parse()?),
+        ["restart"] => fake.restart(),
         ["quit"] => return Ok(false),
         _ => return Err("unknown command".into()),
     }

@@ -25,7 +25,7 @@ fn lists_exactly_the_nvme_mi_endpoints_of_the_2x_tree() {
     let bus = Bus::start();
     let fake = FakeMctpd::start(bus.address(), Version::V2).unwrap();
     fake.add_link("mctpi2c1", 1);
-    fake.add_endpoint(FakeEndpoint::new(1, 8, &[0])); // mctpd's own EID: control only
+    // The fake publishes the host's own EID 8 (control only) as mctpd does.
     fake.add_endpoint(
         FakeEndpoint::new(1, 9, &[0, 4]).with_uuid("c0ffee00-0000-4000-8000-000000000009"),
     );
@@ -76,14 +76,14 @@ fn lists_exactly_the_nvme_mi_endpoints_of_the_2x_tree() {
     assert_eq!(found[1].address(), "mctp:2,12");
     assert_eq!(found[0].uuid_bytes().unwrap()[15], 9);
 
-    // All endpoints, but no interface or network object.
+    // All endpoints, but no interface or network object, and not the host's own EID 8.
     let all: Vec<_> = mctpd
         .endpoints()
         .unwrap()
         .iter()
         .map(|e| (e.net, e.eid))
         .collect();
-    assert_eq!(all, [(1, 8), (1, 9), (1, 10), (2, 12)]);
+    assert_eq!(all, [(1, 9), (1, 10), (2, 12)]);
 }
 
 #[test]
@@ -250,7 +250,7 @@ fn watcher_started_amid_changes_converges() {
         let fake = fake.clone();
         std::thread::spawn(move || {
             for round in 0..40u8 {
-                let eid = 8 + round % 20;
+                let eid = 9 + round % 20;
                 if round < 20 {
                     fake.add_endpoint(FakeEndpoint::new(1, eid, &[4]));
                 } else if round % 2 == 0 {
@@ -319,7 +319,6 @@ fn setup_endpoint_returns_the_daemons_answer() {
     let bus = Bus::start();
     let fake = FakeMctpd::start(bus.address(), Version::V2).unwrap();
     fake.add_link("mctpi2c1", 1);
-    fake.add_endpoint(FakeEndpoint::new(1, 8, &[0]));
     let mctpd = discovery(&bus);
 
     let first = mctpd.setup_endpoint("mctpi2c1", &[0x1d]).unwrap();
@@ -394,4 +393,111 @@ fn the_async_api_lists_and_watches() {
         let quiet = std::time::Instant::now() + QUIET;
         assert_eq!(watcher.next_event_before(quiet).await.unwrap(), None);
     });
+}
+
+#[test]
+fn the_hosts_own_endpoints_are_never_reported() {
+    let bus = Bus::start();
+    let mctpd = discovery(&bus);
+    // Watching every endpoint, from before the daemon starts.
+    let mut watcher = mctpd.watch_all().unwrap();
+    let fake = FakeMctpd::start(bus.address(), Version::V2).unwrap();
+    fake.add_endpoint(FakeEndpoint::new(1, 9, &[0, 4]));
+    let first = next_events(&mut watcher, 1);
+    assert_eq!(
+        summary(&first),
+        [('+', 1, 9, Some(Connectivity::Available))]
+    );
+    // A local EID added later on a new network, after its network object: mctpd's order,
+    // with LocalEIDs (constant, no signal) changing under the watcher.
+    fake.add_link("mctpi2c2", 2);
+    fake.add_local(2, 30);
+    fake.add_endpoint(FakeEndpoint::new(2, 31, &[0]));
+    let next = next_events(&mut watcher, 1);
+    assert_eq!(
+        summary(&next),
+        [('+', 2, 31, Some(Connectivity::Available))]
+    );
+    assert!(drain(&mut watcher).is_empty());
+    let known: Vec<_> = watcher.endpoints().iter().map(|e| (e.net, e.eid)).collect();
+    assert_eq!(known, [(1, 9), (2, 31)]);
+    let listed: Vec<_> = mctpd
+        .endpoints()
+        .unwrap()
+        .iter()
+        .map(|e| (e.net, e.eid))
+        .collect();
+    assert_eq!(listed, [(1, 9), (2, 31)]);
+    // A watcher started now reads the snapshot: the same.
+    let late = mctpd.watch_all().unwrap();
+    let known: Vec<_> = late.endpoints().iter().map(|e| (e.net, e.eid)).collect();
+    assert_eq!(known, [(1, 9), (2, 31)]);
+}
+
+#[test]
+fn interface_objects_carry_the_raw_name() {
+    let bus = Bus::start();
+    let fake = FakeMctpd::start(bus.address(), Version::V2).unwrap();
+    fake.add_link("mctpi2c1", 1);
+    fake.add_link("mctp-t.1", 1);
+    let conn = bus.connect();
+    let reply = conn
+        .call_method(
+            Some("au.com.codeconstruct.MCTP1"),
+            "/au/com/codeconstruct/mctp1",
+            Some("org.freedesktop.DBus.ObjectManager"),
+            "GetManagedObjects",
+            &(),
+        )
+        .unwrap();
+    let objects: zbus::fdo::ManagedObjects = reply.body().deserialize().unwrap();
+    let mut interfaces: Vec<_> = objects
+        .keys()
+        .filter_map(|p| {
+            p.as_str()
+                .strip_prefix("/au/com/codeconstruct/mctp1/interfaces/")
+        })
+        .collect();
+    interfaces.sort();
+    assert_eq!(interfaces, ["lo", "mctpi2c1"]);
+    let mctpd = discovery(&bus);
+    assert!(matches!(
+        mctpd.setup_endpoint("mctp-t.1", &[0x1d]),
+        Err(Error::InvalidInterfaceName)
+    ));
+    assert!(fake.setup_calls().is_empty());
+    let found = mctpd.setup_endpoint("mctpi2c1", &[0x1d]).unwrap();
+    assert_eq!((found.net, found.eid), (1, 9));
+}
+
+#[test]
+fn after_a_restart_peers_are_gone_until_set_up_again() {
+    let bus = Bus::start();
+    let fake = FakeMctpd::start(bus.address(), Version::V2).unwrap();
+    fake.add_link("mctpi2c1", 1);
+    let mctpd = discovery(&bus);
+    let mut watcher = mctpd.watch_nvme_mi().unwrap();
+    assert!(drain(&mut watcher).is_empty());
+    assert_eq!(mctpd.setup_endpoint("mctpi2c1", &[0x1d]).unwrap().eid, 9);
+    assert_eq!(
+        summary(&next_events(&mut watcher, 1)),
+        [('+', 1, 9, Some(Connectivity::Available))]
+    );
+
+    fake.restart();
+    assert_eq!(summary(&next_events(&mut watcher, 1)), [('-', 1, 9, None)]);
+    assert!(drain(&mut watcher).is_empty());
+    assert!(mctpd.list_nvme_mi().unwrap().is_empty());
+    let all: Vec<_> = mctpd.endpoints().unwrap().iter().map(|e| e.eid).collect();
+    assert!(
+        all.is_empty(),
+        "only the host's own EID is left, and it is not listed: {all:?}"
+    );
+
+    let again = mctpd.setup_endpoint("mctpi2c1", &[0x1d]).unwrap();
+    assert!(again.new, "the restarted daemon had forgotten the peer");
+    assert_eq!(
+        summary(&next_events(&mut watcher, 1)),
+        [('+', 1, 9, Some(Connectivity::Available))]
+    );
 }

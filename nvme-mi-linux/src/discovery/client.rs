@@ -2,6 +2,7 @@
 
 use super::call::call;
 use super::endpoint::Endpoint;
+use super::local::LocalEids;
 use super::tree::{interface_path, Tree, BUS_OWNER_IFACE, OBJECT_MANAGER_IFACE};
 use super::watcher::{AsyncWatcher, Filter, Watcher};
 use super::Error;
@@ -70,13 +71,16 @@ pub(crate) async fn managed_objects_of(
     Ok(reply.body().deserialize::<ManagedObjects>()?)
 }
 
-/// Every well-formed endpoint object among `objects`, ordered by network and EID. Objects
+/// Every well-formed endpoint object among `objects` that is not one of the host's own EIDs
+/// (the network objects' `LocalEIDs`, see [`LocalEids`]), ordered by network and EID. Objects
 /// without the endpoint interface (interfaces, networks) are not endpoints; an endpoint object
 /// with a malformed property is skipped, so that one bad object hides no other.
 pub(crate) fn endpoints_of(objects: ManagedObjects) -> Vec<Endpoint> {
+    let local = LocalEids::from_snapshot(&objects);
     let mut out: Vec<Endpoint> = objects
         .into_iter()
         .filter_map(|(path, ifaces)| Endpoint::from_interfaces(path, &ifaces).ok())
+        .filter(|e| !local.contains(e.net, e.eid))
         .collect();
     out.sort_by(|a, b| (a.net, a.eid, a.path.as_str()).cmp(&(b.net, b.eid, b.path.as_str())));
     out
@@ -121,7 +125,7 @@ impl AsyncDiscovery {
     }
 
     /// Every endpoint `mctpd` publishes, whatever its message types, ordered by network and
-    /// EID.
+    /// EID; the host's own EIDs, which `mctpd` 2.x publishes too, are left out.
     pub async fn endpoints(&self) -> Result<Vec<Endpoint>, Error> {
         let (_, objects) = managed_objects(&self.conn, self.timeout).await?;
         Ok(endpoints_of(objects))
@@ -233,7 +237,7 @@ impl Discovery {
     }
 
     /// Every endpoint `mctpd` publishes, whatever its message types, ordered by network and
-    /// EID.
+    /// EID; the host's own EIDs are left out.
     pub fn endpoints(&self) -> Result<Vec<Endpoint>, Error> {
         zbus::block_on(self.inner.endpoints())
     }

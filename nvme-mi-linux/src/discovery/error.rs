@@ -51,8 +51,9 @@ pub enum Error {
     /// A reply from `mctpd` does not have the documented shape (for example a negative network
     /// from `SetupEndpoint`).
     BadReply(&'static str),
-    /// An empty interface name was given to
-    /// [`setup_endpoint`](super::Discovery::setup_endpoint).
+    /// An interface name for which `mctpd` publishes no object was given to
+    /// [`setup_endpoint`](super::Discovery::setup_endpoint): empty, or with a byte other
+    /// than an ASCII letter, digit or `_` (see [`interface_path`](super::interface_path)).
     InvalidInterfaceName,
 }
 
@@ -99,7 +100,9 @@ impl fmt::Display for Error {
                 problem,
             } => write!(f, "endpoint {path}: property {property} {problem}"),
             Error::BadReply(what) => write!(f, "malformed reply from mctpd: {what}"),
-            Error::InvalidInterfaceName => f.write_str("empty MCTP interface name"),
+            Error::InvalidInterfaceName => f.write_str(
+                "MCTP interface name mctpd cannot publish (empty, or not only letters, digits and _)",
+            ),
         }
     }
 }

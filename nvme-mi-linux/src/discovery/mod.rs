@@ -16,6 +16,11 @@
 //! (`xyz.openbmc_project.MCTP`, `NetworkId` typed `i`) when no 2.x daemon owns its name. A
 //! negative `NetworkId` is rejected rather than wrapped.
 //!
+//! `mctpd` 2.x also publishes the host's own EIDs as endpoints (message types `[0]`); they are
+//! never returned or reported (their networks' `LocalEIDs` name them). After `mctpd` restarts
+//! it knows no peer until each is set up again: a watcher then reports every endpoint removed,
+//! and added again as `SetupEndpoint` (by whoever manages the bus) brings it back.
+//!
 //! The blocking API needs no async runtime: `zbus` drives its socket on its own thread, and
 //! every call here waits at most the configured timeout ([`Discovery::DEFAULT_TIMEOUT`]).
 //!
@@ -33,6 +38,7 @@ mod call;
 mod client;
 mod endpoint;
 mod error;
+mod local;
 mod tracker;
 mod tree;
 mod watcher;

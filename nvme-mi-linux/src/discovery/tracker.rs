@@ -7,8 +7,10 @@
 //! then read the snapshot" safe.
 
 use super::endpoint::{Endpoint, Interfaces};
-use super::tree::{CC_ENDPOINT_IFACE, ENDPOINT_IFACE, UUID_IFACE};
+use super::local::LocalEids;
+use super::tree::{CC_ENDPOINT_IFACE, ENDPOINT_IFACE, NETWORK_IFACE, UUID_IFACE};
 use super::watcher::{Event, Filter};
+use std::collections::BTreeSet;
 use std::collections::{HashMap, HashSet, VecDeque};
 use zbus::fdo::ManagedObjects;
 use zbus::names::OwnedInterfaceName;
@@ -19,12 +21,21 @@ fn relevant(iface: &str) -> bool {
     [ENDPOINT_IFACE, UUID_IFACE, CC_ENDPOINT_IFACE].contains(&iface)
 }
 
+/// The network an endpoint object's `NetworkId` names, if it has a valid one.
+pub(crate) fn endpoint_net_eid(path: &OwnedObjectPath, ifaces: &Interfaces) -> Option<(u32, u8)> {
+    Endpoint::from_interfaces(path.clone(), ifaces)
+        .ok()
+        .map(|e| (e.net, e.eid))
+}
+
 /// See the module documentation.
 #[derive(Debug)]
 pub(crate) struct Tracker {
     filter: Filter,
     objects: HashMap<OwnedObjectPath, Interfaces>,
     visible: HashMap<OwnedObjectPath, Endpoint>,
+    /// The host's own EIDs, which are never reported (see [`LocalEids`]).
+    local: LocalEids,
 }
 
 impl Tracker {
@@ -33,6 +44,33 @@ impl Tracker {
             filter,
             objects: HashMap::new(),
             visible: HashMap::new(),
+            local: LocalEids::default(),
+        }
+    }
+
+    /// True if `eid` is known to be one of the host's own on `net`.
+    pub(crate) fn is_local(&self, net: u32, eid: u8) -> bool {
+        self.local.contains(net, eid)
+    }
+
+    /// Sets the local EIDs of `net` (read from its network object) and reports what that
+    /// changes: a local endpoint reported earlier is removed.
+    pub(crate) fn set_local(&mut self, net: u32, eids: BTreeSet<u8>, out: &mut VecDeque<Event>) {
+        if self.local.set(net, eids) {
+            self.update_net(net, out);
+        }
+    }
+
+    /// Rebuilds every endpoint object on `net`.
+    fn update_net(&mut self, net: u32, out: &mut VecDeque<Event>) {
+        let paths: Vec<OwnedObjectPath> = self
+            .objects
+            .iter()
+            .filter(|(p, i)| endpoint_net_eid(p, i).is_some_and(|(n, _)| n == net))
+            .map(|(p, _)| p.clone())
+            .collect();
+        for p in paths {
+            self.update(&p, out);
         }
     }
 
@@ -48,6 +86,7 @@ impl Tracker {
     pub(crate) fn reset(&mut self, snapshot: ManagedObjects, out: &mut VecDeque<Event>) {
         let old: HashSet<OwnedObjectPath> = self.visible.keys().cloned().collect();
         self.objects.clear();
+        self.local = LocalEids::from_snapshot(&snapshot);
         for (path, ifaces) in snapshot {
             let ifaces: Interfaces = ifaces
                 .into_iter()
@@ -77,6 +116,11 @@ impl Tracker {
         ifaces: Interfaces,
         out: &mut VecDeque<Event>,
     ) {
+        if ifaces.contains_key(NETWORK_IFACE) {
+            if let Some(net) = self.local.learn(&path, &ifaces) {
+                self.update_net(net, out);
+            }
+        }
         let ifaces: Vec<_> = ifaces
             .into_iter()
             .filter(|(name, _)| relevant(name.as_str()))
@@ -156,7 +200,7 @@ impl Tracker {
             .objects
             .get(path)
             .and_then(|ifaces| Endpoint::from_interfaces(path.clone(), ifaces).ok())
-            .filter(|ep| self.filter.passes(ep));
+            .filter(|ep| self.filter.passes(ep) && !self.local.contains(ep.net, ep.eid));
         match (self.visible.get(path), new) {
             (None, Some(new)) => {
                 self.visible.insert(path.clone(), new.clone());
@@ -370,5 +414,60 @@ mod tests {
         t.reset(ManagedObjects::new(), &mut out);
         assert_eq!(out.len(), 2);
         assert!(out.iter().all(|e| matches!(e, Event::Removed { .. })));
+    }
+
+    #[test]
+    fn local_eids_are_never_reported() {
+        let mut t = Tracker::new(Filter::All);
+        let mut out = VecDeque::new();
+        let net_path = super::super::tree::network_path(1);
+        let network = |eids: Vec<u8>| -> Interfaces {
+            [iface(
+                NETWORK_IFACE,
+                &[("LocalEIDs", Value::Array(Array::from(eids)))],
+            )]
+            .into_iter()
+            .collect()
+        };
+        // mctpd adds the network (no local EID yet), then the local endpoint: the watcher
+        // learns LocalEIDs again before passing the endpoint on.
+        t.interfaces_added(net_path.clone(), network(vec![]), &mut out);
+        t.set_local(1, [8].into_iter().collect(), &mut out);
+        let local = Tree::V2.endpoint_path(1, 8);
+        t.interfaces_added(
+            local.clone(),
+            [endpoint_iface(1, 8, &[0])].into_iter().collect(),
+            &mut out,
+        );
+        assert!(out.is_empty(), "{out:?}");
+        assert!(t.is_local(1, 8));
+        // A peer is reported; the same EID on another network is not local.
+        t.interfaces_added(
+            Tree::V2.endpoint_path(2, 8),
+            [endpoint_iface(2, 8, &[0, 4])].into_iter().collect(),
+            &mut out,
+        );
+        assert_eq!(added(&out.pop_front().unwrap()).1, 8);
+        // Learnt late: an endpoint reported before is withdrawn.
+        t.set_local(2, [8].into_iter().collect(), &mut out);
+        assert!(matches!(
+            out.pop_front(),
+            Some(Event::Removed { net: 2, eid: 8, .. })
+        ));
+        // A snapshot carries LocalEIDs itself.
+        let snapshot: ManagedObjects = [
+            (net_path, network(vec![8])),
+            (local, [endpoint_iface(1, 8, &[0])].into_iter().collect()),
+            (
+                Tree::V2.endpoint_path(1, 9),
+                [endpoint_iface(1, 9, &[0, 4])].into_iter().collect(),
+            ),
+        ]
+        .into_iter()
+        .collect();
+        t.reset(snapshot, &mut out);
+        let evs: Vec<_> = out.drain(..).collect();
+        assert_eq!(evs.len(), 1, "{evs:?}");
+        assert_eq!(added(&evs[0]).1, 9);
     }
 }

@@ -15,6 +15,8 @@ pub(crate) const UUID_IFACE: &str = "xyz.openbmc_project.Common.UUID";
 pub(crate) const CC_ENDPOINT_IFACE: &str = "au.com.codeconstruct.MCTP.Endpoint1";
 /// `mctpd`'s bus-owner interface on interface objects (2.x): `SetupEndpoint` and friends.
 pub(crate) const BUS_OWNER_IFACE: &str = "au.com.codeconstruct.MCTP.BusOwner1";
+/// `mctpd`'s network interface (2.x) on `<root>/networks/<net>`: `LocalEIDs` (`ay`).
+pub(crate) const NETWORK_IFACE: &str = "au.com.codeconstruct.MCTP.Network1";
 /// The standard object manager interface.
 pub(crate) const OBJECT_MANAGER_IFACE: &str = "org.freedesktop.DBus.ObjectManager";
 /// The standard properties interface.
@@ -69,25 +71,29 @@ impl Tree {
 }
 
 /// The object path of `mctpd` 2.x's object for the local MCTP interface `ifname` (for example
-/// `mctpi2c1`), which carries the bus-owner methods.
+/// `mctpi2c1`), which carries the bus-owner methods: `<root>/interfaces/<ifname>`.
 ///
-/// Linux interface names made of ASCII letters, digits and `_` are used as they are, as
-/// `mctpd` does. Any other byte cannot appear in a D-Bus path and is escaped as `_` followed
-/// by two lower-case hex digits, the escaping of sd-bus's `sd_bus_path_encode` (UNVERIFIED that
-/// `mctpd` escapes such names: Linux MCTP drivers name their interfaces `mctp<driver><n>`).
+/// `mctpd` (2.6 checked) puts the interface name into the path as it is, without escaping. A
+/// D-Bus object path element may only hold ASCII letters, digits and `_` (D-Bus
+/// Specification 0.41, "Valid Object Paths"), so for a name with any other byte (such as
+/// `mctp-t.1`) `mctpd` publishes no object at all, and nothing can call `SetupEndpoint` on
+/// that interface: such a name is [`Error::InvalidInterfaceName`], as is the empty name.
 pub fn interface_path(ifname: &str) -> Result<OwnedObjectPath, Error> {
-    if ifname.is_empty() {
+    if ifname.is_empty()
+        || !ifname
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
         return Err(Error::InvalidInterfaceName);
     }
-    let mut path = format!("{}/interfaces/", Tree::V2.root());
-    for b in ifname.bytes() {
-        if b.is_ascii_alphanumeric() || b == b'_' {
-            path.push(char::from(b));
-        } else {
-            path.push_str(&format!("_{b:02x}"));
-        }
-    }
-    OwnedObjectPath::try_from(path).map_err(|_| Error::InvalidInterfaceName)
+    OwnedObjectPath::try_from(format!("{}/interfaces/{ifname}", Tree::V2.root()))
+        .map_err(|_| Error::InvalidInterfaceName)
+}
+
+/// The path of `mctpd` 2.x's object for network `net`, which carries `LocalEIDs`.
+pub(crate) fn network_path(net: u32) -> OwnedObjectPath {
+    // Decimal digits after a valid prefix always make a valid path.
+    OwnedObjectPath::try_from(format!("{}/networks/{net}", Tree::V2.root())).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -113,12 +119,19 @@ mod tests {
             "/au/com/codeconstruct/mctp1/interfaces/mctpi2c1"
         );
         assert_eq!(
-            interface_path("mctp-serial.0").unwrap().as_str(),
-            "/au/com/codeconstruct/mctp1/interfaces/mctp_2dserial_2e0"
+            interface_path("mctp_usb0").unwrap().as_str(),
+            "/au/com/codeconstruct/mctp1/interfaces/mctp_usb0"
         );
-        assert!(matches!(
-            interface_path(""),
-            Err(Error::InvalidInterfaceName)
-        ));
+        // mctpd publishes no object for these names: nothing to call.
+        for bad in ["", "mctp-t.1", "mctp-serial.0", "mctp/1", "é"] {
+            assert!(
+                matches!(interface_path(bad), Err(Error::InvalidInterfaceName)),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            network_path(3).as_str(),
+            "/au/com/codeconstruct/mctp1/networks/3"
+        );
     }
 }

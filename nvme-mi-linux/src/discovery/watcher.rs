@@ -3,8 +3,12 @@
 use super::call::call;
 use super::client::managed_objects_of;
 use super::endpoint::Endpoint;
-use super::tracker::Tracker;
-use super::tree::{Tree, DBUS_NAME, DBUS_PATH, OBJECT_MANAGER_IFACE, PROPERTIES_IFACE};
+use super::endpoint::Interfaces;
+use super::local::eids_of;
+use super::tracker::{endpoint_net_eid, Tracker};
+use super::tree::{
+    network_path, Tree, DBUS_NAME, DBUS_PATH, NETWORK_IFACE, OBJECT_MANAGER_IFACE, PROPERTIES_IFACE,
+};
 use super::Error;
 use async_io::Timer;
 use futures_lite::{future, stream, StreamExt};
@@ -199,7 +203,15 @@ impl AsyncWatcher {
         let body = msg.body();
         match (iface.as_str(), member.as_str()) {
             (OBJECT_MANAGER_IFACE, "InterfacesAdded") => {
-                if let Ok((path, ifaces)) = body.deserialize() {
+                if let Ok((path, ifaces)) = body.deserialize::<(OwnedObjectPath, Interfaces)>() {
+                    // mctpd publishes a network before its local EIDs, and LocalEIDs sends no
+                    // change signal: read it again before reporting an endpoint not known
+                    // to be local, so that the host's own EID is never reported.
+                    if let Some((net, eid)) = endpoint_net_eid(&path, &ifaces) {
+                        if self.tree == Tree::V2 && !self.tracker.is_local(net, eid) {
+                            self.refresh_local(net).await;
+                        }
+                    }
                     self.tracker
                         .interfaces_added(path, ifaces, &mut self.pending);
                 }
@@ -244,6 +256,28 @@ impl AsyncWatcher {
             _ => {}
         }
         Ok(())
+    }
+
+    /// Reads `LocalEIDs` of network `net` again. A daemon without network objects (before
+    /// 2.x had them) has no local EIDs to learn: a failure changes nothing.
+    async fn refresh_local(&mut self, net: u32) {
+        let reply = call(
+            &self.conn,
+            self.timeout,
+            self.tree.bus_name(),
+            network_path(net).as_str(),
+            PROPERTIES_IFACE,
+            "Get",
+            &(NETWORK_IFACE, "LocalEIDs"),
+        )
+        .await;
+        let eids = reply.ok().and_then(|r| {
+            let v: OwnedValue = r.body().deserialize().ok()?;
+            eids_of(&v)
+        });
+        if let Some(eids) = eids {
+            self.tracker.set_local(net, eids, &mut self.pending);
+        }
     }
 
     /// Reads one interface's properties again after an invalidation. If that fails, the

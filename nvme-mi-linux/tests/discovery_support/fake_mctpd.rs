@@ -8,6 +8,13 @@
 //! `InterfacesAdded` signal carrying all its interfaces, and removes it with one
 //! `InterfacesRemoved`.
 //!
+//! What the real `mctpd` 2.6 does on a real D-Bus, the 2.x fake does too: it publishes the
+//! host's own endpoint (local EID 8 on network 1, message types `[0]` only) with an `lo`
+//! interface object and network 1's `LocalEIDs`; it builds interface object paths from the raw
+//! interface name, so a name that is not a valid path element (`mctp-t.1`) gets no object;
+//! and after a [`restart`](FakeMctpd::restart) it has forgotten every peer until
+//! `SetupEndpoint` is called again.
+//!
 //! Method calls are answered by a thread reading the connection; changes are made through the
 //! methods of [`FakeMctpd`] (or lines on stdin in `examples/fake_mctpd.rs`).
 
@@ -75,6 +82,8 @@ pub struct FakeEndpoint {
     pub connectivity: String,
     /// The interface and physical address `SetupEndpoint` found it at.
     pub phys: Option<(String, Vec<u8>)>,
+    /// One of the host's own EIDs (listed in its network's `LocalEIDs`).
+    pub local: bool,
 }
 
 impl FakeEndpoint {
@@ -87,6 +96,7 @@ impl FakeEndpoint {
             uuid: None,
             connectivity: "Available".into(),
             phys: None,
+            local: false,
         }
     }
 
@@ -102,6 +112,16 @@ type Ifaces = HashMap<String, Props>;
 
 fn value(v: Value<'_>) -> OwnedValue {
     v.try_to_owned().expect("plain value")
+}
+
+/// The UUID the fake gives the host's own endpoint.
+pub const LOCAL_UUID: &str = "0000f00d-0000-4000-8000-000000000008";
+
+/// The object path of interface `name`, as mctpd 2.6 makes it: the raw name, and none when
+/// the name is not a valid path element.
+fn link_path(root: &str, name: &str) -> Option<String> {
+    let valid = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    valid.then(|| format!("{root}/interfaces/{name}"))
 }
 
 struct State {
@@ -148,6 +168,28 @@ impl State {
         ifaces
     }
 
+    fn network_ifaces(&self, net: u32) -> Ifaces {
+        let eids: Vec<u8> = self
+            .endpoints
+            .values()
+            .filter(|e| e.local && e.net == net)
+            .map(|e| e.eid)
+            .collect();
+        Ifaces::from([(
+            CC_NETWORK.into(),
+            Props::from([("LocalEIDs".into(), value(Value::Array(Array::from(eids))))]),
+        )])
+    }
+
+    /// The networks with an interface or a local EID.
+    fn networks(&self) -> std::collections::BTreeSet<u32> {
+        self.links
+            .values()
+            .copied()
+            .chain(self.endpoints.values().filter(|e| e.local).map(|e| e.net))
+            .collect()
+    }
+
     fn link_ifaces(&self, net: u32) -> Ifaces {
         Ifaces::from([
             (
@@ -172,19 +214,14 @@ impl State {
         }
         if self.version == Version::V2 {
             for (name, net) in &self.links {
-                out.insert(
-                    format!("{}/interfaces/{name}", self.version.root()),
-                    self.link_ifaces(*net),
-                );
+                if let Some(path) = link_path(self.version.root(), name) {
+                    out.insert(path, self.link_ifaces(*net));
+                }
+            }
+            for net in self.networks() {
                 out.insert(
                     format!("{}/networks/{net}", self.version.root()),
-                    Ifaces::from([(
-                        CC_NETWORK.into(),
-                        Props::from([(
-                            "LocalEIDs".into(),
-                            value(Value::Array(Array::from(vec![8u8]))),
-                        )]),
-                    )]),
+                    self.network_ifaces(net),
                 );
             }
         }
@@ -204,12 +241,20 @@ impl FakeMctpd {
     /// Connects to the bus at `address`, starts answering calls, then takes the bus name.
     pub fn start(address: &str, version: Version) -> zbus::Result<FakeMctpd> {
         let conn = zbus::blocking::connection::Builder::address(address)?.build()?;
-        let state = Arc::new(Mutex::new(State {
+        let mut st = State {
             version,
             endpoints: BTreeMap::new(),
             links: BTreeMap::new(),
             setup_calls: Vec::new(),
-        }));
+        };
+        if version == Version::V2 {
+            // mctpd 2.6 on a machine whose `lo` has EID 8: the host's own endpoint.
+            st.links.insert("lo".into(), 1);
+            let mut local = FakeEndpoint::new(1, 8, &[0]).with_uuid(LOCAL_UUID);
+            local.local = true;
+            st.endpoints.insert((1, 8), local);
+        }
+        let state = Arc::new(Mutex::new(st));
         let calls = MessageIterator::for_match_rule(
             MatchRule::builder().msg_type(Type::MethodCall).build(),
             &conn,
@@ -308,12 +353,43 @@ impl FakeMctpd {
     }
 
     /// Adds a local MCTP interface `name` on network `net`, with the bus-owner methods (2.x).
+    ///
+    /// As mctpd 2.6: a new network gets its network object first; a name that is not a valid
+    /// D-Bus path element gets no interface object (the interface exists, but nothing on the
+    /// bus can reach it).
     pub fn add_link(&self, name: &str, net: u32) {
         let mut st = self.state();
+        if !st.networks().contains(&net) {
+            let ifaces = st.network_ifaces(net);
+            let path = format!("{}/networks/{net}", st.version.root());
+            self.interfaces_added(st.version, &path, ifaces);
+        }
         st.links.insert(name.into(), net);
         let ifaces = st.link_ifaces(net);
-        let path = format!("{}/interfaces/{name}", st.version.root());
-        self.interfaces_added(st.version, &path, ifaces);
+        if let Some(path) = link_path(st.version.root(), name) {
+            self.interfaces_added(st.version, &path, ifaces);
+        }
+    }
+
+    /// Gives the host another local EID on `net` (as `mctp addr add`): mctpd publishes it as
+    /// an endpoint with message types `[0]`; its network's `LocalEIDs` (constant on D-Bus)
+    /// changes without a signal.
+    pub fn add_local(&self, net: u32, eid: u8) {
+        let mut ep = FakeEndpoint::new(net, eid, &[0]).with_uuid(LOCAL_UUID);
+        ep.local = true;
+        self.add_endpoint(ep);
+    }
+
+    /// Exits and starts again, as `systemctl restart mctpd` does: the bus name is released
+    /// and taken again, and the new daemon knows only the local interfaces and EIDs; every
+    /// peer must be set up again (`SetupEndpoint`).
+    pub fn restart(&self) {
+        let name = self.version().bus_name();
+        let _ = self.conn.release_name(name);
+        self.state().endpoints.retain(|_, e| e.local);
+        self.conn
+            .request_name(name)
+            .expect("take the bus name again");
     }
 
     /// The `SetupEndpoint` calls received: interface name and physical address.
@@ -321,9 +397,14 @@ impl FakeMctpd {
         self.state().setup_calls.clone()
     }
 
-    /// The endpoints published now.
+    /// The remote endpoints published now (not the host's own).
     pub fn endpoints(&self) -> Vec<FakeEndpoint> {
-        self.state().endpoints.values().cloned().collect()
+        self.state()
+            .endpoints
+            .values()
+            .filter(|e| !e.local)
+            .cloned()
+            .collect()
     }
 
     /// Stops serving and leaves the bus, as an exiting daemon does.
@@ -401,10 +482,34 @@ fn serve(conn: &Connection, state: &Mutex<State>, calls: MessageIterator) {
                     }
                 }
             }
+            (PROPERTIES, "Get") => {
+                let Ok((wanted, name)) = msg.body().deserialize::<(String, String)>() else {
+                    unknown("bad arguments");
+                    continue;
+                };
+                match st
+                    .objects()
+                    .remove(&path)
+                    .and_then(|mut i| i.remove(&wanted))
+                    .and_then(|mut p| p.remove(&name))
+                {
+                    Some(v) => {
+                        let _ = conn.reply(&header, &v);
+                    }
+                    None => {
+                        let _ = conn.reply_error(
+                            &header,
+                            "org.freedesktop.DBus.Error.UnknownProperty",
+                            &(format!("no {wanted}.{name} at {path}"),),
+                        );
+                    }
+                }
+            }
             (CC_BUS_OWNER, "SetupEndpoint") if version == Version::V2 => {
                 let prefix = format!("{}/interfaces/", version.root());
                 let link = path.strip_prefix(&prefix).unwrap_or_default().to_owned();
-                let Some(&net) = st.links.get(&link) else {
+                let published = link_path(version.root(), &link).is_some();
+                let Some(&net) = st.links.get(&link).filter(|_| published) else {
                     let _ = conn.reply_error(
                         &header,
                         "org.freedesktop.DBus.Error.UnknownObject",
@@ -427,7 +532,7 @@ fn serve(conn: &Connection, state: &Mutex<State>, calls: MessageIterator) {
                     Some(eid) => (eid, false),
                     None => {
                         // 8 is the local EID (`LocalEIDs`).
-                        let eid = (9..=254u8)
+                        let eid = (8..=254u8)
                             .find(|e| !st.endpoints.contains_key(&(net, *e)))
                             .expect("a free EID");
                         let mut ep = FakeEndpoint::new(net, eid, &[0, 4]);

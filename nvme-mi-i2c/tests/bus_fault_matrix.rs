@@ -2,23 +2,29 @@
 //! requester and the I2C transport against a simulated drive on the simulated segment (the
 //! core's fragmenter and reassembler on both sides, PEC on every frame, the real responder).
 //!
-//! Every row names the command, the faults the segment injects, the outcome the requester
-//! must report (the right data, or one typed error) and the virtual time it may take. After
-//! each row the faults are healed and the stack must be usable: no tag held, a health poll
-//! returns the drive's real temperature. The in-memory counterpart (duplicates, reordering,
+//! Every row names the command, the faults the segment injects (either direction: NACK, lost
+//! arbitration, the SMBus clock-low timeout, PEC corruption, lost frames, a wrong sequence
+//! number, a duplicated, reordered or truncated frame, a wrong byte count, a drive that
+//! stops answering mid-message), the outcome the requester must report (the right data, or
+//! one typed error), the most virtual time it may take, whether a write reached the drive
+//! (a write is never sent twice), and for frame faults which receiver counted which drop
+//! (DSP0236 1.3 §8.8 reassembly drops, DSP0237 1.2 frame checks). After each row the faults
+//! are healed and the stack must be usable: no tag held, a health poll returns the drive's
+//! real temperature. Run with `--nocapture` for the table of outcomes and virtual times. The in-memory counterpart (duplicates, reordering,
 //! lying devices, More Processing Required forever) is the root package's
 //! `tests/fault_matrix.rs`.
 #![cfg(feature = "sim")]
 
 use std::time::Duration;
 
+use nvme_mi_core::mctp::reassemble::DropReason;
 use nvme_mi_core::mi::admin::Identify;
 use nvme_mi_core::mi::admin_data::{AdminData, IdentifyController};
 use nvme_mi_core::mi::command::{SubsystemHealthStatusPollRequest, VpdReadRequest};
 use nvme_mi_core::mi::MAX_MESSAGE_LEN;
 use nvme_mi_core::requester::{Config, Endpoint, RequestError};
 use nvme_mi_core::transport::{Error as _, ErrorKind};
-use nvme_mi_i2c::sim::{Faults, Speed};
+use nvme_mi_i2c::sim::{Faults, FrameFault, Speed};
 use nvme_mi_i2c::I2cTransport;
 
 mod common;
@@ -57,6 +63,8 @@ enum Outcome {
     Unreachable,
     /// Arbitration was lost on every try: `Error::ArbitrationLost`.
     ArbitrationLost,
+    /// The controller gave up the frame (clock-low timeout): `Error::Bus`, not retried.
+    BusError,
 }
 
 /// What the drive must have done with a VPD write.
@@ -121,7 +129,83 @@ fn rows() -> Vec<Row> {
         row("write: response PEC corrupted", VpdWrite, faults(|f| f.corrupt_response_pec = 1), Timeout(1), yes, ms(350)),
         row("write: request lost", VpdWrite, faults(|f| f.drop_request = 1), Timeout(1), no, ms(350)),
         row("write: request PEC corrupted", VpdWrite, faults(|f| f.corrupt_request_pec = 1), Timeout(1), no, ms(350)),
+        // Frames that arrive wrong, drive to requester (the 65-frame Identify response, frame
+        // 3 or frames 3 and 4). DSP0236 1.3 §8.8: a packet out of sequence (also a duplicate
+        // or a reordered one) drops the whole message; DSP0237 1.2: a frame whose byte count
+        // or PEC does not check is dropped; the requester sends the read again after its
+        // timeout (DSP0236 1.3 MT2, MN1 >= 2).
+        row("response frame 3: wrong sequence", Identify, faults(|f| f.response_frame = Some((2, FrameFault::WrongSequence))), Right, na, ms(600)),
+        row("response frame 3: duplicated", Identify, faults(|f| f.response_frame = Some((2, FrameFault::Duplicated))), Right, na, ms(600)),
+        row("response frames 3 and 4 reordered", Identify, faults(|f| f.response_frame = Some((2, FrameFault::Reordered))), Right, na, ms(600)),
+        row("response frame 3: truncated", Identify, faults(|f| f.response_frame = Some((2, FrameFault::Truncated))), Right, na, ms(600)),
+        row("response frame 3: wrong byte count", Identify, faults(|f| f.response_frame = Some((2, FrameFault::WrongByteCount))), Right, na, ms(600)),
+        // A one-frame response seen twice: the first is the answer, the copy a stray.
+        row("one-frame response duplicated", Health, faults(|f| f.response_frame = Some((0, FrameFault::Duplicated))), Right, na, ms(10)),
+        row("write: response wrong byte count", VpdWrite, faults(|f| f.response_frame = Some((0, FrameFault::WrongByteCount))), Timeout(1), yes, ms(350)),
+        row("write: response truncated", VpdWrite, faults(|f| f.response_frame = Some((0, FrameFault::Truncated))), Timeout(1), yes, ms(350)),
+        // Requester to drive (Identify's request is two frames; a VPD write one).
+        row("request frame 2: wrong sequence", Identify, faults(|f| f.request_frame = Some((1, FrameFault::WrongSequence))), Right, na, ms(600)),
+        // A second SOM with the same tag restarts the message (DSP0236 1.3 §8.8): no loss.
+        row("request frame 1: duplicated", Identify, faults(|f| f.request_frame = Some((0, FrameFault::Duplicated))), Right, na, ms(200)),
+        row("request frames 1 and 2 reordered", Identify, faults(|f| f.request_frame = Some((0, FrameFault::Reordered))), Right, na, ms(600)),
+        // A one-packet message's SOM sets the sequence base: any number is right.
+        row("write: one-frame request, other sequence", VpdWrite, faults(|f| f.request_frame = Some((0, FrameFault::WrongSequence))), Right, yes, ms(10)),
+        row("write: request truncated", VpdWrite, faults(|f| f.request_frame = Some((0, FrameFault::Truncated))), Timeout(1), no, ms(350)),
+        row("write: request wrong byte count", VpdWrite, faults(|f| f.request_frame = Some((0, FrameFault::WrongByteCount))), Timeout(1), no, ms(350)),
+        // SMBus 3.2 TTIMEOUT: SCL held low 25 ms, the frame is lost; not retried by the
+        // transport (the drive reset its interface mid-frame), never repeated for a write.
+        row("clock held low on the request", Health, faults(|f| f.clock_low = 1), BusError, na, ms(40)),
+        row("write: clock held low", VpdWrite, faults(|f| f.clock_low = 1), BusError, no, ms(40)),
+        // The drive stops answering in the middle of a message: the partial message expires
+        // in the reassembler, the read is tried MN1 + 1 = 3 times.
+        row("drive silent after 10 of 65 frames", Identify, faults(|f| f.silent_after = Some(10)), Timeout(3), na, ms(1200)),
+        row("write: drive silent before answering", VpdWrite, faults(|f| f.silent_after = Some(0)), Timeout(1), yes, ms(350)),
     ]
+}
+
+/// Which side's reassembler or frame check must have dropped something in a row.
+#[derive(Debug, Clone, Copy)]
+enum Side {
+    Requester,
+    Drive,
+}
+
+/// What the receiving side must have counted: a reassembler drop (DSP0236 1.3 §8.8) or a
+/// frame that failed its byte count check (DSP0237 1.2), by row name.
+enum Dropped {
+    Packet(Side, DropReason),
+    BadFrame(Side),
+}
+
+fn expected_drop(name: &str) -> Option<Dropped> {
+    use Dropped::*;
+    use Side::*;
+    Some(match name {
+        "response frame 3: wrong sequence"
+        | "response frame 3: duplicated"
+        | "response frames 3 and 4 reordered" => Packet(Requester, DropReason::OutOfSequence),
+        // The frame after the lost one is out of sequence.
+        "response frame 3: truncated" | "response frame 3: wrong byte count" => BadFrame(Requester),
+        "write: response wrong byte count" | "write: response truncated" => BadFrame(Requester),
+        "request frame 2: wrong sequence" => Packet(Drive, DropReason::OutOfSequence),
+        "request frame 1: duplicated" => Packet(Drive, DropReason::Restarted),
+        "request frames 1 and 2 reordered" => Packet(Drive, DropReason::NoStart),
+        "write: request truncated" | "write: request wrong byte count" => BadFrame(Drive),
+        _ => return None,
+    })
+}
+
+/// The counters [`expected_drop`] looks at: requester drops and bad frames, drive ditto.
+fn drop_counts(w: &World<1>, b: &common::SimI2cBus<'_, 1>, d: &Dropped) -> u32 {
+    let bus = b.borrow();
+    let world = w.borrow();
+    let drive = world.drives()[0].endpoint();
+    match d {
+        Dropped::Packet(Side::Requester, r) => bus.drop_counters().get(*r),
+        Dropped::Packet(Side::Drive, r) => drive.drop_counters().get(*r),
+        Dropped::BadFrame(Side::Requester) => bus.stats().bad_frames,
+        Dropped::BadFrame(Side::Drive) => drive.stats().bad_frames,
+    }
 }
 
 /// The sum of the fault counters still to apply.
@@ -133,6 +217,10 @@ fn pending(f: &Faults) -> u64 {
         f.drop_request,
         f.corrupt_response_pec,
         f.drop_response,
+        f.clock_low,
+        u32::from(f.request_frame.is_some()),
+        u32::from(f.response_frame.is_some()),
+        f.silent_after.unwrap_or(0),
     ]
     .iter()
     .map(|&n| u64::from(n))
@@ -191,6 +279,9 @@ fn check(outcome: Outcome, r: &Result<(), RequestError<Error>>) -> bool {
             e.kind() == ErrorKind::Unreachable
         }
         (Outcome::ArbitrationLost, Err(RequestError::Transport(Error::ArbitrationLost(_)))) => true,
+        (Outcome::BusError, Err(RequestError::Transport(e @ Error::Bus(_)))) => {
+            e.kind() == ErrorKind::Bus
+        }
         _ => false,
     }
 }
@@ -206,6 +297,8 @@ fn fault_matrix_on_the_simulated_segment() {
     for (i, row) in rows().iter().enumerate() {
         let marker = 0x40 + i as u8;
         let before = vpd_bytes(&w);
+        let drop_check = expected_drop(row.name);
+        let drops_before = drop_check.as_ref().map(|d| drop_counts(&w, &b, d));
         *w.borrow_mut().faults_mut() = row.faults;
         let t0 = w.borrow().now();
         let r = send(&mut ep, &w, row.command, marker);
@@ -222,6 +315,11 @@ fn fault_matrix_on_the_simulated_segment() {
         }
         if pending(&row.faults) > 0 && pending(&left) >= pending(&row.faults) {
             wrong.push("the fault was never applied".into());
+        }
+        if let (Some(d), Some(n)) = (&drop_check, drops_before) {
+            if drop_counts(&w, &b, d) <= n {
+                wrong.push("the receiver did not count the drop".into());
+            }
         }
         let after = vpd_bytes(&w);
         match row.written {

@@ -30,8 +30,6 @@ pub struct SimDrive {
     sending: Option<(Sending, usize)>,
     command: u8,
     arbitration: bool,
-    /// Frames still to write before the drive falls silent (fault injection).
-    silent_after: Option<u32>,
 }
 
 impl SimDrive {
@@ -52,7 +50,6 @@ impl SimDrive {
             sending: None,
             command: 0,
             arbitration: false,
-            silent_after: None,
         }
     }
 
@@ -98,12 +95,6 @@ impl SimDrive {
         tu.clamp(BASELINE_TU, MAX_TU_SMBUS)
     }
 
-    /// Fault injection: after `frames` more frames the drive stops answering in the middle
-    /// of whatever it is sending (the rest of that message is never written); `None` heals.
-    pub fn fall_silent_after(&mut self, frames: Option<u32>) {
-        self.silent_after = frames;
-    }
-
     /// True if the drive has a frame to write at `now`, or when it next will.
     pub(crate) fn next_event(&self) -> Option<Instant> {
         if self.sending.is_some() {
@@ -143,13 +134,6 @@ impl SimDrive {
         let n = s.next_frame(&message, tu, frame);
         if n.is_none() || s.offset() >= *len {
             self.sending = None;
-        }
-        if let Some(left) = self.silent_after.as_mut() {
-            if *left == 0 {
-                self.sending = None;
-                return None;
-            }
-            *left -= 1;
         }
         n
     }

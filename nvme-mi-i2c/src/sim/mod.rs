@@ -33,8 +33,11 @@
 //!
 //! # Fault injection
 //!
-//! [`Faults`] counters (each decremented when applied): NACK the next writes, lose
-//! arbitration on the next writes, corrupt the PEC of or drop frames in either direction.
+//! [`Faults`] (each counter decremented when applied): NACK the next writes, lose
+//! arbitration on the next writes, hold the clock low past the SMBus timeout, corrupt the PEC
+//! of or drop frames in either direction, give one frame a wrong sequence number or byte
+//! count, truncate, duplicate or reorder it ([`FrameFault`]), and a drive that stops
+//! answering in the middle of a message.
 
 mod drive;
 mod timing;
@@ -104,6 +107,26 @@ pub struct WireStats {
     pub bytes: u64,
 }
 
+/// The bus time a clock-low fault costs: SMBus 3.2 TTIMEOUT, minimum (25 ms; a device must
+/// have released SCL by the 35 ms maximum), after which the controller gives up the frame.
+pub const CLOCK_LOW_TIMEOUT_NS: u64 = 25_000_000;
+
+/// What is done to one frame on the wire ([`Faults::request_frame`], [`Faults::response_frame`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum FrameFault {
+    /// The MCTP sequence number is off by two (PEC recomputed: only the sequence is wrong).
+    WrongSequence,
+    /// The frame arrives twice.
+    Duplicated,
+    /// The frame arrives after the next one.
+    Reordered,
+    /// The write stops ten bytes early (the byte count promises more than arrives).
+    Truncated,
+    /// The byte count is one more than the bytes that follow (PEC recomputed).
+    WrongByteCount,
+}
+
 /// Faults to inject; each counter is decremented as the fault is applied.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -120,6 +143,56 @@ pub struct Faults {
     pub corrupt_response_pec: u32,
     /// Lose the next N frames a drive writes to the requester.
     pub drop_response: u32,
+    /// A drive holds the clock low on the next N requester transactions: the controller
+    /// times out after [`CLOCK_LOW_TIMEOUT_NS`] and reports a bus error.
+    pub clock_low: u32,
+    /// `(k, fault)`: apply `fault` to the requester's frame after the next `k` (0: the next).
+    pub request_frame: Option<(u32, FrameFault)>,
+    /// `(k, fault)`: apply `fault` to the drives' frame after the next `k`.
+    pub response_frame: Option<(u32, FrameFault)>,
+    /// The drives write `k` more frames, then stop answering (in the middle of a message);
+    /// `None` heals.
+    pub silent_after: Option<u32>,
+}
+
+/// `Some(fault)` if the countdown `slot` reaches this frame.
+fn due(slot: &mut Option<(u32, FrameFault)>) -> Option<FrameFault> {
+    let (k, f) = slot.as_mut()?;
+    if *k == 0 {
+        let f = *f;
+        *slot = None;
+        Some(f)
+    } else {
+        *k -= 1;
+        None
+    }
+}
+
+/// Apply an in-place fault to the whole frame `f[..n]` (address byte first); the new length.
+fn mangle(fault: FrameFault, f: &mut [u8; MAX_FRAME_LEN], n: usize) -> usize {
+    let repec = |f: &mut [u8; MAX_FRAME_LEN], n: usize| {
+        if let Some(last) = n.checked_sub(1) {
+            f[last] = nvme_mi_core::mctp::pec::pec(f.get(..last).unwrap_or(&[]));
+        }
+    };
+    match fault {
+        FrameFault::WrongSequence => {
+            if let Some(flags) = f.get_mut(7) {
+                *flags ^= 0x20;
+            }
+            repec(f, n);
+            n
+        }
+        FrameFault::WrongByteCount => {
+            if let Some(count) = f.get_mut(2) {
+                *count = count.wrapping_add(1);
+            }
+            repec(f, n);
+            n
+        }
+        FrameFault::Truncated => n.saturating_sub(10).max(5),
+        FrameFault::Duplicated | FrameFault::Reordered => n,
+    }
 }
 
 fn take(c: &mut u32) -> bool {
@@ -147,6 +220,11 @@ pub struct SimBus<const D: usize> {
     /// The requester's target interrupt: woken when a drive has a frame to write.
     rx_waker: Option<Waker>,
     alarms: [Option<(Instant, Waker)>; ALARMS],
+    /// A request frame held back (reordered): drive index, frame, length.
+    held_request: Option<(usize, [u8; MAX_FRAME_LEN], usize)>,
+    /// A response frame to deliver at the next poll (duplicated: it takes the wire again;
+    /// reordered: it was on the wire already).
+    next_response: Option<([u8; MAX_FRAME_LEN], usize, bool)>,
 }
 
 impl<const D: usize> SimBus<D> {
@@ -165,6 +243,8 @@ impl<const D: usize> SimBus<D> {
             frame: [0; MAX_FRAME_LEN],
             rx_waker: None,
             alarms: core::array::from_fn(|_| None),
+            held_request: None,
+            next_response: None,
         }
     }
 
@@ -336,6 +416,12 @@ impl<const D: usize> SimBus<D> {
             self.record(Direction::Requester, addr, &[0], true);
             return Err(ErrorKind::ArbitrationLoss);
         }
+        if take(&mut self.faults.clock_low) {
+            // A device stretches SCL past TTIMEOUT: the controller aborts the frame.
+            self.record(Direction::Requester, addr, &[0], true);
+            self.advance_ns(CLOCK_LOW_TIMEOUT_NS);
+            return Err(ErrorKind::Bus);
+        }
         if take(&mut self.faults.nack) || (mctp.is_none() && basic.is_none()) {
             // Start, the address byte clocked out and not acknowledged, stop.
             self.record(Direction::Requester, addr, &[0], true);
@@ -351,16 +437,40 @@ impl<const D: usize> SimBus<D> {
                         if take(&mut self.faults.drop_request) {
                             continue;
                         }
-                        let n = w.len().min(self.frame.len());
-                        let buf = self.frame.get_mut(..n).unwrap_or(&mut []);
-                        buf.copy_from_slice(w.get(..n).unwrap_or(&[]));
+                        // The whole frame, our address byte first, as the drive sees it.
+                        let n = (w.len() + 1).min(self.frame.len());
+                        self.frame[0] = addr << 1;
+                        if let Some(dst) = self.frame.get_mut(1..n) {
+                            dst.copy_from_slice(w.get(..n - 1).unwrap_or(&[]));
+                        }
                         if take(&mut self.faults.corrupt_request_pec) {
-                            if let Some(last) = buf.last_mut() {
+                            if let Some(last) = self.frame.get_mut(n - 1) {
                                 *last ^= 0xff;
                             }
                         }
+                        let fault = due(&mut self.faults.request_frame);
+                        let n = match fault {
+                            Some(f) => mangle(f, &mut self.frame, n),
+                            None => n,
+                        };
+                        if fault == Some(FrameFault::Reordered) {
+                            self.held_request = Some((i, self.frame, n));
+                            continue;
+                        }
+                        let times = if fault == Some(FrameFault::Duplicated) {
+                            2
+                        } else {
+                            1
+                        };
                         if let Some(d) = self.drives.get_mut(i) {
-                            d.receive_frame(buf, now);
+                            for _ in 0..times {
+                                d.receive_frame(self.frame.get(1..n).unwrap_or(&[]), now);
+                            }
+                            if let Some((j, f, m)) = self.held_request.take() {
+                                if j == i {
+                                    d.receive_frame(f.get(1..m).unwrap_or(&[]), now);
+                                }
+                            }
                         }
                     }
                     // MCTP over SMBus uses writes only: a read gets ones.
@@ -388,6 +498,20 @@ impl<const D: usize> SimBus<D> {
 
     /// The next frame a drive writes to the requester, bytes after the address byte.
     fn poll_requester(&mut self, buf: &mut [u8]) -> Option<usize> {
+        if let Some((f, n, again)) = self.next_response.take() {
+            if again {
+                self.record(
+                    Direction::Drive,
+                    self.requester_addr,
+                    &[n.saturating_sub(1)],
+                    false,
+                );
+            }
+            let body = f.get(1..n).unwrap_or(&[]);
+            let dst = buf.get_mut(..body.len())?;
+            dst.copy_from_slice(body);
+            return Some(body.len());
+        }
         loop {
             let now = self.now();
             let mut frame = [0u8; MAX_FRAME_LEN];
@@ -406,6 +530,13 @@ impl<const D: usize> SimBus<D> {
                 self.advance_ns(IDLE_STEP_NS);
                 return None;
             };
+            if let Some(left) = self.faults.silent_after.as_mut() {
+                if *left == 0 {
+                    // The drive stopped answering: nothing of this frame reaches the wire.
+                    continue;
+                }
+                *left -= 1;
+            }
             self.next_drive = (i + 1) % D.max(1);
             let dest = frame.first().map_or(0, |b| b >> 1);
             self.record(Direction::Drive, dest, &[n.saturating_sub(1)], false);
@@ -417,6 +548,27 @@ impl<const D: usize> SimBus<D> {
                 if let Some(last) = frame.get_mut(n.saturating_sub(1)) {
                     *last ^= 0xff;
                 }
+            }
+            let fault = due(&mut self.faults.response_frame);
+            let n = match fault {
+                Some(f) => mangle(f, &mut frame, n),
+                None => n,
+            };
+            match fault {
+                Some(FrameFault::Duplicated) => self.next_response = Some((frame, n, true)),
+                Some(FrameFault::Reordered) => {
+                    // Deliver the next frame first, this one after it.
+                    let mut next = [0u8; MAX_FRAME_LEN];
+                    let got = self.poll_requester(&mut next);
+                    self.next_response = Some((frame, n, false));
+                    if let Some(m) = got {
+                        let dst = buf.get_mut(..m)?;
+                        dst.copy_from_slice(next.get(..m).unwrap_or(&[]));
+                        return Some(m);
+                    }
+                    continue;
+                }
+                _ => {}
             }
             let body = frame.get(1..n).unwrap_or(&[]);
             let dst = buf.get_mut(..body.len())?;

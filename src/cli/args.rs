@@ -1191,7 +1191,18 @@ pub enum Command {
         #[arg(short = 'o', long = "output-format", value_enum, value_name = "FMT")]
         output: Option<OutputFormat>,
     },
+    /// Write the manual pages: nvme-mi.1 and nvme-mi-<command>.1 for every command.
+    ///
+    /// Generated from the same definitions as --help (options, exit status). Install them
+    /// with e.g. `nvme-mi man ~/.local/share/man/man1`.
+    Man {
+        /// The directory to write the pages to (created if missing).
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
     /// Print a shell completion script.
+    ///
+    /// Install with e.g. `nvme-mi completions bash > ~/.local/share/bash-completion/completions/nvme-mi`.
     Completions {
         /// The shell.
         #[arg(value_enum)]

@@ -589,6 +589,7 @@ fn run(cli: Cli) -> CliResult {
             layer,
             output.or(g.output).unwrap_or(OutputFormat::Normal),
         ),
+        Command::Man { dir } => man_pages(&dir),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "nvme-mi", &mut buf);
@@ -613,6 +614,29 @@ fn read_file(path: &std::path::Path, max: usize) -> CliResult<Vec<u8>> {
         )));
     }
     Ok(data)
+}
+
+/// Write a manual page per command into `dir`.
+fn man_pages(dir: &std::path::Path) -> CliResult {
+    let fail = |e: std::io::Error| CliError::usage(format!("{}: {e}", dir.display()));
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let top = command();
+    let mut written = 0usize;
+    let mut page = |cmd: clap::Command, name: String| -> CliResult {
+        let mut buf = Vec::new();
+        clap_mangen::Man::new(cmd.name(name.clone()))
+            .render(&mut buf)
+            .map_err(fail)?;
+        std::fs::write(dir.join(format!("{name}.1")), buf).map_err(fail)?;
+        written += 1;
+        Ok(())
+    };
+    for sub in top.get_subcommands() {
+        let name = format!("nvme-mi-{}", sub.get_name());
+        page(sub.clone(), name)?;
+    }
+    page(top.clone(), "nvme-mi".to_string())?;
+    output::write_stdout(format!("wrote {written} manual pages to {}\n", dir.display()).as_bytes())
 }
 
 /// The command line with the exit codes in every command's help.

@@ -359,5 +359,89 @@ assert a["flbas"] == b["flbas"] and a["nsze"] == b["nsze"], (a["flbas"], b["flba
 print("id-ns after format: flbas", a["flbas"], "nsze", a["nsze"])
 ' "$out" "$("$nvme_mi" id-ns "$dev" -n 1 -o json)"
 
+# JSON shape: for every command both tools have, nvme-cli's and nvme-mi's documents for the
+# same served drive and the same device string have the same key paths and value types
+# (arrays compared by the union of their elements' shapes). A difference fails the test
+# unless it is listed in `allowed` below with its reason.
+shapes="$work/shapes"
+mkdir -p "$shapes"
+shape_cmds=("id-ctrl" "id-ns -n 1" "ns-descs -n 1" "list-ctrl" "list-ns" "smart-log"
+    "smart-log -H" "error-log" "fw-log" "sanitize-log" "self-test-log" "effects-log"
+    "supported-log-pages")
+i=0
+for c in "${shape_cmds[@]}"; do
+    i=$((i + 1))
+    echo "$c" >"$shapes/$i.cmd"
+    # shellcheck disable=SC2086
+    nvme $c "$dev" -o json >"$shapes/$i.nvme" 2>&1 || echo "exit $?" >"$shapes/$i.nvme-failed"
+    # shellcheck disable=SC2086
+    "$nvme_mi" $c "$dev" -o json >"$shapes/$i.nvme-mi" 2>"$shapes/$i.nvme-mi.err" ||
+        echo "exit $?" >"$shapes/$i.nvme-mi-failed"
+done
+python3 - "$shapes" "$i" <<'PY' || fail "JSON shapes differ from nvme-cli's"
+import json, os, sys
+d, n = sys.argv[1], int(sys.argv[2])
+# (command, path, nvme-cli's type, nvme-mi's type): reason. Types: int str bool obj arr absent.
+allowed = {}
+# Commands nvme-cli 2.3 cannot run on an MI device (a bug of nvme-cli, not of the drive); the
+# nvme-mi document is still checked to be JSON.
+nvme_cli_cannot = {
+    "effects-log": "nvme-cli 2.3 looks the device up in the kernel's NVMe topology "
+                   "(nvme_scan_topology), which an MI endpoint is not in: 'Unable to find mctp:1,8:0'",
+}
+def doc(text):
+    # nvme-cli prints libnvme's warnings first: the document starts at the first line that
+    # opens an object or array.
+    lines = text.splitlines()
+    for k, l in enumerate(lines):
+        if l.startswith("{") or l.startswith("["):
+            return json.loads("\n".join(lines[k:]))
+    raise ValueError("no JSON in: " + text[:300])
+def kind(v):
+    return {dict: "obj", list: "arr", str: "str", bool: "bool", int: "int", float: "float"}.get(type(v), "null")
+def paths(v, p, out):
+    out.setdefault(p, set()).add(kind(v))
+    if isinstance(v, dict):
+        for k, x in v.items():
+            paths(x, p + "/" + k, out)
+    elif isinstance(v, list):
+        for x in v:
+            paths(x, p + "[]", out)
+    return out
+bad = 0
+for c in range(1, n + 1):
+    cmd = open(f"{d}/{c}.cmd").read().strip()
+    f1, f2 = os.path.exists(f"{d}/{c}.nvme-failed"), os.path.exists(f"{d}/{c}.nvme-mi-failed")
+    if f1 and not f2 and cmd in nvme_cli_cannot:
+        doc(open(f"{d}/{c}.nvme-mi").read())
+        print(f"shape {cmd}: nvme-cli fails, allowed: {nvme_cli_cannot[cmd]}")
+        continue
+    if f1 or f2:
+        if f1 and f2:
+            print(f"shape {cmd}: both refuse ({open(f'{d}/{c}.nvme-mi.err').read().strip()})")
+            continue
+        print(f"shape {cmd}: only {'nvme-cli' if f1 else 'nvme-mi'} failed:",
+              open(f"{d}/{c}.nvme").read()[-400:], open(f"{d}/{c}.nvme-mi.err").read()[-400:], file=sys.stderr)
+        bad += 1
+        continue
+    a = paths(doc(open(f"{d}/{c}.nvme").read()), "", {})
+    b = paths(doc(open(f"{d}/{c}.nvme-mi").read()), "", {})
+    diffs = []
+    for p in sorted(set(a) | set(b)):
+        ta, tb = ",".join(sorted(a.get(p, {"absent"}))), ",".join(sorted(b.get(p, {"absent"})))
+        if ta != tb:
+            key = (cmd, p, ta, tb)
+            if key in allowed:
+                print(f"shape {cmd}: {p}: nvme-cli {ta}, nvme-mi {tb}: allowed: {allowed[key]}")
+            else:
+                diffs.append(f"  {p}: nvme-cli {ta}, nvme-mi {tb}")
+    if diffs:
+        bad += 1
+        print(f"shape {cmd}: {len(diffs)} difference(s):\n" + "\n".join(diffs), file=sys.stderr)
+    else:
+        print(f"shape {cmd}: {len(a)} key paths, the same as nvme-cli's")
+sys.exit(bad)
+PY
+
 verify
 echo "nvme_cli.sh: all checks passed ($checks JSON checks among them)"

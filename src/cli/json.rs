@@ -406,7 +406,7 @@ fn io_opcode_name(op: u8) -> &'static str {
 }
 
 /// `nvme supported-log-pages -o json`: each supported LID (bit 0 of its dword) as an
-/// object of one key, "lid_0x<lid> " (the trailing space is nvme-cli's).
+/// object of one key, `"lid_0x<lid> "` (the trailing space is nvme-cli's).
 pub fn supported_log_pages(b: &[u8]) -> Value {
     let mut list = Vec::new();
     for lid in 0..256usize {

@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::error::CliError;
 
-/// Run `f`, showing "<what>: 12s" on a terminal until it returns.
+/// Run `f`, showing `"<what>: 12s"` on a terminal until it returns.
 pub fn wait<R, E>(what: &str, f: impl FnOnce() -> Result<R, E>) -> Result<R, CliError>
 where
     CliError: From<E>,

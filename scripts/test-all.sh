@@ -11,7 +11,7 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-$([[ "${CI:-}" == true ]] && echo n
 
 # --- Steps: one function each, named step_<name>; listed in STEPS in the order they run. ---
 
-STEPS=(setup fmt clippy test i2c-sim bench fuzz doc thumb firmware uml-kernel uml-smoke linux-uml cli-uml nvme-cli-uml monitor-prometheus)
+STEPS=(setup fmt clippy test i2c-sim bench fuzz doc thumb firmware uml-kernel uml-smoke linux-uml tun-uml cli-uml nvme-cli-uml monitor-prometheus)
 
 # Install missing Debian packages (apt), nothing when all are present.
 step_setup() { ./scripts/setup.sh; }
@@ -70,6 +70,10 @@ step_linux-uml() {
     cargo clippy -p nvme-mi-linux --all-targets --features tokio -- -D warnings
     ./scripts/test-linux-uml.sh
 }
+
+# The core's fragmenter and reassembler against the kernel's, through a tun interface in
+# UML: a table of cases (tests/tun_packet_layer.rs; about 4 s).
+step_tun-uml() { ./scripts/test-tun-uml.sh; }
 
 # The nvme-mi tool against its own `serve` on the real kernel's AF_MCTP, and discover, in UML.
 step_cli-uml() { ./scripts/test-cli-uml.sh; }

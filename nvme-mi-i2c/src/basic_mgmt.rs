@@ -1,5 +1,17 @@
 //! The NVMe Basic Management Command over an I2C controller: an SMBus block read with PEC
 //! (NVMe-MI 1.2 Appendix A; digest G).
+//!
+//! # PEC and the adapter
+//!
+//! The read is one plain I2C transaction (`write_read`: the command code, a repeated start,
+//! then [`MAX_READ_LEN`] bytes read: count, data, PEC), and the PEC is checked here over
+//! both address bytes, the command code and the bytes read. The adapter's own PEC support is
+//! therefore never used: an adapter without it (no `I2C_FUNC_SMBUS_PEC` on Linux) works the
+//! same, and the Linux i2c-dev `I2C_PEC` option must stay off (it applies to SMBus
+//! transfers only, which this read is not). What the adapter must support is plain I2C
+//! transfers (`I2C_FUNC_I2C`, the `I2C_RDWR` ioctl under `linux-embedded-hal`): an
+//! SMBus-only adapter, such as the kernel's `i2c-stub`, answers `EOPNOTSUPP`, which comes
+//! back as [`BasicMgmtError::Bus`].
 
 use core::fmt;
 

@@ -1,0 +1,280 @@
+//! The core's MCTP packet layer against the Linux kernel's (DSP0236 1.3 §8.3 fragmentation,
+//! §8.8 reassembly drops, §8.9 tags), in the UML rig: a tun interface whose other end is this
+//! test, holding the core's [`Fragmenter`] and [`Reassembler`] (an MCTP endpoint behind the
+//! real kernel stack). Each case is one row of [`CASES`]; run under
+//! `scripts/test-tun-uml.sh` (skipped on a kernel without `AF_MCTP` outside the rig).
+//!
+//! | case | direction | what must happen |
+//! |---|---|---|
+//! | 4 KiB at route MTU 68, 128, 254 | kernel → core | the kernel fragments (64, 124, 250-byte payloads), the core reassembles the exact bytes |
+//! | 4 KiB at TU 64, 124, 250 | core → kernel | the core fragments, the kernel reassembles the exact bytes (the response on the kernel's tag) |
+//! | two sources, two tags, interleaved | core → kernel | packets of two requests from EIDs 30 and 31 alternate; both arrive whole |
+//! | one packet lost | core → kernel | the kernel drops the message (no delivery); the next message arrives |
+//! | two packets swapped | core → kernel | the kernel drops the message; the next message arrives |
+//! | one packet lost | kernel → core | the core's reassembler drops the message: `OutOfSequence` |
+//! | two packets swapped | kernel → core | `OutOfSequence`, no message completes |
+#![cfg(target_os = "linux")]
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::os::fd::OwnedFd;
+use std::sync::mpsc::{channel, Receiver};
+use std::time::{Duration, Instant as StdInstant};
+
+use nvme_mi_core::mctp::fragment::Fragmenter;
+use nvme_mi_core::mctp::header::PacketRepr;
+use nvme_mi_core::mctp::reassemble::{DropReason, Reassembler};
+use nvme_mi_core::mctp::{Eid, Tag};
+use nvme_mi_core::transport::{Error as _, ErrorKind, ResponderTransport, Transport};
+use nvme_mi_linux::sys::{tun_open, MCTP_NET_ANY};
+use nvme_mi_linux::{netlink, MctpAddr, MctpListener, MctpSocket, MctpTransport};
+
+/// The kernel's EID on the tun interface.
+const KERNEL_EID: Eid = Eid(20);
+/// The endpoints behind the tun interface (the core's side).
+const CORE_EID: Eid = Eid(30);
+const CORE_EID2: Eid = Eid(31);
+const ETH_P_MCTP: [u8; 2] = [0x00, 0xfa];
+/// NVMe-MI message type (the kernel does not look inside).
+const TYPE: u8 = 0x04;
+
+/// The tun interface and the packets the kernel sends on it.
+struct Wire {
+    tx: File,
+    rx: Receiver<Vec<u8>>,
+    idx: u32,
+    nl: netlink::Netlink,
+}
+
+impl Wire {
+    fn open() -> Option<Wire> {
+        match MctpSocket::new() {
+            Ok(_) => {}
+            Err(e) if e.is_mctp_unsupported() && std::env::var_os("NVME_MI_UML").is_none() => {
+                eprintln!("skipped: {e}; run under scripts/test-tun-uml.sh");
+                return None;
+            }
+            Err(e) => panic!("AF_MCTP socket: {e}"),
+        }
+        let (fd, name): (OwnedFd, String) = tun_open("mctptun1").expect("tun device");
+        let idx = netlink::ifindex(&name).expect("tun index");
+        let mut nl = netlink::Netlink::open().expect("netlink");
+        nl.link_up(idx).expect("tun up");
+        nl.add_addr(idx, KERNEL_EID).expect("kernel EID on tun");
+        let tx = File::from(fd);
+        let mut reader = tx.try_clone().expect("tun fd");
+        let (send, rx) = channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 2048];
+            while let Ok(n) = reader.read(&mut buf) {
+                // MCTP only (the kernel may send other chatter on a tun device).
+                if n >= 8 && buf[2..4] == ETH_P_MCTP && send.send(buf[4..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        Some(Wire { tx, rx, idx, nl })
+    }
+
+    /// Route the core's EIDs through the tun interface with this MTU (header included).
+    fn route(&mut self, mtu: u32) {
+        let _ = self.nl.del_route(self.idx, CORE_EID, 1);
+        self.nl
+            .add_route(self.idx, CORE_EID, 1, Some(mtu))
+            .expect("route to the core's EIDs");
+    }
+
+    /// Write one MCTP packet as if it arrived on the wire.
+    fn inject(&mut self, packet: &[u8]) {
+        let mut f = vec![0, 0, ETH_P_MCTP[0], ETH_P_MCTP[1]];
+        f.extend_from_slice(packet);
+        self.tx.write_all(&f).expect("tun write");
+    }
+
+    /// The packets the kernel sends until one has EOM (or `within` passes).
+    fn capture_message(&self, within: Duration) -> Vec<Vec<u8>> {
+        let end = StdInstant::now() + within;
+        let mut out = Vec::new();
+        loop {
+            let left = end.saturating_duration_since(StdInstant::now());
+            let p = self
+                .rx
+                .recv_timeout(left)
+                .expect("the kernel sent nothing more");
+            let eom = p[3] & 0x40 != 0;
+            out.push(p);
+            if eom {
+                return out;
+            }
+        }
+    }
+}
+
+/// The packets of `msg` as the core's fragmenter makes them.
+fn fragments(msg: &[u8], src: Eid, to: bool, tag: u8, tu: usize) -> Vec<Vec<u8>> {
+    let hdr = PacketRepr {
+        dest: KERNEL_EID,
+        src,
+        som: true,
+        eom: false,
+        seq: 0,
+        tag_owner: to,
+        tag: Tag::from_bits(tag),
+    };
+    let parts = [msg];
+    let mut f = Fragmenter::new(&parts, hdr, tu).expect("fragmenter");
+    let mut out = Vec::new();
+    let mut buf = [0u8; 4 + 250];
+    while let Some(r) = f.next(&mut buf) {
+        out.push(buf[..r.expect("packet")].to_vec());
+    }
+    out
+}
+
+/// A recognisable message of `len` bytes, type byte first.
+fn message(len: usize, seed: u8) -> Vec<u8> {
+    let mut m: Vec<u8> = (0..len)
+        .map(|i| (i as u8).wrapping_mul(31) ^ seed)
+        .collect();
+    m[0] = TYPE;
+    m
+}
+
+/// Feed `packets` to a fresh core reassembler; the message if one completes, and the drops.
+fn reassemble(packets: &[Vec<u8>]) -> (Option<Vec<u8>>, Vec<DropReason>) {
+    let mut r: Box<Reassembler<2, 8192>> = Box::default();
+    let (mut msg, mut drops) = (None, Vec::new());
+    for p in packets {
+        match r.receive(p, 0) {
+            Ok(Some(m)) => msg = Some(m.message().to_vec()),
+            Ok(None) => {}
+            Err(d) => drops.push(d),
+        }
+    }
+    (msg, drops)
+}
+
+#[test]
+fn packet_layer_against_the_kernel() {
+    let Some(mut wire) = Wire::open() else { return };
+    let mut listener = MctpListener::bind(MCTP_NET_ANY, None).expect("listener");
+    let mut rows = Vec::new();
+
+    // Kernel fragments, core reassembles; core fragments the answer, kernel reassembles.
+    for (mtu, tu) in [(68u32, 64usize), (128, 124), (254, 250)] {
+        wire.route(mtu);
+        let mut t = MctpTransport::new(MctpAddr::new(1, CORE_EID)).expect("transport");
+        let req = message(4096, mtu as u8);
+        t.send_request(&[&req]).expect("send 4 KiB");
+        let packets = wire.capture_message(Duration::from_secs(5));
+        let payload = tu.min(mtu as usize - 4);
+        assert_eq!(packets.len(), 4096usize.div_ceil(payload), "MTU {mtu}");
+        assert!(packets[..packets.len() - 1]
+            .iter()
+            .all(|p| p.len() == mtu as usize));
+        let (got, drops) = reassemble(&packets);
+        assert_eq!(got.as_deref(), Some(&req[..]), "MTU {mtu}: core reassembly");
+        assert!(drops.is_empty());
+        rows.push(format!(
+            "kernel -> core, 4096 B at MTU {mtu}: {} packets, reassembled",
+            packets.len()
+        ));
+        // The answer on the kernel's tag, TO clear.
+        let tag = packets[0][3] & 7;
+        let resp = message(4096, !(mtu as u8));
+        for p in fragments(&resp, CORE_EID, false, tag, tu) {
+            wire.inject(&p);
+        }
+        let mut buf = vec![0u8; 8192];
+        let deadline = t.now() + Duration::from_secs(5);
+        let n = t
+            .recv_response(&mut buf, deadline)
+            .expect("kernel reassembly");
+        assert_eq!(&buf[..n], &resp[..], "TU {tu}: kernel reassembly");
+        t.end_exchange();
+        rows.push(format!("core -> kernel, 4096 B at TU {tu}: reassembled"));
+    }
+
+    // Two sources, two tags, packets interleaved: both requests arrive whole.
+    wire.route(68);
+    let a = message(1000, 1);
+    let b = message(700, 2);
+    let (fa, fb) = (
+        fragments(&a, CORE_EID, true, 1, 64),
+        fragments(&b, CORE_EID2, true, 2, 64),
+    );
+    for i in 0..fa.len().max(fb.len()) {
+        for f in [&fa, &fb] {
+            if let Some(p) = f.get(i) {
+                wire.inject(p);
+            }
+        }
+    }
+    let mut got = Vec::new();
+    let mut buf = vec![0u8; 8192];
+    for _ in 0..2 {
+        let deadline = listener.now() + Duration::from_secs(5);
+        let (n, peer) = listener
+            .recv_request(&mut buf, Some(deadline))
+            .expect("interleaved");
+        got.push((peer.addr.eid, peer.tag, buf[..n].to_vec()));
+    }
+    got.sort_by_key(|g| g.0 .0);
+    assert_eq!(got[0], (CORE_EID, 1, a.clone()));
+    assert_eq!(got[1], (CORE_EID2, 2, b.clone()));
+    rows.push("core -> kernel, 2 sources x 2 tags interleaved: both whole".into());
+
+    // A lost or swapped packet: the kernel drops the message; the next one arrives.
+    for (name, order) in [("lost", vec![0, 1, 3, 4]), ("swapped", vec![0, 2, 1, 3, 4])] {
+        let m = message(300, 3);
+        let f = fragments(&m, CORE_EID, true, 4, 64);
+        assert_eq!(f.len(), 5);
+        for &i in &order {
+            wire.inject(&f[i]);
+        }
+        let deadline = listener.now() + Duration::from_millis(300);
+        let r = listener.recv_request(&mut buf, Some(deadline));
+        assert_eq!(
+            r.err().map(|e| e.kind()),
+            Some(ErrorKind::Timeout),
+            "{name}: delivered"
+        );
+        let good = message(300, 4);
+        for p in fragments(&good, CORE_EID, true, 5, 64) {
+            wire.inject(&p);
+        }
+        let deadline = listener.now() + Duration::from_secs(5);
+        let (n, _) = listener
+            .recv_request(&mut buf, Some(deadline))
+            .expect("next message");
+        assert_eq!(&buf[..n], &good[..]);
+        rows.push(format!(
+            "core -> kernel, one packet {name}: kernel drops it, next arrives"
+        ));
+    }
+
+    // The kernel's packets lost or swapped on the way to the core.
+    for (name, order) in [
+        ("lost", vec![0usize, 1, 3, 4]),
+        ("swapped", vec![0, 2, 1, 3, 4]),
+    ] {
+        let mut t = MctpTransport::new(MctpAddr::new(1, CORE_EID)).expect("transport");
+        t.send_request(&[&message(300, 5)]).expect("send");
+        let packets = wire.capture_message(Duration::from_secs(5));
+        assert_eq!(packets.len(), 5);
+        let picked: Vec<Vec<u8>> = order.iter().map(|&i| packets[i].clone()).collect();
+        let (got, drops) = reassemble(&picked);
+        assert_eq!(got, None, "{name}: reassembled anyway");
+        assert!(
+            drops.contains(&DropReason::OutOfSequence),
+            "{name}: {drops:?}"
+        );
+        t.end_exchange();
+        rows.push(format!(
+            "kernel -> core, one packet {name}: core drops it ({drops:?})"
+        ));
+    }
+    for r in &rows {
+        eprintln!("  {r}");
+    }
+}

@@ -74,6 +74,7 @@ use nvme_mi_core::basic_mgmt::{
     BlockRead, IdentificationBlock, Sflgs, StatusBlock, DEFAULT_ADDRESS, IDENTIFICATION_BLOCK,
     IDENTIFICATION_BLOCK_LEN, STATUS_BLOCK, STATUS_BLOCK_LEN,
 };
+use nvme_mi_core::loopback::{LoopPeer, Loopback};
 use nvme_mi_core::mctp::Eid;
 use nvme_mi_core::mi::admin::{AdminCompletion, DecodedAdminRequest};
 use nvme_mi_core::mi::admin_data::trim_ascii;
@@ -670,4 +671,17 @@ impl Device for Sim {
 /// A responder serving a fresh [`Sim`] made from `seed`, as EID [`DEFAULT_EID`].
 pub fn responder<P: Clone>(seed: u64) -> Responder<Sim, P> {
     Responder::new(Sim::new(seed), DEFAULT_EID)
+}
+
+/// The link a requester at EID 8 uses to reach a fresh [`Sim`] made from `seed`, in memory:
+/// a [`Loopback`] transport, for tests and examples.
+///
+/// ```
+/// use nvme_mi_core::requester::Endpoint;
+/// let mut ep = Endpoint::new(nvme_mi_sim::loopback(1), [0u8; 4224]);
+/// assert_eq!(ep.read_subsys_info()?.port_count(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn loopback(seed: u64) -> Loopback<Responder<Sim, LoopPeer>> {
+    Loopback::new(responder(seed), Eid(8), DEFAULT_EID)
 }

@@ -4,7 +4,8 @@
 use super::endpoint::{AsyncEndpoint, CommandClass, Endpoint};
 use super::RequestError;
 use crate::mi::admin::{
-    AdminCommand, AdminCompletion, AdminOpcode, AdminRequestRepr, DataTransfer,
+    AdminCommand, AdminCompletion, AdminOpcode, AdminRequestRepr, AdminResponse, AdminResponseRepr,
+    DataTransfer,
 };
 use crate::mi::command::{MiCommand, Opcode};
 use crate::mi::pcie::{PcieCommand, PcieRequestRepr, PcieResponseRepr};
@@ -54,14 +55,9 @@ pub fn admin_class(op: AdminOpcode) -> CommandClass {
     }
 }
 
-/// The 12 fixed bytes of an MI command request after the header: opcode, reserved, NMD0,
-/// NMD1 (NVMe-MI 1.2 Figure 56).
+/// The 12 fixed bytes of an MI command request after the header, from the codec.
 fn mi_fixed<C: MiCommand>(cmd: &C) -> [u8; 12] {
-    let mut b = [0u8; 12];
-    b[0] = C::OPCODE.to_u8();
-    b[4..8].copy_from_slice(&cmd.nmd0().to_le_bytes());
-    b[8..12].copy_from_slice(&cmd.nmd1().to_le_bytes());
-    b
+    cmd.to_repr().fixed_bytes()
 }
 
 macro_rules! typed_commands {
@@ -83,15 +79,7 @@ macro_rules! typed_commands {
             /// Reset, NVMe-MI 1.2 §5.7), releasing the exchange at once.
             pub $($async)? fn send_without_response<C: MiCommand>(&mut self, cmd: &C) -> Result<(), RequestError<T::Error>> {
                 let fixed = mi_fixed(cmd);
-                let hdr = crate::mi::header::MessageHeader::request(Nmimt::MiCommand, self.config().csi).to_bytes();
-                let mut d = crate::mi::integrity::MicDigest::new();
-                d.update(&hdr);
-                d.update(&fixed);
-                d.update(cmd.request_data());
-                let mic = d.finalize().to_le_bytes();
-                let sent = self.transport_mut().send_request(&[&hdr, &fixed, cmd.request_data(), &mic])$($aw)*;
-                self.transport_mut().end_exchange();
-                sent.map_err(RequestError::Transport)
+                self.send_only(Nmimt::MiCommand, &[&fixed, cmd.request_data()])$($aw)*
             }
 
             /// Send a PCIe Command (NVMe-MI 1.2 §7) for controller `ctlid`: a configuration,
@@ -138,7 +126,6 @@ macro_rules! typed_commands {
                 data: &[u8],
             ) -> Result<AdminResult<'_>, RequestError<T::Error>> {
                 let mut repr = AdminRequestRepr::for_command(ctlid, cmd);
-                repr.csi = self.config().csi;
                 match cmd.data_transfer() {
                     DataTransfer::HostToDevice(_) => {
                         repr.dofst = 0;
@@ -152,19 +139,30 @@ macro_rules! typed_commands {
                         repr.dlen = dlen;
                     }
                 }
+                self.admin_request(&repr, admin_class(C::OPCODE), data)$($aw)*
+            }
+
+            /// Send the Admin request `repr` (any opcode: DOFST, DLEN and the command dwords
+            /// are the caller's; CSI is the endpoint's) with request data `data`, under the
+            /// timing of `class`. The building block of [`Self::admin`] and of
+            /// `admin_passthru` on the controller handle.
+            pub $($async)? fn admin_request(
+                &mut self,
+                repr: &AdminRequestRepr,
+                class: CommandClass,
+                data: &[u8],
+            ) -> Result<AdminResult<'_>, RequestError<T::Error>> {
+                let mut repr = *repr;
+                repr.csi = self.config().csi;
                 let sqe = repr.to_bytes();
-                let class = admin_class(C::OPCODE);
                 let r = self.nvme_mi(class, Nmimt::AdminCommand, &[&sqe, data])$($aw)*?;
-                let (cqe, data) = match r.body {
-                    [a, b, c, d, e, f, g, h, i, j, k, l, data @ ..] => {
-                        let dw = |x: [u8; 4]| u32::from_le_bytes(x);
-                        (AdminCompletion::from_dwords(dw([*a, *b, *c, *d]), dw([*e, *f, *g, *h]), dw([*i, *j, *k, *l])), data)
-                    }
-                    _ => return Err(RequestError::Malformed(crate::mi::Error::Truncated)),
-                };
+                let view = AdminResponse::new_checked(r.message)?;
+                let parsed = AdminResponseRepr::parse(&view)?;
+                let cqe = parsed.completion.ok_or(RequestError::Malformed(crate::mi::Error::Truncated))?;
                 if !cqe.status.is_success() {
                     return Err(RequestError::Nvme(cqe.status));
                 }
+                let data = view.into_data();
                 if data.len() > repr.dlen as usize {
                     return Err(RequestError::Malformed(crate::mi::Error::TooLong));
                 }

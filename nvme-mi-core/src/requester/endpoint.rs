@@ -232,6 +232,20 @@ macro_rules! endpoint_core {
                 }
             }
 
+            /// Send an NVMe-MI request of type `nmimt` with body `body` and no response to
+            /// wait for (NVM Subsystem Reset), releasing the exchange at once.
+            pub(crate) $($async)? fn send_only(&mut self, nmimt: Nmimt, body: &[&[u8]]) -> Result<(), RequestError<T::Error>> {
+                let hdr = MessageHeader::request(nmimt, self.config.csi).to_bytes();
+                let mut mic = [0u8; MIC_LEN];
+                if HEADER_LEN + crate::transport::message_len(body) + MIC_LEN > MAX_MESSAGE_LEN {
+                    return Err(RequestError::InvalidArgument);
+                }
+                let pieces = with_mic(&hdr, body, &mut mic).ok_or(RequestError::InvalidArgument)?;
+                let sent = self.transport.send_request(&pieces)$($aw)*;
+                self.transport.end_exchange();
+                sent.map_err(RequestError::Transport)
+            }
+
             $($async)? fn nvme_mi_tagged(
                 &mut self,
                 class: CommandClass,

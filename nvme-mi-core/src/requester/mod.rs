@@ -8,13 +8,16 @@
 
 mod commands;
 mod control;
+mod controller;
 mod endpoint;
 mod error;
 mod exchange;
 mod policy;
 mod streaming;
+mod verbs;
 
 pub use commands::{admin_class, mi_class, AdminResult};
+pub use controller::{AsyncController, Controller};
 pub use endpoint::{AsyncEndpoint, Buffer, CommandClass, Config, Endpoint, Quirks, Response};
 pub use error::{RequestError, Unexpected};
 pub use exchange::{run_exchange, run_exchange_async, Exchange, Expect, Step};

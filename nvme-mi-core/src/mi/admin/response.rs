@@ -116,6 +116,17 @@ impl<T: AsRef<[u8]>> AdminResponse<T> {
     }
 }
 
+impl<'a> AdminResponse<&'a [u8]> {
+    /// The response data, borrowed for as long as the buffer (empty in the short form).
+    pub fn into_data(self) -> &'a [u8] {
+        let b = self.buffer;
+        if b.len() < MIN_RESPONSE_LEN {
+            return &[];
+        }
+        b.get(RESPONSE_DATA..b.len() - MIC_LEN).unwrap_or_default()
+    }
+}
+
 impl<T: AsRef<[u8]> + AsMut<[u8]>> AdminResponse<T> {
     fn set_dword(&mut self, off: usize, v: u32) {
         self.buffer.as_mut()[off..off + 4].copy_from_slice(&v.to_le_bytes());

@@ -33,6 +33,7 @@ mod firmware_slot_log;
 mod identify_controller;
 mod identify_namespace;
 mod lba_format;
+mod nsid_list;
 mod power_state;
 mod smart_log;
 
@@ -42,6 +43,7 @@ pub use firmware_slot_log::FirmwareSlotLog;
 pub use identify_controller::IdentifyController;
 pub use identify_namespace::IdentifyNamespace;
 pub use lba_format::LbaFormat;
+pub use nsid_list::{NsidList, MAX_NSID_LIST_ENTRIES};
 pub use power_state::PowerStateDescriptor;
 pub use smart_log::SmartLog;
 

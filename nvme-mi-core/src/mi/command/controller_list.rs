@@ -44,6 +44,28 @@ impl<'a> ControllerList<'a> {
         counted::emit(ids, MAX_CONTROLLER_LIST_ENTRIES, buf)
     }
 
+    /// Write a list of the controller IDs `ids` into `buf`; returns the length written.
+    ///
+    /// ```
+    /// use nvme_mi_core::mi::command::ControllerList;
+    /// let mut buf = [0u8; 8];
+    /// assert_eq!(ControllerList::emit_ids(&[0, 3], &mut buf), Ok(6));
+    /// assert_eq!(&buf[..6], &[2, 0, 0, 0, 3, 0]);
+    /// ```
+    pub fn emit_ids(ids: &[u16], buf: &mut [u8]) -> Result<usize> {
+        if ids.len() > MAX_CONTROLLER_LIST_ENTRIES {
+            return Err(crate::mi::Error::InvalidField);
+        }
+        let len = Self::buffer_len_for(ids.len());
+        let out = buf.get_mut(..len).ok_or(crate::mi::Error::BufferTooSmall)?;
+        let (count, rest) = out.split_at_mut(2);
+        count.copy_from_slice(&(ids.len() as u16).to_le_bytes());
+        for (d, id) in rest.chunks_exact_mut(2).zip(ids) {
+            d.copy_from_slice(&id.to_le_bytes());
+        }
+        Ok(len)
+    }
+
     /// Encoded length of a list of `n` identifiers.
     pub const fn buffer_len_for(n: usize) -> usize {
         counted::encoded_len::<U16>(n)

@@ -181,6 +181,16 @@ impl<'a> RequestRepr<'a> {
         REQUEST_HEADER_LEN + self.data.len() + MIC_LEN
     }
 
+    /// The 12 bytes after the message header: opcode, reserved bytes, NMD0 and NMD1
+    /// (NVMe-MI 1.2 Figure 56), for a sender that sends the request data from where it is.
+    pub fn fixed_bytes(&self) -> [u8; REQUEST_HEADER_LEN - HEADER_LEN] {
+        let mut b = [0u8; REQUEST_HEADER_LEN - HEADER_LEN];
+        b[OPC - HEADER_LEN] = self.opcode.to_u8();
+        b[NMD0 - HEADER_LEN..NMD1 - HEADER_LEN].copy_from_slice(&self.nmd0.to_le_bytes());
+        b[NMD1 - HEADER_LEN..].copy_from_slice(&self.nmd1.to_le_bytes());
+        b
+    }
+
     /// Write the complete request message for command slot `csi` into `out` (header, opcode,
     /// NMD0, NMD1, data, integrity check); returns its length.
     pub fn emit(&self, csi: Csi, out: &mut [u8]) -> Result<usize> {
@@ -188,16 +198,7 @@ impl<'a> RequestRepr<'a> {
             return Err(Error::TooLong);
         }
         let hdr = MessageHeader::request(Nmimt::MiCommand, csi);
-        emit_message(
-            &hdr,
-            &[
-                &[self.opcode.to_u8(), 0, 0, 0],
-                &self.nmd0.to_le_bytes(),
-                &self.nmd1.to_le_bytes(),
-                self.data,
-            ],
-            out,
-        )
+        emit_message(&hdr, &[&self.fixed_bytes(), self.data], out)
     }
 }
 

@@ -2,16 +2,29 @@
 //! requests built, sent over the in-memory link, decoded and answered by the responder
 //! engine, and responses decoded by the requester.
 
-use core::sync::atomic::{AtomicUsize, Ordering};
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 
 struct Counting;
 
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    /// Allocations made by this thread: the test harness's own threads allocate too (output
+    /// capture, timing), and must not be counted.
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn count() {
+    // `try_with`: the slot is gone while the thread is being torn down.
+    let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
+}
+
+fn allocations() -> usize {
+    ALLOCATIONS.with(Cell::get)
+}
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        count();
         // SAFETY: forwarded unchanged to the system allocator.
         unsafe { System.alloc(layout) }
     }
@@ -20,7 +33,7 @@ unsafe impl GlobalAlloc for Counting {
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        count();
         // SAFETY: forwarded unchanged to the system allocator.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
@@ -122,7 +135,7 @@ fn request_and_response_paths_allocate_nothing() {
     let mut frames = Box::new([[0u8; smbus::MAX_FRAME_LEN]; 70]);
     let mut reasm: Box<Reassembler<2, 4224>> = Box::new(Reassembler::new());
 
-    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    let before = allocations();
     {
         let mut ep = Endpoint::new(&mut *link, &mut buf[..]);
         for _ in 0..20 {
@@ -174,11 +187,11 @@ fn request_and_response_paths_allocate_nothing() {
         }
         assert_eq!(delivered, 4120);
     }
-    let after = ALLOCATIONS.load(Ordering::SeqCst);
+    let after = allocations();
     assert_eq!(after - before, 0, "the core allocated on the request path");
     // The counter is live: a real allocation is seen.
     let control = std::hint::black_box(Box::new(after));
-    assert!(ALLOCATIONS.load(Ordering::SeqCst) > after, "{control}");
+    assert!(allocations() > after, "{control}");
 }
 
 /// Length of packet `i` of `count` carrying a `len`-byte message at the baseline unit.

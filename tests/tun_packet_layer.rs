@@ -13,6 +13,7 @@
 //! | two packets swapped | core → kernel | the kernel drops the message; the next message arrives |
 //! | one packet lost | kernel → core | the core's reassembler drops the message: `OutOfSequence` |
 //! | two packets swapped | kernel → core | `OutOfSequence`, no message completes |
+//! | simulated drive behind the tun interface | both | Debian's nvme-cli (`nvme id-ctrl mctp:1,30`) and the project's requester (health poll, Identify Controller) get the drive's answers through the kernel's packetisation at MTU 68 |
 #![cfg(target_os = "linux")]
 
 use std::fs::File;
@@ -25,9 +26,17 @@ use nvme_mi_core::mctp::fragment::Fragmenter;
 use nvme_mi_core::mctp::header::PacketRepr;
 use nvme_mi_core::mctp::reassemble::{DropReason, Reassembler};
 use nvme_mi_core::mctp::{Eid, Tag};
+use nvme_mi_core::mi::admin::Identify;
+use nvme_mi_core::mi::admin_data::{AdminData, IdentifyController};
+use nvme_mi_core::mi::command::SubsystemHealthStatusPollRequest;
+use nvme_mi_core::mi::MAX_MESSAGE_LEN;
+use nvme_mi_core::requester::Endpoint;
+use nvme_mi_core::responder::{Outgoing, Respond, Responder};
+use nvme_mi_core::time::Instant;
 use nvme_mi_core::transport::{Error as _, ErrorKind, ResponderTransport, Transport};
 use nvme_mi_linux::sys::{tun_open, MCTP_NET_ANY};
 use nvme_mi_linux::{netlink, MctpAddr, MctpListener, MctpSocket, MctpTransport};
+use nvme_mi_sim::Sim;
 
 /// The kernel's EID on the tun interface.
 const KERNEL_EID: Eid = Eid(20);
@@ -110,10 +119,14 @@ impl Wire {
     }
 }
 
-/// The packets of `msg` as the core's fragmenter makes them.
+/// The packets of `msg` to the kernel, as the core's fragmenter makes them.
 fn fragments(msg: &[u8], src: Eid, to: bool, tag: u8, tu: usize) -> Vec<Vec<u8>> {
+    fragments_to(msg, KERNEL_EID, src, to, tag, tu)
+}
+
+fn fragments_to(msg: &[u8], dest: Eid, src: Eid, to: bool, tag: u8, tu: usize) -> Vec<Vec<u8>> {
     let hdr = PacketRepr {
-        dest: KERNEL_EID,
+        dest,
         src,
         som: true,
         eom: false,
@@ -274,7 +287,88 @@ fn packet_layer_against_the_kernel() {
             "kernel -> core, one packet {name}: core drops it ({drops:?})"
         ));
     }
+
+    // The simulated drive behind the tun interface, on the core alone (reassembler, the
+    // responder engine, fragmenter at TU 64), answering through the kernel.
+    let sim = Sim::new(77);
+    let serial = sim.serial_number().to_owned();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let drive = {
+        let stop = stop.clone();
+        std::thread::spawn(move || serve_drive(wire, sim, &stop))
+    };
+    let out = std::process::Command::new("nvme")
+        .args(["id-ctrl", "mctp:1,30", "-o", "json"])
+        .output()
+        .expect("nvme-cli");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "nvme id-ctrl: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains(&serial), "nvme-cli's sn: {text}");
+    rows.push("nvme-cli id-ctrl mctp:1,30 -> simulated drive behind tun: serial matches".into());
+    let t = MctpTransport::new(MctpAddr::new(1, CORE_EID)).expect("transport");
+    let mut ep = Endpoint::new(t, vec![0u8; MAX_MESSAGE_LEN]);
+    let h = ep
+        .mi_command(&SubsystemHealthStatusPollRequest {
+            clear_status: false,
+        })
+        .expect("health poll");
+    assert!((35..=45).contains(&h.health.ctemp));
+    let r = ep
+        .admin(0, &Identify::controller(), 0, 4096, &[])
+        .expect("identify");
+    assert_eq!(
+        IdentifyController::read(r.data)
+            .expect("identify data")
+            .sn(),
+        serial
+    );
+    rows.push("nvme-mi requester -> simulated drive behind tun: health, identify".into());
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let served = drive.join().expect("drive thread");
+    assert!(served >= 4, "{served} requests served");
     for r in &rows {
         eprintln!("  {r}");
     }
+}
+
+/// The simulated drive on the tun interface until `stop`: packets in, reassembled requests
+/// to the responder engine, answers fragmented back. Returns how many requests it answered.
+fn serve_drive(mut wire: Wire, sim: Sim, stop: &std::sync::atomic::AtomicBool) -> u32 {
+    let start = StdInstant::now();
+    let mut reasm: Box<Reassembler<2, MAX_MESSAGE_LEN>> = Box::default();
+    reasm.set_local_eid(Some(CORE_EID));
+    let mut engine: Responder<Sim, (Eid, u8)> = Responder::new(sim, CORE_EID);
+    let mut out = vec![0u8; MAX_MESSAGE_LEN];
+    let mut served = 0;
+    while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+        let now = Instant(start.elapsed().as_millis() as u64);
+        let mut answers = Vec::new();
+        if let Ok(p) = wire.rx.recv_timeout(Duration::from_millis(5)) {
+            if let Ok(Some(m)) = reasm.receive(&p, now.0) {
+                if m.tag_owner() {
+                    let peer = (m.src(), m.tag().value());
+                    let msg = m.message().to_vec();
+                    if let Some(n) = engine.handle(&msg, &peer, now, &mut out) {
+                        answers.push((peer, out[..n].to_vec()));
+                    }
+                }
+            }
+        }
+        while let Some(o) = engine.poll(now, &mut out) {
+            if let Outgoing::Response { to, len } = o {
+                answers.push((to, out[..len].to_vec()));
+            }
+        }
+        for ((eid, tag), msg) in answers {
+            served += 1;
+            for p in fragments_to(&msg, eid, CORE_EID, false, tag, 64) {
+                wire.inject(&p);
+            }
+        }
+    }
+    served
 }

@@ -2,7 +2,7 @@
 //! drive returns (length byte, data, PEC) and the PEC over the whole transaction.
 
 use super::{Error, Result};
-use crc::{Crc, CRC_8_SMBUS};
+use crate::mctp::pec::Pec;
 
 /// The default 7-bit SMBus address of the Basic Management Command (write byte 0xD4, read
 /// byte 0xD5).
@@ -16,9 +16,6 @@ pub const IDENTIFICATION_BLOCK: u8 = 8;
 pub const ARBITRATION_RESET: u8 = 0xff;
 /// The most data bytes one SMBus block read returns.
 pub const MAX_BLOCK_LEN: usize = 255;
-
-/// SMBus PEC: CRC-8, polynomial 0x07, initial value 0.
-const PEC: Crc<u8> = Crc::<u8>::new(&CRC_8_SMBUS);
 
 /// One block read (NVMe-MI 1.2 Appendix A; digest G.1): the drive's 7-bit address and the
 /// command code (starting offset).
@@ -40,10 +37,10 @@ impl BlockRead {
     /// The PEC of this transaction returning `count_and_data` (length byte and data): CRC-8
     /// over the write address byte, the command code, the read address byte and the bytes.
     pub fn pec(&self, count_and_data: &[u8]) -> u8 {
-        let mut d = PEC.digest();
+        let mut d = Pec::new();
         d.update(&[self.address << 1, self.command, (self.address << 1) | 1]);
         d.update(count_and_data);
-        d.finalize()
+        d.value()
     }
 
     /// Verify the bytes a drive returned (length byte, data, PEC) and give the data.
@@ -89,7 +86,7 @@ mod tests {
 
     #[test]
     fn pec_check_value() {
-        assert_eq!(PEC.checksum(b"123456789"), 0xf4);
+        assert_eq!(crate::mctp::pec::pec(b"123456789"), 0xf4);
     }
 
     #[test]

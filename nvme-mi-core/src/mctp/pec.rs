@@ -4,6 +4,11 @@
 //! The PEC of an MCTP-over-SMBus frame covers every byte before it, starting with the
 //! destination address byte (see [`super::smbus`]).
 //!
+//! The implementation is chosen at build time, like the integrity check's
+//! ([`crate::mi::integrity`]): slice-by-16 (16 tables of 256 bytes, 4 KiB) on hosts or with
+//! feature `crc-fast`; one 256-byte table on bare metal with feature `crc-table`; a 16-byte
+//! table, a nibble per step, on bare metal by default.
+//!
 //! ```
 //! use nvme_mi_core::mctp::pec::{pec, Pec};
 //! assert_eq!(pec(b"123456789"), 0xf4);
@@ -13,13 +18,125 @@
 //! assert_eq!(d.value(), 0xf4);
 //! ```
 
-use crc::{Crc, CRC_8_SMBUS};
+/// The SMBus CRC-8 polynomial (x⁸ + x² + x + 1 without the x⁸ term).
+pub const POLY: u8 = 0x07;
 
-static CRC8: Crc<u8> = Crc::<u8>::new(&CRC_8_SMBUS);
+// Every implementation is compiled (the tests compare them all); the linker keeps only the
+// tables of the one `update` uses.
+#[allow(dead_code)]
+mod soft {
+    use super::POLY;
+
+    /// `bits` steps of the bitwise CRC-8 register (most significant bit first).
+    pub const fn shift(mut crc: u8, bits: u32) -> u8 {
+        let mut i = 0;
+        while i < bits {
+            crc = if crc & 0x80 != 0 {
+                (crc << 1) ^ POLY
+            } else {
+                crc << 1
+            };
+            i += 1;
+        }
+        crc
+    }
+
+    /// `TABLES[k][b]`: the PEC register after byte `b` followed by `k` zero bytes.
+    static TABLES: [[u8; 256]; 16] = {
+        let mut t = [[0u8; 256]; 16];
+        let mut i = 0;
+        while i < 256 {
+            t[0][i] = shift(i as u8, 8);
+            i += 1;
+        }
+        let mut k = 1;
+        while k < 16 {
+            let mut i = 0;
+            while i < 256 {
+                // One more zero byte: the register passes through the byte table once more.
+                t[k][i] = t[0][t[k - 1][i] as usize];
+                i += 1;
+            }
+            k += 1;
+        }
+        t
+    };
+
+    /// Slice-by-16: the register is one byte, so 16 input bytes are 16 independent lookups.
+    pub fn slice16(mut crc: u8, bytes: &[u8]) -> u8 {
+        let t = &TABLES;
+        let mut chunks = bytes.chunks_exact(16);
+        for c in &mut chunks {
+            let mut acc = t[15][usize::from(c[0] ^ crc)];
+            for (k, &b) in c[1..].iter().enumerate() {
+                acc ^= t[14 - k][usize::from(b)];
+            }
+            crc = acc;
+        }
+        for &b in chunks.remainder() {
+            crc = t[0][usize::from(crc ^ b)];
+        }
+        crc
+    }
+
+    /// One 256-byte table.
+    static TABLE: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut i = 0;
+        while i < 256 {
+            t[i] = shift(i as u8, 8);
+            i += 1;
+        }
+        t
+    };
+
+    /// A byte per step.
+    pub fn bytewise(mut crc: u8, bytes: &[u8]) -> u8 {
+        for &b in bytes {
+            crc = TABLE[usize::from(crc ^ b)];
+        }
+        crc
+    }
+
+    /// `NIBBLES[n]`: four register steps from the high nibble `n` (low nibble zero).
+    static NIBBLES: [u8; 16] = {
+        let mut t = [0u8; 16];
+        let mut i = 0;
+        while i < 16 {
+            t[i] = shift((i as u8) << 4, 4);
+            i += 1;
+        }
+        t
+    };
+
+    /// A nibble per step.
+    pub fn nibble(mut crc: u8, bytes: &[u8]) -> u8 {
+        for &b in bytes {
+            crc ^= b;
+            crc = (crc << 4) ^ NIBBLES[usize::from(crc >> 4)];
+            crc = (crc << 4) ^ NIBBLES[usize::from(crc >> 4)];
+        }
+        crc
+    }
+
+    /// The implementation this build uses (see the module documentation).
+    pub fn update(crc: u8, bytes: &[u8]) -> u8 {
+        #[cfg(any(feature = "crc-fast", not(target_os = "none")))]
+        return slice16(crc, bytes);
+        #[cfg(all(target_os = "none", not(feature = "crc-fast"), feature = "crc-table"))]
+        return bytewise(crc, bytes);
+        #[cfg(all(
+            target_os = "none",
+            not(feature = "crc-fast"),
+            not(feature = "crc-table")
+        ))]
+        return nibble(crc, bytes);
+    }
+}
 
 /// The PEC (SMBus CRC-8) of `bytes` in one call (digest B.2).
 pub fn pec(bytes: &[u8]) -> u8 {
-    CRC8.checksum(bytes)
+    soft::update(0, bytes)
 }
 
 /// An incremental PEC computation: feed the bytes of a frame in pieces with [`Pec::update`],
@@ -40,15 +157,15 @@ impl Pec {
     }
 
     /// Feed `bytes`.
+    #[inline]
     pub fn update(&mut self, bytes: &[u8]) {
-        let mut d = CRC8.digest_with_initial(self.crc);
-        d.update(bytes);
-        self.crc = d.finalize();
+        self.crc = soft::update(self.crc, bytes);
     }
 
     /// Feed one byte.
+    #[inline]
     pub fn push(&mut self, byte: u8) {
-        self.update(&[byte]);
+        self.crc = soft::shift(self.crc ^ byte, 8);
     }
 
     /// The PEC of every byte fed so far.
@@ -82,6 +199,18 @@ mod tests {
         assert_eq!(pec(b"123456789"), 0xf4);
         assert_eq!(reference(b"123456789"), 0xf4);
         assert_eq!(pec(&[]), 0);
+    }
+
+    #[test]
+    fn every_implementation_matches_the_reference_at_every_length() {
+        let data: [u8; 300] = core::array::from_fn(|i| (i as u8).wrapping_mul(53) ^ 0x96);
+        for len in 0..data.len() {
+            let want = reference(&data[..len]);
+            assert_eq!(pec(&data[..len]), want, "length {len}");
+            assert_eq!(soft::slice16(0, &data[..len]), want, "slice16 {len}");
+            assert_eq!(soft::bytewise(0, &data[..len]), want, "bytewise {len}");
+            assert_eq!(soft::nibble(0, &data[..len]), want, "nibble {len}");
+        }
     }
 
     #[test]

@@ -59,8 +59,6 @@
 //!   context, so a peer trickling packets cannot keep a context forever. The largest NVMe-MI
 //!   message takes well under a second at 100 kHz SMBus.
 
-use heapless::Vec;
-
 use super::header::{Packet, PacketRepr};
 use super::{Eid, Error, MsgTypeIc, Tag, BASELINE_TU};
 
@@ -289,7 +287,9 @@ struct Context<const MAX: usize> {
     /// Payload size of the SOM packet.
     frag_size: usize,
     started_ms: u64,
-    buf: Vec<u8, MAX>,
+    /// Bytes of `buf` holding the message so far.
+    len: usize,
+    buf: [u8; MAX],
 }
 
 impl<const MAX: usize> Context<MAX> {
@@ -305,13 +305,28 @@ impl<const MAX: usize> Context<MAX> {
             next_seq: 0,
             frag_size: 0,
             started_ms: 0,
-            buf: Vec::new(),
+            len: 0,
+            buf: [0; MAX],
         }
     }
 
     fn free(&mut self) {
         self.state = State::Free;
-        self.buf.clear();
+        self.len = 0;
+    }
+
+    /// The message so far.
+    fn message(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or(&[])
+    }
+
+    /// Append `payload` with one copy; `TooLong` if it does not fit.
+    fn extend(&mut self, payload: &[u8]) -> Result<(), DropReason> {
+        let end = self.len + payload.len();
+        let dst = self.buf.get_mut(self.len..end).ok_or(DropReason::TooLong)?;
+        dst.copy_from_slice(payload);
+        self.len = end;
+        Ok(())
     }
 }
 
@@ -505,7 +520,7 @@ impl<const N: usize, const MAX: usize> Reassembler<N, MAX> {
             let Some(ctx) = self.contexts.get_mut(idx) else {
                 return Err(self.drop_packet(DropReason::NoFreeContext));
             };
-            ctx.buf.clear();
+            ctx.len = 0;
             ctx.state = State::Assembling;
             ctx.key = key;
             ctx.frag_size = payload.len();
@@ -524,7 +539,7 @@ impl<const N: usize, const MAX: usize> Reassembler<N, MAX> {
             Ok(false) => Ok(None),
             Ok(true) => Ok(self.contexts.get(idx).map(|ctx| Reassembled {
                 key: ctx.key,
-                message: &ctx.buf,
+                message: ctx.message(),
             })),
         }
     }
@@ -544,9 +559,7 @@ impl<const N: usize, const MAX: usize> Reassembler<N, MAX> {
         if !size_ok {
             return Err(DropReason::BadFragmentSize);
         }
-        ctx.buf
-            .extend_from_slice(payload)
-            .map_err(|_| DropReason::TooLong)?;
+        ctx.extend(payload)?;
         ctx.next_seq = (ctx.next_seq + 1) & 3;
         if hdr.eom {
             ctx.state = State::Delivered;

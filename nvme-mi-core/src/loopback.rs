@@ -12,7 +12,7 @@
 //! truncate, retag, change the source, keep answering More Processing Required, or go silent.
 //! They are for testing error paths, never a substitute for the real components.
 
-use heapless::{Deque, Vec};
+use heapless::Vec;
 
 use crate::mctp::Eid;
 use crate::mi::header::{emit_message, MessageHeader};
@@ -92,10 +92,72 @@ struct MprForever {
 
 struct InFlight {
     arrive: Instant,
+    /// Order of queueing, to deliver messages arriving at the same time in that order.
+    order: u32,
+    used: bool,
     tag: u8,
     src: Eid,
     len: usize,
     buf: [u8; MAX_MESSAGE_LEN],
+}
+
+impl InFlight {
+    const EMPTY: InFlight = InFlight {
+        arrive: Instant::ZERO,
+        order: 0,
+        used: false,
+        tag: 0,
+        src: Eid::NULL,
+        len: 0,
+        buf: [0; MAX_MESSAGE_LEN],
+    };
+
+    fn message(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or(&[])
+    }
+}
+
+/// Up to `N` messages in flight, kept in place: queueing copies the message's own bytes once,
+/// and nothing is zeroed or moved per message (the buffers are cleared once, when the link
+/// is made), so the link costs little beside the engines it connects.
+struct Queue<const N: usize> {
+    slots: [InFlight; N],
+    next_order: u32,
+}
+
+impl<const N: usize> Queue<N> {
+    fn new() -> Self {
+        Queue {
+            slots: [const { InFlight::EMPTY }; N],
+            next_order: 0,
+        }
+    }
+
+    /// Queue `bytes` (dropped silently when every slot is in use, as a full queue would);
+    /// returns the slot's index.
+    fn push(&mut self, arrive: Instant, tag: u8, src: Eid, bytes: &[u8]) -> Option<usize> {
+        let i = self.slots.iter().position(|m| !m.used)?;
+        let order = self.next_order;
+        self.next_order = self.next_order.wrapping_add(1);
+        let m = self.slots.get_mut(i)?;
+        let dst = m.buf.get_mut(..bytes.len())?;
+        dst.copy_from_slice(bytes);
+        m.len = bytes.len();
+        m.arrive = arrive;
+        m.order = order;
+        m.tag = tag;
+        m.src = src;
+        m.used = true;
+        Some(i)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &InFlight> {
+        self.slots.iter().filter(|m| m.used)
+    }
+
+    fn len(&self) -> usize {
+        self.iter().count()
+    }
 }
 
 /// Counters of what the link did, for tests to assert on.
@@ -128,8 +190,11 @@ pub struct Loopback<R, const N: usize = 4> {
     mpr_forever: Option<MprForever>,
     sent: u32,
     answered: u32,
-    responses: Deque<InFlight, N>,
-    events: Deque<InFlight, N>,
+    responses: Queue<N>,
+    events: Queue<N>,
+    /// The request being handed to the responder.
+    request: [u8; MAX_MESSAGE_LEN],
+    /// What the responder produced last.
     scratch: [u8; MAX_MESSAGE_LEN],
     stats: LinkStats,
 }
@@ -150,8 +215,9 @@ impl<R: Respond<LoopPeer>, const N: usize> Loopback<R, N> {
             mpr_forever: None,
             sent: 0,
             answered: 0,
-            responses: Deque::new(),
-            events: Deque::new(),
+            responses: Queue::new(),
+            events: Queue::new(),
+            request: [0; MAX_MESSAGE_LEN],
             scratch: [0; MAX_MESSAGE_LEN],
             stats: LinkStats::default(),
         }
@@ -208,18 +274,25 @@ impl<R: Respond<LoopPeer>, const N: usize> Loopback<R, N> {
         if !unsolicited {
             self.stats.responses += 1;
         }
-        let mut msg = InFlight {
-            arrive: at + self.latency,
-            tag,
-            src: self.remote,
-            len,
-            buf: [0; MAX_MESSAGE_LEN],
+        let queue = if unsolicited {
+            &mut self.events
+        } else {
+            &mut self.responses
         };
-        msg.buf[..len].copy_from_slice(&self.scratch[..len]);
+        let bytes = self.scratch.get(..len).unwrap_or(&[]);
+        let Some(slot) = queue.push(at + self.latency, tag, self.remote, bytes) else {
+            return;
+        };
+        let Some(msg) = queue.slots.get_mut(slot) else {
+            return;
+        };
         let mut copies = 1;
         for f in self.faults.iter() {
             match *f {
-                Fault::DropResponse(w) if w.matches(n) => return,
+                Fault::DropResponse(w) if w.matches(n) => {
+                    msg.used = false;
+                    return;
+                }
                 Fault::DuplicateResponse(w) if w.matches(n) => copies = 2,
                 Fault::DelayResponse(w, ms) if w.matches(n) => {
                     msg.arrive = msg.arrive + Duration::from_millis(u64::from(ms))
@@ -232,7 +305,8 @@ impl<R: Respond<LoopPeer>, const N: usize> Loopback<R, N> {
                 Fault::WrongSource(w) if w.matches(n) => msg.src = Eid(msg.src.0.wrapping_add(1)),
                 Fault::EndlessMpr(w, interval) if w.matches(n) && !unsolicited => {
                     // Replace the response with More Processing Required, repeated for ever.
-                    let hdr = response_header_of(&msg.buf[..msg.len]);
+                    msg.used = false;
+                    let hdr = response_header_of(msg.message());
                     let mut bytes = [0u8; 12];
                     let _ = emit_message(&hdr, &[&[0x01, 0, 0x0a, 0x00]], &mut bytes);
                     self.mpr_forever = Some(MprForever {
@@ -246,15 +320,20 @@ impl<R: Respond<LoopPeer>, const N: usize> Loopback<R, N> {
                 _ => {}
             }
         }
-        let queue = if unsolicited {
-            &mut self.events
-        } else {
-            &mut self.responses
-        };
-        for i in 0..copies {
-            let mut m = clone_in_flight(&msg);
-            m.arrive = m.arrive + Duration::from_millis(i as u64);
-            let _ = queue.push_back(m);
+        if copies == 2 {
+            // The duplicate, faults included, a millisecond later.
+            let (arrive, tag, src, len) = (msg.arrive, msg.tag, msg.src, msg.len);
+            if let Some(dup) = queue.push(arrive + Duration::from_millis(1), tag, src, &[]) {
+                let (first, second) = if slot < dup {
+                    let (lo, hi) = queue.slots.split_at_mut(dup);
+                    (&lo[slot], &mut hi[0])
+                } else {
+                    let (lo, hi) = queue.slots.split_at_mut(slot);
+                    (&hi[0], &mut lo[dup])
+                };
+                second.buf[..len].copy_from_slice(&first.buf[..len]);
+                second.len = len;
+            }
         }
     }
 
@@ -265,9 +344,8 @@ impl<R: Respond<LoopPeer>, const N: usize> Loopback<R, N> {
                 break;
             }
             let at = core::cmp::max(d, self.now);
-            let mut out = [0u8; MAX_MESSAGE_LEN];
             let mut progressed = false;
-            while let Some(o) = self.responder.poll(at, &mut out) {
+            while let Some(o) = self.responder.poll(at, &mut self.scratch) {
                 progressed = true;
                 let (to, len, unsolicited) = match o {
                     Outgoing::Response { to, len } => (to, len, false),
@@ -279,7 +357,6 @@ impl<R: Respond<LoopPeer>, const N: usize> Loopback<R, N> {
                 if to.eid != self.local {
                     continue;
                 }
-                self.scratch[..len].copy_from_slice(&out[..len]);
                 self.deliver(len, to.tag, unsolicited, at);
             }
             if !progressed && self.responder.next_deadline() == Some(d) {
@@ -291,29 +368,28 @@ impl<R: Respond<LoopPeer>, const N: usize> Loopback<R, N> {
 
     /// Take the earliest message from `queue` arriving by `deadline` that passes `accept`,
     /// discarding (and counting) those arriving earlier that fail it.
+    ///
+    /// Returns the index of the taken slot, which is free again but keeps its bytes until the
+    /// next message is queued.
     fn take(
-        queue: &mut Deque<InFlight, N>,
+        queue: &mut Queue<N>,
         deadline: Instant,
         stats: &mut LinkStats,
         accept: impl Fn(&InFlight) -> bool,
-    ) -> Option<InFlight> {
-        // Deliver in arrival order.
-        let mut best: Option<(usize, Instant)> = None;
-        for (i, m) in queue.iter().enumerate() {
-            if m.arrive <= deadline && best.is_none_or(|(_, a)| m.arrive < a) {
-                best = Some((i, m.arrive));
+    ) -> Option<usize> {
+        // Deliver in arrival order, and in queueing order at the same time.
+        let mut best: Option<(usize, (Instant, u32))> = None;
+        for (i, m) in queue.slots.iter().enumerate() {
+            let key = (m.arrive, m.order.wrapping_sub(queue.next_order));
+            if m.used && m.arrive <= deadline && best.is_none_or(|(_, k)| key < k) {
+                best = Some((i, key));
             }
         }
         let (idx, _) = best?;
-        // Rotate the chosen one to the front.
-        for _ in 0..idx {
-            if let Some(m) = queue.pop_front() {
-                let _ = queue.push_back(m);
-            }
-        }
-        let m = queue.pop_front()?;
-        if accept(&m) {
-            Some(m)
+        let m = queue.slots.get_mut(idx)?;
+        m.used = false;
+        if accept(m) {
+            Some(idx)
         } else {
             stats.discarded += 1;
             None
@@ -359,10 +435,10 @@ impl<R: Respond<LoopPeer>, const N: usize> Loopback<R, N> {
                 m.src == remote && (unsolicited || Some(m.tag) == tag)
             });
             let after = queue.len();
-            if let Some(m) = taken {
+            if let Some(m) = taken.and_then(|i| queue.slots.get(i)) {
                 self.now = core::cmp::max(self.now, m.arrive);
                 let out = buf.get_mut(..m.len).ok_or(ErrorKind::BufferTooSmall)?;
-                out.copy_from_slice(&m.buf[..m.len]);
+                out.copy_from_slice(m.message());
                 return Ok(m.len);
             }
             if after < before {
@@ -392,16 +468,6 @@ impl<R: Respond<LoopPeer>, const N: usize> Loopback<R, N> {
     }
 }
 
-fn clone_in_flight(m: &InFlight) -> InFlight {
-    InFlight {
-        arrive: m.arrive,
-        tag: m.tag,
-        src: m.src,
-        len: m.len,
-        buf: m.buf,
-    }
-}
-
 /// The response header matching the request or response in `msg` (for fabricated MPRs).
 fn response_header_of(msg: &[u8]) -> MessageHeader {
     match Message::new_checked(msg) {
@@ -428,12 +494,11 @@ impl<R: Respond<LoopPeer>, const N: usize> Transport for Loopback<R, N> {
         let n = self.sent;
         self.sent = self.sent.wrapping_add(1);
         self.stats.requests += 1;
-        let mut req = [0u8; MAX_MESSAGE_LEN];
-        let len = gather(message, &mut req).ok_or(ErrorKind::BufferTooSmall)?;
+        let len = gather(message, &mut self.request).ok_or(ErrorKind::BufferTooSmall)?;
         for f in self.faults.iter() {
             match *f {
                 Fault::DropRequest(w) if w.matches(n) => return Ok(()),
-                Fault::CorruptRequest(w, i, m) if w.matches(n) && i < len => req[i] ^= m,
+                Fault::CorruptRequest(w, i, m) if w.matches(n) && i < len => self.request[i] ^= m,
                 _ => {}
             }
         }
@@ -444,9 +509,8 @@ impl<R: Respond<LoopPeer>, const N: usize> Transport for Loopback<R, N> {
             eid: self.local,
             tag,
         };
-        let mut out = [0u8; MAX_MESSAGE_LEN];
-        if let Some(rlen) = self.responder.handle(&req[..len], &peer, arrive, &mut out) {
-            self.scratch[..rlen].copy_from_slice(&out[..rlen]);
+        let req = self.request.get(..len).unwrap_or(&[]);
+        if let Some(rlen) = self.responder.handle(req, &peer, arrive, &mut self.scratch) {
             self.deliver(rlen, tag, false, arrive);
         }
         Ok(())

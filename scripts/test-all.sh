@@ -11,7 +11,7 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-$([[ "${CI:-}" == true ]] && echo n
 
 # --- Steps: one function each, named step_<name>; listed in STEPS in the order they run. ---
 
-STEPS=(setup fmt clippy test i2c-sim bench fuzz doc thumb firmware uml-kernel uml-smoke linux-uml tun-uml cli-uml nvme-cli-uml monitor-prometheus)
+STEPS=(setup fmt clippy test i2c-sim bench fuzz doc thumb firmware uml-kernel uml-smoke linux-uml tun-uml cli-uml nvme-cli-uml monitor-prometheus monitor-dbus)
 
 # Install missing Debian packages (apt), nothing when all are present.
 step_setup() { ./scripts/setup.sh; }
@@ -85,6 +85,10 @@ step_nvme-cli-uml() { ./scripts/test-nvme-cli-uml.sh; }
 # nvme-mi monitor scraped by a real Prometheus server (Debian's) on loopback: temperature,
 # critical warning and event counter through Prometheus's HTTP API; SIGTERM.
 step_monitor-prometheus() { ./scripts/test-monitor-prometheus.sh; }
+
+# nvme-mi monitor --dbus on a real dbus-daemon, read with busctl: NVMeSensor's sensor objects,
+# values, thresholds and state for two simulated drives, before and after a temperature rise.
+step_monitor-dbus() { ./scripts/test-monitor-dbus.sh; }
 
 # --- Driver ---------------------------------------------------------------------------
 

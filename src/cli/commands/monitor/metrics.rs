@@ -332,6 +332,7 @@ mod tests {
                     identity: Some(Identity {
                         serial: "SN1".into(),
                         model: "M\"1".into(),
+                        ..Default::default()
                     }),
                     ..Default::default()
                 },

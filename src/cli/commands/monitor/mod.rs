@@ -10,6 +10,7 @@
 // The doc comments of MonitorArgs are its --help text: device syntax is plain text there.
 #![allow(rustdoc::invalid_html_tags)]
 
+mod dbus;
 mod follow;
 mod http;
 mod jsonl;
@@ -73,6 +74,17 @@ pub struct MonitorArgs {
     /// Where to find mctpd: system (the default), session, none, or a D-Bus address.
     #[arg(long, default_value = "system", value_name = "BUS")]
     pub mctpd: String,
+    /// Publish each endpoint's temperature as an OpenBMC sensor (the objects dbus-sensors'
+    /// NVMeSensor publishes) on this bus: system, session or a D-Bus address.
+    #[arg(long, value_name = "BUS", num_args = 0..=1, default_missing_value = "system")]
+    pub dbus: Option<String>,
+    /// The well-known name taken with --dbus.
+    #[arg(
+        long,
+        default_value = "xyz.openbmc_project.NVMeSensor",
+        value_name = "NAME"
+    )]
+    pub dbus_name: String,
     /// Stop after this many seconds (default: until SIGTERM or SIGINT).
     #[arg(long, value_name = "SECONDS")]
     pub seconds: Option<f64>,
@@ -159,6 +171,17 @@ fn worker(
     }
 }
 
+fn parse_bus(s: &str, option: &str) -> CliResult<follow::Bus> {
+    match s {
+        "system" => Ok(follow::Bus::System),
+        "session" => Ok(follow::Bus::Session),
+        other if other.contains(':') => Ok(follow::Bus::Address(other.to_owned())),
+        other => Err(CliError::usage(format!(
+            "{option} {other}: expected system, session, none or a D-Bus address"
+        ))),
+    }
+}
+
 fn secs(s: f64) -> Duration {
     Duration::from_secs_f64(s)
 }
@@ -193,14 +216,14 @@ pub fn run(a: &MonitorArgs, g: &Settings) -> CliResult {
     }
     let bus = match a.mctpd.as_str() {
         "none" => None,
-        "system" => Some(follow::Bus::System),
-        "session" => Some(follow::Bus::Session),
-        other if other.contains(':') => Some(follow::Bus::Address(other.to_owned())),
-        other => {
-            return Err(CliError::usage(format!(
-                "--mctpd {other}: expected system, session, none or a D-Bus address"
-            )))
-        }
+        other => Some(parse_bus(other, "--mctpd")?),
+    };
+    let sensors = match &a.dbus {
+        None => None,
+        Some(b) => Some(
+            dbus::Sensors::connect(&parse_bus(b, "--dbus")?, &a.dbus_name)
+                .map_err(|e| CliError::usage(format!("--dbus: {e}")))?,
+        ),
     };
     if targets.is_empty() && bus.is_none() {
         return Err(CliError::usage(
@@ -252,6 +275,7 @@ pub fn run(a: &MonitorArgs, g: &Settings) -> CliResult {
         timing,
         free: usize::from(a.concurrency),
         json: g.output == OutputFormat::Json,
+        sensors,
     };
     for t in targets {
         sched.add(t, true);
@@ -302,6 +326,7 @@ struct Scheduler {
     timing: Timing,
     free: usize,
     json: bool,
+    sensors: Option<dbus::Sensors>,
 }
 
 impl Scheduler {
@@ -357,6 +382,9 @@ impl Scheduler {
             self.slots.remove(t);
         }
         self.state().remove(t);
+        if let Some(s) = self.sensors.as_mut() {
+            s.remove(t);
+        }
         if self.json {
             println!("{}", jsonl::membership("removed", t));
         } else {
@@ -429,8 +457,13 @@ impl Scheduler {
         let up = slot.schedule.up();
         let quiet = work.events_only && outcome.events == 0 && outcome.error.is_none();
         let message = outcome.error.as_ref().map(|e| e.message.clone());
-        let mut st = self.state();
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
         st.apply(&target, outcome, polled, now);
+        if let (Some(s), Some(r)) = (self.sensors.as_mut(), st.records.get(&target)) {
+            if !quiet {
+                s.update(&target, r);
+            }
+        }
         if self.json {
             if !quiet {
                 if let Some(r) = st.records.get(&target) {

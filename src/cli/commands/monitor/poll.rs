@@ -259,9 +259,12 @@ impl Poller {
             .map_err(|e| failed("Identify Controller", &e))?;
         let id = IdentifyController::read(&raw[..n])
             .map_err(|e| protocol(&format!("Identify Controller: {e}")))?;
+        let celsius = |k: u16| (k != 0).then(|| i32::from(k) - 273);
         Ok(Identity {
             serial: id.sn().trim().to_owned(),
             model: id.mn().trim().to_owned(),
+            warning_celsius: celsius(id.wctemp.get()),
+            critical_celsius: celsius(id.cctemp.get()),
         })
     }
 

@@ -64,6 +64,10 @@ pub struct Identity {
     pub serial: String,
     /// Model Number (MN), trimmed.
     pub model: String,
+    /// Warning Composite Temperature Threshold (WCTEMP), °C; `None` when not reported (0).
+    pub warning_celsius: Option<i32>,
+    /// Critical Composite Temperature Threshold (CCTEMP), °C; `None` when not reported.
+    pub critical_celsius: Option<i32>,
 }
 
 /// The kinds of poll failure, for the error counter's `kind` label.

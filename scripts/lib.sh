@@ -10,3 +10,19 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 log() {
     printf '%s: %s\n' "$(basename "$0" .sh)" "$*" >&2
 }
+
+# test_executables CARGO-TEST-ARGS...: build test binaries without running them (`cargo test
+# --no-run ARGS`) and print the path of each, one a line.
+test_executables() {
+    cargo test --no-run --message-format=json "$@" | python3 -c '
+import json, sys
+for line in sys.stdin:
+    try:
+        m = json.loads(line)
+    except ValueError:
+        continue
+    if m.get("reason") == "compiler-artifact" and m.get("profile", {}).get("test") \
+            and m.get("executable"):
+        print(m["executable"])
+'
+}

@@ -11,20 +11,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 
-mapfile -t bins < <(
-    cargo test -p nvme-mi-linux --features tokio --no-run --message-format=json \
-        | python3 -c '
-import json, sys
-for line in sys.stdin:
-    try:
-        m = json.loads(line)
-    except ValueError:
-        continue
-    if m.get("reason") == "compiler-artifact" and m.get("profile", {}).get("test") \
-            and m.get("executable"):
-        print(m["executable"])
-'
-)
+mapfile -t bins < <(test_executables -p nvme-mi-linux --features tokio)
 if [[ ${#bins[@]} -eq 0 ]]; then
     log "no test binaries found"
     exit 1

@@ -7,18 +7,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 
-bin=$(cargo test --test tun_packet_layer --no-run --message-format=json \
-    | python3 -c '
-import json, sys
-for line in sys.stdin:
-    try:
-        m = json.loads(line)
-    except ValueError:
-        continue
-    if m.get("reason") == "compiler-artifact" and m.get("profile", {}).get("test") \
-            and m.get("executable"):
-        print(m["executable"])
-')
+bin=$(test_executables --test tun_packet_layer)
 [[ -n "$bin" ]] || { log "no test binary"; exit 1; }
 export NVME_MI_UML=1
 "$REPO_ROOT/scripts/uml-run.sh" "$bin" --test-threads=1 --nocapture "$@"

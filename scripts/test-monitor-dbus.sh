@@ -103,4 +103,20 @@ wait "$mon_pid" || rc=$?
 mon_pid=
 [[ $rc -eq 0 ]] || fail "monitor exited with $rc after SIGTERM"
 if bctl status "$name" >/dev/null 2>&1; then fail "$name still owned after the monitor ended"; fi
+
+# dist/nvme-mi-monitor.conf on a real dbus-daemon: another user (here root) may not own the
+# sensors' name, so the monitor refuses to start.
+kill "$dbus_pid" 2>/dev/null || true
+wait "$dbus_pid" 2>/dev/null || true
+rm -f "$work/socket"
+sed "s|</busconfig>|<include>$REPO_ROOT/dist/nvme-mi-monitor.conf</include></busconfig>|" \
+    "$work/bus.conf" >"$work/policy.conf"
+dbus-daemon --config-file="$work/policy.conf" --nofork --nopidfile >"$work/dbus.log" 2>&1 &
+dbus_pid=$!
+for _ in $(seq 50); do [[ -S "$work/socket" ]] && break; sleep 0.1; done
+rc=0
+out=$("$nvme_mi" monitor sim --mctpd none --no-listen --dbus "$address" --seconds 1 2>&1) || rc=$?
+[[ $rc -ne 0 ]] && grep -q "not allowed to own" <<<"$out" \
+    || fail "with dist/nvme-mi-monitor.conf, root took the name (exit $rc): $out"
+log "dist/nvme-mi-monitor.conf: $out"
 log "PASS"

@@ -11,7 +11,7 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-$([[ "${CI:-}" == true ]] && echo n
 
 # --- Steps: one function each, named step_<name>; listed in STEPS in the order they run. ---
 
-STEPS=(setup fmt clippy test i2c-sim bench fuzz doc thumb firmware uml-kernel uml-smoke linux-uml tun-uml cli-uml nvme-cli-uml monitor-prometheus monitor-dbus)
+STEPS=(setup fmt clippy test i2c-sim bench fuzz doc thumb firmware uml-kernel uml-smoke linux-uml tun-uml cli-uml nvme-cli-uml monitor-prometheus monitor-dbus monitor-uml)
 
 # Install missing Debian packages (apt), nothing when all are present.
 step_setup() { ./scripts/setup.sh; }
@@ -89,6 +89,11 @@ step_monitor-prometheus() { ./scripts/test-monitor-prometheus.sh; }
 # nvme-mi monitor --dbus on a real dbus-daemon, read with busctl: NVMeSensor's sensor objects,
 # values, thresholds and state for two simulated drives, before and after a temperature rise.
 step_monitor-dbus() { ./scripts/test-monitor-dbus.sh; }
+
+# nvme-mi monitor in UML: a served drive over real AF_MCTP found through the fake mctpd on a
+# real dbus-daemon, stopped (down within its deadline, the other drive unaffected) and back;
+# mctpd's removal and restart; /metrics read with curl in the guest.
+step_monitor-uml() { ./scripts/test-monitor-uml.sh; }
 
 # --- Driver ---------------------------------------------------------------------------
 

@@ -214,3 +214,75 @@ fn layers_can_be_forced() {
     // Truncated message: malformed.
     assert_eq!(nvme_mi(&["decode", "84 08"]).code, 4);
 }
+
+#[test]
+fn decode_reads_its_own_log_dumps_binary_and_captures() {
+    // A capture written by a requester command: one record per message, pcap LINKTYPE_MCTP.
+    let cap = temp_path("c.pcap");
+    let c = cap.to_str().unwrap();
+    ok(&["--capture", c, "id-ctrl", "-o", "json"]);
+    let raw = std::fs::read(&cap).unwrap();
+    assert_eq!(&raw[..4], &0xa1b2_c3d4u32.to_le_bytes());
+    assert_eq!(&raw[20..24], &291u32.to_le_bytes());
+    let r = ok(&["decode", "-f", c, "--summary"]);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", r.stdout);
+    assert!(
+        lines[0].contains("request") && lines[0].contains("(Identify)"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        lines[1].contains("response") && lines[1].contains("Successful Completion"),
+        "{}",
+        r.stdout
+    );
+    // The --verbose log, through a pipe.
+    let log = nvme_mi(&["-v", "health"]).stderr;
+    let r = nvme_mi_stdin(&["decode", "-f", "-", "-s"], &log);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", r.stdout);
+    assert!(
+        lines[0].contains("->") && lines[0].contains("NVM Subsystem Health Status Poll"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        lines[1].contains("<-") && lines[1].contains("Success"),
+        "{}",
+        r.stdout
+    );
+    // The request as raw binary, hexdump -C and xxd -p: the same dissection.
+    let msg = hex::decode("84080000010000000000000000000000d2d47736").unwrap();
+    let bin = temp_path("m.bin");
+    std::fs::write(&bin, &msg).unwrap();
+    let want = ok(&["decode", "-f", bin.to_str().unwrap(), "-s"]).stdout;
+    assert!(want.contains("NVM Subsystem Health Status Poll"), "{want}");
+    let mut dump = String::new();
+    for (i, line) in msg.chunks(16).enumerate() {
+        let h: Vec<String> = line.iter().map(|b| format!("{b:02x}")).collect();
+        dump.push_str(&format!(
+            "{:08x}  {}  |................|\n",
+            i * 16,
+            h.join(" ")
+        ));
+    }
+    dump.push_str(&format!("{:08x}\n", msg.len()));
+    assert_eq!(
+        nvme_mi_stdin(&["decode", "-f", "-", "-s"], &dump).stdout,
+        want
+    );
+    let long: Vec<u8> = msg
+        .iter()
+        .chain(msg.iter())
+        .chain(msg.iter())
+        .copied()
+        .collect();
+    let xxd: String = long.chunks(30).map(|c| hex::encode(c) + "\n").collect();
+    let r = nvme_mi_stdin(&["decode", "-f", "-", "-s"], &xxd);
+    assert_eq!(r.stdout.lines().count(), 1, "{}", r.stdout);
+    for p in [cap, bin] {
+        let _ = std::fs::remove_file(p);
+    }
+}

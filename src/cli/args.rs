@@ -79,6 +79,10 @@ pub struct Global {
     /// commands.
     #[arg(long, value_name = "FILE", env = "NVME_MI_SIM_STATE", global = true)]
     pub sim_state: Option<PathBuf>,
+    /// Write every message sent and received to FILE as a pcap capture of MCTP packets
+    /// (LINKTYPE_MCTP), for `decode --file` or Wireshark.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub capture: Option<PathBuf>,
 }
 
 /// The options of one invocation, resolved from the command's and the global ones.
@@ -96,6 +100,8 @@ pub struct Settings {
     pub seed: u64,
     /// The simulated drive's state file.
     pub sim_state: Option<PathBuf>,
+    /// The capture file.
+    pub capture: Option<PathBuf>,
 }
 
 impl Global {
@@ -108,6 +114,7 @@ impl Global {
             verbose: self.verbose,
             seed: self.seed,
             sim_state: self.sim_state.clone(),
+            capture: self.capture.clone(),
         }
     }
 }
@@ -157,6 +164,7 @@ macro_rules! common_opts {
                     verbose: self.verbose || g.verbose,
                     seed: g.seed,
                     sim_state: g.sim_state.clone(),
+                    capture: g.capture.clone(),
                 }
             }
         }
@@ -1170,9 +1178,12 @@ pub enum Command {
         #[command(flatten)]
         opts: Opts,
     },
-    /// Dissect SMBus frames, MCTP packets or NVMe-MI messages given as hex.
+    /// Dissect SMBus frames, MCTP packets or NVMe-MI messages: hex, logs, dumps, captures.
     ///
-    /// The arguments together (or each line of --file, `-` for standard input) are one unit
+    /// --file (`-`: standard input) may be this tool's own --verbose log, an `xxd -p` or
+    /// `hexdump -C` dump, raw binary, or a pcap / pcapng capture of MCTP (LINKTYPE_MCTP, as
+    /// `tcpdump -i mctpX -w FILE` writes it), recognised from its content. Otherwise the
+    /// arguments together (or each line of --file) are one unit
     /// of hex bytes (spaces, colons, commas and 0x prefixes are ignored). The layer is detected from the
     /// first bytes unless --layer says it: an SMBus frame starts with an address byte and
     /// command code 0x0F, an MCTP packet with header version 1, an NVMe-MI message with
@@ -1190,6 +1201,9 @@ pub enum Command {
         /// Output format: normal or json.
         #[arg(short = 'o', long = "output-format", value_enum, value_name = "FMT")]
         output: Option<OutputFormat>,
+        /// One line per unit: direction, EIDs, flags and tag, type, command, status.
+        #[arg(short = 's', long)]
+        summary: bool,
     },
     /// Write the manual pages: nvme-mi.1 and nvme-mi-<command>.1 for every command.
     ///

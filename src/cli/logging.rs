@@ -14,6 +14,21 @@ pub struct Logging<T> {
     verbose: bool,
     /// The last request sent, for explaining an Invalid Parameter response.
     last: Vec<u8>,
+    /// `--capture`.
+    capture: Option<super::capture::Capture>,
+}
+
+/// The EID and tag of a responder's peer, for the capture.
+pub trait PeerAddr {
+    /// The requester's EID and the request's tag.
+    fn eid_tag(&self) -> (u8, u8);
+}
+
+#[cfg(target_os = "linux")]
+impl PeerAddr for nvme_mi_linux::MctpPeer {
+    fn eid_tag(&self) -> (u8, u8) {
+        (self.addr.eid.0, self.tag)
+    }
 }
 
 impl<T> Logging<T> {
@@ -23,7 +38,13 @@ impl<T> Logging<T> {
             inner,
             verbose,
             last: Vec::new(),
+            capture: None,
         }
+    }
+
+    /// Also write every message to `c`.
+    pub fn capture(&mut self, c: super::capture::Capture) {
+        self.capture = Some(c);
     }
 
     /// The last request sent (requester side), type byte first.
@@ -97,6 +118,10 @@ impl<T: Transport> Transport for Logging<T> {
 
     fn send_request(&mut self, message: &[&[u8]]) -> Result<(), Self::Error> {
         self.last = gathered(message);
+        if let Some(c) = &mut self.capture {
+            let remote = self.inner.remote_eid().map_or(0, |e| e.0);
+            c.message(0, remote, true, 0, &self.last);
+        }
         if self.verbose {
             line(self.inner.now(), "->", &self.last);
         }
@@ -108,6 +133,10 @@ impl<T: Transport> Transport for Logging<T> {
         match &r {
             Ok(n) => {
                 let copy = buf.get(..*n).unwrap_or(&[]).to_vec();
+                if let Some(c) = &mut self.capture {
+                    let remote = self.inner.remote_eid().map_or(0, |e| e.0);
+                    c.message(remote, 0, false, 0, &copy);
+                }
                 self.log("<-", &copy);
             }
             Err(e) if self.verbose => eprintln!("   receive: {e}"),
@@ -150,7 +179,10 @@ impl<T: EventSource> EventSource for Logging<T> {
 
 /// The responder side (`serve`): `<-` a request and its peer, `->` a response, `=>` an
 /// Asynchronous Event Message.
-impl<T: ResponderTransport> ResponderTransport for Logging<T> {
+impl<T: ResponderTransport> ResponderTransport for Logging<T>
+where
+    T::Peer: PeerAddr,
+{
     type Error = T::Error;
     type Peer = T::Peer;
 
@@ -164,6 +196,10 @@ impl<T: ResponderTransport> ResponderTransport for Logging<T> {
         deadline: Option<Instant>,
     ) -> Result<(usize, Self::Peer), Self::Error> {
         let r = self.inner.recv_request(buf, deadline);
+        if let (Some(c), Ok((n, peer))) = (&mut self.capture, &r) {
+            let (eid, tag) = peer.eid_tag();
+            c.message(eid, 0, true, tag, buf.get(..*n).unwrap_or(&[]));
+        }
         if let (true, Ok((n, peer))) = (self.verbose, &r) {
             let t = self.inner.now();
             line(
@@ -176,6 +212,10 @@ impl<T: ResponderTransport> ResponderTransport for Logging<T> {
     }
 
     fn send_response(&mut self, to: &Self::Peer, message: &[&[u8]]) -> Result<(), Self::Error> {
+        if let Some(c) = &mut self.capture {
+            let (eid, tag) = to.eid_tag();
+            c.message(0, eid, false, tag, &gathered(message));
+        }
         if self.verbose {
             let t = self.inner.now();
             line(t, "->", &gathered(message));
@@ -184,6 +224,10 @@ impl<T: ResponderTransport> ResponderTransport for Logging<T> {
     }
 
     fn send_unsolicited(&mut self, to: &Self::Peer, message: &[&[u8]]) -> Result<(), Self::Error> {
+        if let Some(c) = &mut self.capture {
+            let (eid, _) = to.eid_tag();
+            c.message(0, eid, true, 0, &gathered(message));
+        }
         if self.verbose {
             let t = self.inner.now();
             line(t, &format!("=> (event) to {to:?}"), &gathered(message));

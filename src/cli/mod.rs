@@ -1,6 +1,7 @@
 //! The `nvme-mi` command-line tool: argument parsing, device handling, commands, output.
 
 mod args;
+mod capture;
 mod commands;
 mod confirm;
 mod decode;
@@ -55,11 +56,15 @@ impl Ctx {
         if let Some(ms) = s.timeout {
             config = config.with_timeout(Duration::from_millis(ms));
         }
-        let ep = Endpoint::with_config(
-            Logging::new(t, s.verbose),
-            vec![0u8; MAX_MESSAGE_LEN],
-            config,
-        );
+        let mut log = Logging::new(t, s.verbose);
+        if let Some(p) = &s.capture {
+            let mut c = capture::Capture::create(p)?;
+            if matches!(dev.device, DeviceSpec::Sim { .. }) {
+                c.set_local(sim_link::REQUESTER_EID.0);
+            }
+            log.capture(c);
+        }
+        let ep = Endpoint::with_config(log, vec![0u8; MAX_MESSAGE_LEN], config);
         Ok(Ctx {
             ep,
             fmt: s.output,
@@ -569,25 +574,28 @@ fn run(cli: Cli) -> CliResult {
             control,
             seconds,
             verbose,
-        } => serve::run(
+        } => serve::run(serve::Options {
             net,
             eid,
-            setup.as_deref(),
+            setup: setup.as_deref(),
             control,
             seconds,
-            g.seed,
-            verbose || g.verbose,
-        ),
+            seed: g.seed,
+            verbose: verbose || g.verbose,
+            capture: g.capture.as_deref(),
+        }),
         Command::Decode {
             hex,
             file,
             layer,
             output,
+            summary,
         } => decode::run(
             &hex,
             file.as_deref(),
             layer,
             output.or(g.output).unwrap_or(OutputFormat::Normal),
+            summary,
         ),
         Command::Man { dir } => man_pages(&dir),
         Command::Completions { shell } => {

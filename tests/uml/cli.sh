@@ -93,7 +93,8 @@ fi
 kill "$serve_pid" 2>/dev/null || true
 wait "$serve_pid" 2>/dev/null || true
 log=$(mktemp)
-"$nvme_mi" --verbose serve --net 1 --eid 8 --seed "$seed" 2>"$log" &
+cap=$(mktemp)
+"$nvme_mi" --verbose serve --net 1 --eid 8 --seed "$seed" --capture "$cap" 2>"$log" &
 serve_pid=$!
 for _ in $(seq 50); do
     "$nvme_mi" --timeout 200 health mctp:1,8 >/dev/null 2>&1 && break
@@ -107,4 +108,9 @@ out=$(cat "$log")
 check "serve --verbose request" "<- from .* bytes: 84 08 00 00 01 00 00 00" "$out"
 check "serve --verbose response" "\] -> 20 bytes: 84 88 00 00 00 " "$out"
 echo "serve --verbose: $(grep -c ' bytes: ' <<<"$out") messages logged"
+# serve --capture: the same exchanges as a pcap of MCTP packets, which decode reads.
+out=$("$nvme_mi" decode -f "$cap" --summary)
+check "serve --capture request" "-> 8 .*NVM Subsystem Health Status Poll" "$out"
+check "serve --capture response" "8 -> .*response  Success" "$out"
+echo "serve --capture: $(wc -l <<<"$out") messages in the capture"
 echo "cli.sh: all checks passed"

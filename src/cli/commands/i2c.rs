@@ -20,7 +20,8 @@ pub fn read_blocks(bus: u32, addr: u8, verbose: bool) -> CliResult<(Vec<u8>, Vec
         let mut buf = vec![0u8; len + 2];
         i2c.write_read(addr, &[command], &mut buf).map_err(|e| {
             CliError::transport(format!(
-                "{path}: block read {command} at {addr:#04x}: {e:?}"
+                "{path}: block read {command} at {addr:#04x}: {}",
+                embedded_hal::i2c::Error::kind(&e)
             ))
         })?;
         if verbose {

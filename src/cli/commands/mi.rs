@@ -233,7 +233,7 @@ pub fn port_info(c: &mut Ctx, port: Option<u8>) -> CliResult {
         });
         if let Some(pcie) = info.pcie_data() {
             text.push_str(&format!(
-                "  PCIe max payload    : {:?}\n  PCIe link width     : max x{} negotiated x{}\n  PCIe port number    : {}\n",
+                "  PCIe max payload    : {}\n  PCIe link width     : max x{} negotiated x{}\n  PCIe port number    : {}\n",
                 match pcie.max_payload_bytes() {
                     Some(b) => format!("{b} bytes"),
                     None => format!("reserved value {}", pcie.pciemps),

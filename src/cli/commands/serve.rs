@@ -2,17 +2,39 @@
 
 use crate::cli::error::{CliError, CliResult};
 
+/// The options of `serve`.
+pub struct Options<'a> {
+    /// MCTP network (None: any).
+    pub net: Option<u32>,
+    /// Local EID.
+    pub eid: u8,
+    /// Interface to set up first.
+    pub setup: Option<&'a str>,
+    /// Also answer MCTP control messages.
+    pub control: bool,
+    /// Stop after this many seconds.
+    pub seconds: Option<u64>,
+    /// The drive's seed.
+    pub seed: u64,
+    /// Log every message.
+    pub verbose: bool,
+    /// Write a pcap capture.
+    pub capture: Option<&'a std::path::Path>,
+}
+
 /// `serve`.
 #[cfg(target_os = "linux")]
-pub fn run(
-    net: Option<u32>,
-    eid: u8,
-    setup: Option<&str>,
-    control: bool,
-    seconds: Option<u64>,
-    seed: u64,
-    verbose: bool,
-) -> CliResult {
+pub fn run(o: Options<'_>) -> CliResult {
+    let Options {
+        net,
+        eid,
+        setup,
+        control,
+        seconds,
+        seed,
+        verbose,
+        capture,
+    } = o;
     use std::time::Duration;
 
     use crate::cli::logging::Logging;
@@ -52,22 +74,32 @@ pub fn run(
         responder.device().serial_number()
     );
     let mut listener = Logging::new(listener, verbose);
+    if let Some(p) = capture {
+        let mut c = crate::cli::capture::Capture::create(p)?;
+        c.set_local(eid.0);
+        listener.capture(c);
+    }
     serve(&mut listener, &mut responder, &mut rx, &mut tx, until)
         .map_err(|e| CliError::transport(format!("serving: {e}")))?;
-    eprintln!("nvme-mi serve: done: {:?}", responder.stats());
+    let st = responder.stats();
+    eprintln!(
+        "nvme-mi serve: done: {} requests received, {} dropped, {} failed the integrity check, \
+         {} rejected, {} answered More Processing Required, {} while the slot was busy, {} while \
+         paused, {} MCTP control messages",
+        st.received,
+        st.dropped,
+        st.bad_integrity,
+        st.rejected,
+        st.more_processing,
+        st.slot_busy,
+        st.paused,
+        st.control
+    );
     Ok(())
 }
 
 /// `serve` needs Linux.
 #[cfg(not(target_os = "linux"))]
-pub fn run(
-    _net: Option<u32>,
-    _eid: u8,
-    _setup: Option<&str>,
-    _control: bool,
-    _seconds: Option<u64>,
-    _seed: u64,
-    _verbose: bool,
-) -> CliResult {
+pub fn run(_: Options<'_>) -> CliResult {
     Err(CliError::transport("serve needs Linux AF_MCTP"))
 }

@@ -98,7 +98,15 @@ fn nvme_mi(bytes: &[u8], last: &mut LastRequest, out: &mut Vec<Layer>) {
         }
     };
     let h = MessageHeader::parse(&msg);
-    l.field("NMIMT", format!("{} ({:?})", h.nmimt.to_u8(), h.nmimt))
+    let nmimt = match h.nmimt {
+        Nmimt::ControlPrimitive => "Control Primitive",
+        Nmimt::MiCommand => "NVMe-MI Command",
+        Nmimt::AdminCommand => "NVMe Admin Command",
+        Nmimt::PcieCommand => "PCIe Command",
+        Nmimt::AsyncEvent => "Asynchronous Event",
+        Nmimt::Unknown(_) => "reserved",
+    };
+    l.field("NMIMT", format!("{} ({nmimt})", h.nmimt.to_u8()))
         .field(
             "direction (ROR)",
             if h.ror == Ror::Response {
@@ -107,7 +115,7 @@ fn nvme_mi(bytes: &[u8], last: &mut LastRequest, out: &mut Vec<Layer>) {
                 "request"
             },
         )
-        .field("command slot (CSI)", format!("{:?}", h.csi))
+        .field("command slot (CSI)", h.csi.to_bit())
         .field("MEB / CIAP", format!("{} / {}", h.meb, h.ciap));
     match msg.check_mic() {
         Ok(()) => {

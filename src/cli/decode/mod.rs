@@ -4,11 +4,11 @@
 //! frames) go through the core's [`Reassembler`], so that a message split over several
 //! packets on several lines is reassembled and dissected when its last packet arrives.
 
+mod input;
+pub use input::LINKTYPE_MCTP;
 mod message;
 mod report;
 mod transport;
-
-use std::io::BufRead;
 
 use nvme_mi_core::mctp::Reassembler;
 use nvme_mi_core::mi::MAX_MESSAGE_LEN;
@@ -108,27 +108,41 @@ impl Dissector {
     }
 }
 
-/// The units: the arguments together are one unit; each non-empty line of the file (not
-/// starting with `#`) is one.
-fn units(hex: &[String], file: Option<&str>) -> CliResult<Vec<String>> {
-    let mut v: Vec<String> = Vec::new();
+/// The most `decode` reads from a file (a capture is read whole).
+const MAX_INPUT: u64 = 256 << 20;
+
+/// The units: the arguments together are one unit; a file is split by its format (see
+/// [`input`]): one unit per line of hex or log, per packet of a capture, or the whole dump.
+fn units(hex: &[String], file: Option<&str>) -> CliResult<Vec<input::Input>> {
+    use std::io::Read;
+    let mut v = Vec::new();
     if !hex.is_empty() {
-        v.push(hex.join(" "));
+        let bytes =
+            parse_hex(&hex.join(" ")).map_err(|e| CliError::usage(format!("unit 0: {e}")))?;
+        v.push(input::Input {
+            bytes,
+            layer: None,
+            direction: None,
+        });
     }
     if let Some(f) = file {
-        let lines: Vec<String> = if f == "-" {
-            std::io::stdin().lock().lines().collect::<Result<_, _>>()?
+        let mut data = Vec::new();
+        let r = if f == "-" {
+            std::io::stdin()
+                .lock()
+                .take(MAX_INPUT + 1)
+                .read_to_end(&mut data)
         } else {
-            std::fs::read_to_string(f)
-                .map_err(|e| CliError::usage(format!("{f}: {e}")))?
-                .lines()
-                .map(str::to_string)
-                .collect()
+            std::fs::File::open(f).and_then(|h| h.take(MAX_INPUT + 1).read_to_end(&mut data))
         };
-        v.extend(lines.into_iter().filter(|l| {
-            let t = l.trim();
-            !t.is_empty() && !t.starts_with('#')
-        }));
+        r.map_err(|e| CliError::usage(format!("{f}: {e}")))?;
+        if data.len() as u64 > MAX_INPUT {
+            return Err(CliError::usage(format!(
+                "{f}: more than {} MiB",
+                MAX_INPUT >> 20
+            )));
+        }
+        v.extend(input::parse(&data, parse_hex).map_err(|e| CliError::usage(format!("{f}: {e}")))?);
     }
     if v.is_empty() {
         return Err(CliError::usage("give hex bytes as arguments or --file"));
@@ -142,19 +156,33 @@ pub fn run(
     file: Option<&str>,
     layer: Option<Start>,
     fmt: OutputFormat,
+    summary: bool,
 ) -> CliResult {
     let mut d = Dissector::default();
     let mut failed = 0usize;
     let mut all = Vec::new();
-    for (i, text) in units(hex, file)?.iter().enumerate() {
-        let bytes = parse_hex(text).map_err(|e| CliError::usage(format!("unit {i}: {e}")))?;
-        let unit = d.unit(bytes, layer);
+    for (i, inp) in units(hex, file)?.into_iter().enumerate() {
+        let dir = inp.direction.clone();
+        let unit = d.unit(inp.bytes, layer.or(inp.layer));
         if unit.failed() {
             failed += 1;
         }
         match fmt {
-            OutputFormat::Json => all.push(unit.json(i)),
+            OutputFormat::Json => {
+                let mut j = unit.json(i);
+                if let Some(dir) = &dir {
+                    j["direction"] = json!(dir);
+                }
+                if summary {
+                    j["summary"] = json!(report::summary(&unit, dir.as_deref()));
+                }
+                all.push(j)
+            }
             OutputFormat::Binary => {}
+            OutputFormat::Normal if summary => {
+                let line = format!("#{i:<4} {}\n", report::summary(&unit, dir.as_deref()));
+                crate::cli::output::write_stdout(line.as_bytes())?
+            }
             OutputFormat::Normal => crate::cli::output::write_stdout(unit.text(i).as_bytes())?,
         }
     }

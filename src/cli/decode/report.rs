@@ -90,3 +90,58 @@ impl Unit {
         })
     }
 }
+
+/// One line for a unit: direction, EIDs and tag, message type, command and status, from
+/// the fields its layers found.
+pub fn summary(unit: &Unit, dir: Option<&str>) -> String {
+    let find = |name: &str| {
+        unit.layers
+            .iter()
+            .flat_map(|l| l.fields.iter())
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(d) = dir {
+        parts.push(d.to_string());
+    }
+    if let (Some(s), Some(t)) = (find("source EID"), find("destination EID")) {
+        parts.push(format!("{s} -> {t}"));
+    }
+    if let Some(f) = find("flags") {
+        parts.push(f.to_string());
+    }
+    for k in [
+        "message type",
+        "direction (ROR)",
+        "direction",
+        "opcode",
+        "read as answer to",
+        "controller ID",
+        "command",
+        "primitive",
+        "tag",
+        "status",
+        "NVMe status",
+    ] {
+        if let Some(v) = find(k) {
+            parts.push(match k {
+                "controller ID" => format!("controller {v}"),
+                "tag" => format!("tag {v}"),
+                _ => v.to_string(),
+            });
+        }
+    }
+    if let Some(m) = find("message") {
+        if m.starts_with("packet accepted") {
+            parts.push("(packet of a longer message)".into());
+        }
+    }
+    if unit.failed() {
+        parts.push("FAILED a check".into());
+    }
+    if parts.is_empty() {
+        parts.push(format!("{} bytes, not dissected", unit.bytes.len()));
+    }
+    parts.join("  ")
+}

@@ -328,6 +328,22 @@ fn config_defaults_to_the_smbus_port_and_says_so() {
     assert!(r.stdout.contains("port 1"), "{}", r.stdout);
     let r = ok(&["config-get", "smbus-freq", "--port", "1"]);
     assert!(!r.stderr.contains("using port"), "{}", r.stderr);
+    // A dual-port drive has its SMBus/I2C port after the two PCIe ports.
+    let r = ok(&["--sim-dual-port", "config-get", "smbus-freq"]);
+    assert!(r.stderr.contains("using port 2"), "{}", r.stderr);
+}
+
+#[test]
+fn the_simulated_drive_takes_other_topologies() {
+    let j = ok(&["--sim-controllers", "4", "ctrl-list", "-o", "json"]).json();
+    assert_eq!(j["ctrl_list"], serde_json::json!([0, 1, 2, 3]));
+    let j = ok(&["--sim-controllers", "4", "id-ctrl", "sim:3", "-o", "json"]).json();
+    assert_eq!(j["cntlid"], 3);
+    let j = ok(&["--sim-dual-port", "subsys-info", "-o", "json"]).json();
+    assert_eq!(j["nump"], 2);
+    let j = ok(&["--sim-namespaces", "1", "list-ns", "-o", "json"]).json();
+    assert_eq!(j["nsid_list"], serde_json::json!([{ "nsid": 1 }]));
+    fails(&["--sim-controllers", "0", "health"], 1, "1 to 8");
 }
 
 #[test]

@@ -79,6 +79,15 @@ pub struct Global {
     /// commands.
     #[arg(long, value_name = "FILE", env = "NVME_MI_SIM_STATE", global = true)]
     pub sim_state: Option<PathBuf>,
+    /// Controllers of the simulated drive (`sim` and `serve`), IDs 0..N.
+    #[arg(long, value_name = "N", global = true)]
+    pub sim_controllers: Option<u8>,
+    /// Namespaces of the simulated drive at the factory.
+    #[arg(long, value_name = "N", global = true)]
+    pub sim_namespaces: Option<u8>,
+    /// Give the simulated drive a second PCIe port (a dual-port drive).
+    #[arg(long, global = true)]
+    pub sim_dual_port: bool,
     /// Write every message sent and received to FILE as a pcap capture of MCTP packets
     /// (LINKTYPE_MCTP), for `decode --file` or Wireshark.
     #[arg(long, value_name = "FILE", global = true)]
@@ -102,9 +111,19 @@ pub struct Settings {
     pub sim_state: Option<PathBuf>,
     /// The capture file.
     pub capture: Option<PathBuf>,
+    /// The simulated drive's topology.
+    pub topology: nvme_mi_sim::Topology,
 }
 
 impl Global {
+    /// The simulated drive's topology: the default with the options' changes.
+    pub fn topology(&self) -> nvme_mi_sim::Topology {
+        let d = nvme_mi_sim::Topology::DEFAULT;
+        d.controllers(self.sim_controllers.unwrap_or(d.controllers))
+            .namespaces(self.sim_namespaces.unwrap_or(d.namespaces))
+            .dual_port(self.sim_dual_port || d.dual_port)
+    }
+
     /// The settings of a command without options of its own.
     pub fn settings(&self) -> Settings {
         Settings {
@@ -115,6 +134,7 @@ impl Global {
             seed: self.seed,
             sim_state: self.sim_state.clone(),
             capture: self.capture.clone(),
+            topology: self.topology(),
         }
     }
 }
@@ -165,6 +185,7 @@ macro_rules! common_opts {
                     seed: g.seed,
                     sim_state: g.sim_state.clone(),
                     capture: g.capture.clone(),
+                    topology: g.topology(),
                 }
             }
         }

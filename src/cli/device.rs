@@ -166,8 +166,18 @@ pub enum AnyTransport {
 impl AnyTransport {
     /// Open `dev` (not an I2C device: those speak Basic Management only).
     pub fn open(dev: &DeviceSpec, seed: u64, state: Option<&std::path::Path>) -> CliResult<Self> {
+        Self::open_with(dev, seed, nvme_mi_sim::Topology::DEFAULT, state)
+    }
+
+    /// Open `dev`; a simulated drive gets `topology`.
+    pub fn open_with(
+        dev: &DeviceSpec,
+        seed: u64,
+        topology: nvme_mi_sim::Topology,
+        state: Option<&std::path::Path>,
+    ) -> CliResult<Self> {
         match dev {
-            DeviceSpec::Sim { .. } => Ok(AnyTransport::Sim(SimLink::open(seed, state)?)),
+            DeviceSpec::Sim { .. } => Ok(AnyTransport::Sim(SimLink::open(seed, topology, state)?)),
             #[cfg(target_os = "linux")]
             DeviceSpec::Mctp { net, eid, .. } => {
                 let addr = nvme_mi_linux::MctpAddr { net: *net, eid: Eid(*eid) };

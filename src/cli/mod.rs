@@ -51,7 +51,7 @@ pub struct Ctx {
 impl Ctx {
     /// Open the device of `dev`.
     pub fn open(dev: &Dev, s: &Settings) -> CliResult<Ctx> {
-        let t = AnyTransport::open(&dev.device, s.seed, s.sim_state.as_deref())?;
+        let t = AnyTransport::open_with(&dev.device, s.seed, s.topology, s.sim_state.as_deref())?;
         let mut config = Config::default();
         if let Some(ms) = s.timeout {
             config = config.with_timeout(Duration::from_millis(ms));
@@ -581,6 +581,7 @@ fn run(cli: Cli) -> CliResult {
             control,
             seconds,
             seed: g.seed,
+            topology: g.topology(),
             verbose: verbose || g.verbose,
             capture: g.capture.as_deref(),
         }),

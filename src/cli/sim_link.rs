@@ -14,7 +14,7 @@ use nvme_mi_core::mctp::Eid;
 use nvme_mi_core::responder::Responder;
 use nvme_mi_core::time::Instant;
 use nvme_mi_core::transport::{gather, ErrorKind, EventSource, Transport};
-use nvme_mi_sim::Sim;
+use nvme_mi_sim::{Sim, Topology};
 use serde::{Deserialize, Serialize};
 
 use super::error::{CliError, CliResult};
@@ -43,6 +43,10 @@ struct Journal {
     now: u64,
     /// Every request sent so far.
     requests: Vec<Entry>,
+    /// The drive's topology: controllers, a second PCIe port, namespaces (absent in files
+    /// written before topologies: the default).
+    #[serde(default)]
+    topology: Option<(u8, bool, u8)>,
 }
 
 /// The simulated drive on its link, recording requests when it has a state file.
@@ -51,21 +55,23 @@ pub struct SimLink {
     journal: Option<(PathBuf, Journal)>,
 }
 
-fn fresh(seed: u64) -> Box<SimLoop> {
-    Box::new(Loopback::new(
-        nvme_mi_sim::responder(seed),
+fn fresh(seed: u64, t: Topology) -> CliResult<Box<SimLoop>> {
+    let sim = Sim::with_topology(seed, t)
+        .map_err(|e| CliError::usage(format!("the simulated drive's topology: {e}")))?;
+    Ok(Box::new(Loopback::new(
+        Responder::new(sim, nvme_mi_sim::DEFAULT_EID),
         REQUESTER_EID,
         nvme_mi_sim::DEFAULT_EID,
-    ))
+    )))
 }
 
 impl SimLink {
     /// A fresh drive made from `seed`, or the drive kept in `state` (created with `seed` if
     /// the file does not exist yet).
-    pub fn open(seed: u64, state: Option<&Path>) -> CliResult<Self> {
+    pub fn open(seed: u64, topology: Topology, state: Option<&Path>) -> CliResult<Self> {
         let Some(path) = state else {
             return Ok(SimLink {
-                link: fresh(seed),
+                link: fresh(seed, topology)?,
                 journal: None,
             });
         };
@@ -80,10 +86,22 @@ impl SimLink {
                 seed,
                 now: 0,
                 requests: Vec::new(),
+                topology: Some((
+                    topology.controllers,
+                    topology.dual_port,
+                    topology.namespaces,
+                )),
             },
             Err(e) => return Err(CliError::usage(format!("{}: {e}", path.display()))),
         };
-        let mut link = fresh(journal.seed);
+        let t = match journal.topology {
+            Some((controllers, dual_port, namespaces)) => Topology::DEFAULT
+                .controllers(controllers)
+                .dual_port(dual_port)
+                .namespaces(namespaces),
+            None => Topology::DEFAULT,
+        };
+        let mut link = fresh(journal.seed, t)?;
         let mut buf = vec![0u8; nvme_mi_core::mi::MAX_MESSAGE_LEN];
         for e in &journal.requests {
             let msg = hex::decode(&e.msg).map_err(|_| {

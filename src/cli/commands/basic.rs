@@ -20,7 +20,7 @@ struct Blocks {
 fn read(dev: &DeviceSpec, g: &Settings) -> CliResult<Blocks> {
     match dev {
         DeviceSpec::Sim { .. } => {
-            let link = SimLink::open(g.seed, g.sim_state.as_deref())?;
+            let link = SimLink::open(g.seed, g.topology, g.sim_state.as_deref())?;
             let sim = link.sim();
             Ok(Blocks {
                 status: sim.basic_status_block().to_vec(),

@@ -16,6 +16,8 @@ pub struct Options<'a> {
     pub seconds: Option<u64>,
     /// The drive's seed.
     pub seed: u64,
+    /// The drive's controllers, ports and namespaces.
+    pub topology: nvme_mi_sim::Topology,
     /// Log every message.
     pub verbose: bool,
     /// Write a pcap capture.
@@ -32,6 +34,7 @@ pub fn run(o: Options<'_>) -> CliResult {
         control,
         seconds,
         seed,
+        topology,
         verbose,
         capture,
     } = o;
@@ -60,7 +63,9 @@ pub fn run(o: Options<'_>) -> CliResult {
             .listen_control()
             .map_err(|e| CliError::transport(format!("binding MCTP control: {e}")))?;
     }
-    let mut responder = Responder::new(Sim::new(seed), eid);
+    let sim = Sim::with_topology(seed, topology)
+        .map_err(|e| CliError::usage(format!("the simulated drive's topology: {e}")))?;
+    let mut responder = Responder::new(sim, eid);
     let mut rx = vec![0u8; MAX_MESSAGE_LEN];
     let mut tx = vec![0u8; MAX_MESSAGE_LEN];
     let until = seconds.map(|s| listener.now() + Duration::from_secs(s));

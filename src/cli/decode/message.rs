@@ -204,7 +204,10 @@ fn mi_response(msg: &Message<&[u8]>, last: &mut LastRequest) -> Layer {
                             Ok(h) => {
                                 l.field("nss", format!("{:#04x}", h.nss))
                                     .field("sw", format!("{:#04x}", h.sw))
-                                    .field("ctemp", format!("{:?}", h.temperature()))
+                                    .field(
+                                        "ctemp",
+                                        crate::cli::commands::mi::temp_text(h.temperature()),
+                                    )
                                     .field("pdlu", h.pdlu)
                                     .field("ccs", format!("{:#06x}", h.ccs().bits()));
                             }
@@ -218,7 +221,10 @@ fn mi_response(msg: &Message<&[u8]>, last: &mut LastRequest) -> Layer {
                             l.field("data structure", format!("{s:?}"));
                         }
                         Err(e) => {
-                            l.field("note", format!("not a {d:?} structure: {e}"));
+                            l.field(
+                                "note",
+                                format!("not a data structure of type {:#04x}: {e}", d.to_u8()),
+                            );
                         }
                     },
                     _ => {}

@@ -395,6 +395,21 @@ pub enum ConfigItem {
     Ae,
 }
 
+/// The options of `attach-ns` and `detach-ns`.
+#[derive(Debug, Args)]
+pub struct AttachArgs {
+    #[command(flatten)]
+    pub dev: Dev,
+    /// The namespace.
+    #[arg(short = 'n', long = "namespace-id", value_parser = parse_u32)]
+    pub nsid: u32,
+    /// Comma-separated controller IDs (default: the device's controller).
+    #[arg(short = 'c', long, value_parser = parse_ctrl_list)]
+    pub controllers: Option<Vec<u16>>,
+    #[command(flatten)]
+    pub opts: Opts,
+}
+
 /// Protocol layers `decode` starts from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Layer {
@@ -719,31 +734,9 @@ pub enum Command {
         opts: Opts,
     },
     /// Namespace Attachment, attach (NVMe Base 2.x §5.1.20), like `nvme attach-ns`.
-    AttachNs {
-        #[command(flatten)]
-        dev: Dev,
-        /// The namespace.
-        #[arg(short = 'n', long = "namespace-id", value_parser = parse_u32)]
-        nsid: u32,
-        /// Comma-separated controller IDs (default: the device's controller).
-        #[arg(short = 'c', long, value_parser = parse_ctrl_list)]
-        controllers: Option<Vec<u16>>,
-        #[command(flatten)]
-        opts: Opts,
-    },
+    AttachNs(AttachArgs),
     /// Namespace Attachment, detach (NVMe Base 2.x §5.1.20), like `nvme detach-ns`.
-    DetachNs {
-        #[command(flatten)]
-        dev: Dev,
-        /// The namespace.
-        #[arg(short = 'n', long = "namespace-id", value_parser = parse_u32)]
-        nsid: u32,
-        /// Comma-separated controller IDs (default: the device's controller).
-        #[arg(short = 'c', long, value_parser = parse_ctrl_list)]
-        controllers: Option<Vec<u16>>,
-        #[command(flatten)]
-        opts: Opts,
-    },
+    DetachNs(AttachArgs),
     /// Get Log Page (NVMe Base §5.16), read in chunks of at most 4096 bytes.
     ///
     /// Stops at the log's end: the known size of a standard log, or the first chunk the

@@ -253,21 +253,11 @@ fn run(cli: Cli) -> CliResult {
             )?;
             with_dev(&dev, &opts.settings(g), |c| namespaces::delete(c, nsid))
         }
-        Command::AttachNs {
-            dev,
-            nsid,
-            controllers,
-            opts,
-        } => with_dev(&dev, &opts.settings(g), |c| {
-            namespaces::attach(c, nsid, controllers.as_deref(), true)
+        Command::AttachNs(a) => with_dev(&a.dev, &a.opts.settings(g), |c| {
+            namespaces::attach(c, a.nsid, a.controllers.as_deref(), true)
         }),
-        Command::DetachNs {
-            dev,
-            nsid,
-            controllers,
-            opts,
-        } => with_dev(&dev, &opts.settings(g), |c| {
-            namespaces::attach(c, nsid, controllers.as_deref(), false)
+        Command::DetachNs(a) => with_dev(&a.dev, &a.opts.settings(g), |c| {
+            namespaces::attach(c, a.nsid, a.controllers.as_deref(), false)
         }),
         Command::GetLog {
             dev,

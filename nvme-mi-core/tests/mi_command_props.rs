@@ -141,7 +141,7 @@ proptest! {
         prop_assert_eq!(h.status(), NvmSubsystemStatus::from_bits_truncate(nss));
         prop_assert_eq!(h.warnings(), CriticalWarning(warn));
         prop_assert_eq!(h.warnings_present(), warn != 0);
-        prop_assert_eq!(h.smart_warnings_raw(), !warn);
+        prop_assert_eq!(h.smart_warnings_raw(), !warn & 0x7f, "inverted, reserved bit 7 clear");
         prop_assert_eq!(h.temperature().to_u8(), ctemp);
         prop_assert_eq!(h.ccs(), CompositeControllerStatus(ccs));
     }

@@ -369,7 +369,7 @@ fn typed_requester_over_loopback_against_the_engine() {
         })
         .unwrap();
     assert_eq!(h.health.ctemp, 0x25);
-    assert_eq!(h.health.sw, 0xff);
+    assert_eq!(h.health.sw, 0xff, "the test device's bytes, as sent");
     // Identify slice 64..128.
     let r = ep.admin(0, &Identify::controller(), 64, 64, &[]).unwrap();
     assert_eq!(r.data.len(), 64);

@@ -658,6 +658,10 @@ impl Device for Sim {
         self.events.take(now, out)
     }
 
+    fn nvme_mi_version(&self) -> (u8, u8) {
+        mi::MI_VERSION
+    }
+
     fn uuid(&self) -> Option<[u8; 16]> {
         let mut u = [0u8; 16];
         u[..8].copy_from_slice(&rng::mix(self.seed, 0xa0).to_be_bytes());

@@ -5,9 +5,9 @@ use nvme_mi_core::mi::command::{
     CommandList, CommandListEntry, CompositeControllerStatus, ConfigurationGetRequest,
     ConfigurationSetRequest, ControllerHealth, ControllerHealthStatusPollRequest,
     ControllerInformation, ControllerList, ControllerStatus, Dtyp, HealthChangeSelect, MiRequest,
-    NvmSubsystemHealth, NvmSubsystemInformation, PciePortData, PortCapabilities, PortInformation,
-    ReadDataStructureRequest, RequestRepr, ResetType, ShutdownType, SmbusFrequency,
-    TwoWirePortData, VpdReadRequest, VpdWriteRequest,
+    NvmSubsystemHealth, NvmSubsystemInformation, Opcode, PciePortData, PortCapabilities,
+    PortInformation, ReadDataStructureRequest, RequestRepr, ResetType, ShutdownType,
+    SmbusFrequency, TwoWirePortData, VpdReadRequest, VpdWriteRequest,
 };
 use nvme_mi_core::mi::status::{Rejection, ResponseStatus};
 use nvme_mi_core::mi::Nmimt;
@@ -39,10 +39,13 @@ fn with_rdl(len: usize) -> MiReply {
     success([b[0], b[1], 0], len)
 }
 
-/// The optional commands the drive supports, for DTYP 04h.
-const OPTIONAL_COMMANDS: [(Nmimt, u8); 12] = [
-    (Nmimt::MiCommand, 0x07), // Reset
-    (Nmimt::MiCommand, 0x0c), // Shutdown
+/// The optional commands the drive supports, for DTYP 04h: every optional command it
+/// implements (NVMe-MI 1.2 §5.7.5; the optional MI commands of a storage device are VPD
+/// Write, Reset and Shutdown).
+const OPTIONAL_COMMANDS: [(Nmimt, u8); 13] = [
+    (Nmimt::MiCommand, Opcode::VpdWrite.to_u8()),
+    (Nmimt::MiCommand, Opcode::Reset.to_u8()),
+    (Nmimt::MiCommand, Opcode::Shutdown.to_u8()),
     (Nmimt::AdminCommand, AdminOpcode::SetFeatures.to_u8()),
     (
         Nmimt::AdminCommand,

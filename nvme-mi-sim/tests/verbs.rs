@@ -110,6 +110,13 @@ fn read_data_structures() {
     assert!(cmds[..n]
         .iter()
         .any(|e| e.nmimt() == Nmimt::AdminCommand && e.opc == AdminOpcode::FormatNvm.to_u8()));
+    // Every optional command the drive implements is listed, VPD Write among them.
+    let mi: Vec<u8> = cmds[..n]
+        .iter()
+        .filter(|e| e.nmimt() == Nmimt::MiCommand)
+        .map(|e| e.opc)
+        .collect();
+    assert_eq!(mi, [0x06, 0x07, 0x0c]);
     assert_eq!(ep.read_meb_support(&mut cmds).unwrap(), 0);
 }
 
@@ -438,4 +445,45 @@ fn async_twin_verbs() {
         e,
         RequestError::Status(StatusInfo::InvalidParameter(_))
     ));
+}
+
+#[test]
+fn mctp_control_findings() {
+    use nvme_mi_core::mctp::control::{
+        CompletionCode, ControlRequest, ControlResponse, GetVersionSupportRequest, SetEidOperation,
+        SetEndpointIdRequest,
+    };
+    use nvme_mi_core::mctp::Eid;
+    // Get MCTP Version Support for type 4 agrees with the Subsystem Information version.
+    let mut ep = ep(17);
+    let info = ep.read_subsys_info().unwrap();
+    let entries: Vec<(Option<u8>, Option<u8>)> = match ep
+        .mctp_control(ControlRequest::GetMctpVersionSupport(
+            GetVersionSupportRequest { msg_type: 4 },
+        ))
+        .unwrap()
+    {
+        ControlResponse::GetMctpVersionSupport(v) => v
+            .entries
+            .iter()
+            .map(|e| (e.major_number(), e.minor_number()))
+            .collect(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(entries, [(Some(info.mjr), Some(info.mnr))]);
+    // Reset EID returns an endpoint with a static EID to it...
+    let set = |op, eid| ControlRequest::SetEndpointId(SetEndpointIdRequest { operation: op, eid });
+    ep.mctp_control(set(SetEidOperation::ResetEid, Eid::NULL))
+        .unwrap();
+    // ...and is ERROR_INVALID_DATA on one without a static EID.
+    let r = Responder::new(Sim::new(1), Eid::NULL);
+    let mut ep = Endpoint::new(
+        Loopback::<_, 4>::new(r, Eid(8), Eid::NULL),
+        vec![0u8; MAX_MESSAGE_LEN],
+    );
+    assert_eq!(
+        ep.mctp_control(set(SetEidOperation::ResetEid, Eid::NULL))
+            .map(|_| ()),
+        Err(RequestError::Control(CompletionCode::ErrorInvalidData))
+    );
 }

@@ -17,9 +17,6 @@ const BASE_VERSIONS: [VersionEntry; 4] = [
     VersionEntry::V1_3_3,
 ];
 
-/// The NVMe-MI version reported for message type 4: 1.2 (`F1 F2 FF 00`).
-const NVME_MI_VERSIONS: [VersionEntry; 1] = [VersionEntry::V1_2];
-
 /// Message types supported besides control: NVMe-MI. The list excludes control itself, as
 /// QEMU's reading of DSP0236 Table 19 does; requesters tolerate both forms (digest C.4).
 const MESSAGE_TYPES: [u8; 1] = [MsgType::NvmeMi.to_u8()];
@@ -34,6 +31,8 @@ pub(crate) struct Identity {
     /// The EID given at start-up, if the endpoint has a static one.
     pub static_eid: Option<Eid>,
     pub uuid: Option<[u8; 16]>,
+    /// The NVMe-MI version, reported for message type 4 (the device's).
+    pub nvme_mi_version: VersionEntry,
 }
 
 /// Answer the control request `msg` into `out`; `None` for datagrams and for messages that
@@ -60,9 +59,15 @@ pub(crate) fn serve_control(id: &mut Identity, msg: &[u8], out: &mut [u8]) -> Op
             SetEidOperation::SetEid | SetEidOperation::ForceEid => {
                 req.error_response(CompletionCode::ErrorInvalidData)
             }
+            // Reset EID returns an endpoint to its static EID; one without a static EID
+            // has nothing to return to and answers ERROR_INVALID_DATA (DSP0236 1.3, Set
+            // Endpoint ID, operation 10b).
+            SetEidOperation::ResetEid if id.static_eid.is_none() => {
+                req.error_response(CompletionCode::ErrorInvalidData)
+            }
             SetEidOperation::ResetEid | SetEidOperation::SetDiscoveredFlag => {
-                if s.operation == SetEidOperation::ResetEid {
-                    id.eid = id.static_eid.unwrap_or(Eid::NULL);
+                if let (SetEidOperation::ResetEid, Some(eid)) = (s.operation, id.static_eid) {
+                    id.eid = eid;
                 }
                 req.response(ControlResponse::SetEndpointId(SetEndpointIdResponse {
                     assignment: EidAssignmentStatus::Accepted,
@@ -92,9 +97,9 @@ pub(crate) fn serve_control(id: &mut Identity, msg: &[u8], out: &mut [u8]) -> Op
             None => req.error_response(CompletionCode::ErrorUnsupportedCmd),
         },
         ControlRequest::GetMctpVersionSupport(v) => {
-            let list: &'static [VersionEntry] = match v.msg_type {
+            let list: &[VersionEntry] = match v.msg_type {
                 0xff | 0x00 => &BASE_VERSIONS,
-                0x04 => &NVME_MI_VERSIONS,
+                0x04 => core::slice::from_ref(&id.nvme_mi_version),
                 _ => &[],
             };
             if list.is_empty() {

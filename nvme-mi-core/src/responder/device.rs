@@ -127,4 +127,12 @@ pub trait Device {
     fn uuid(&self) -> Option<[u8; 16]> {
         None
     }
+
+    /// The NVMe-MI version the device implements, (major, minor): what MCTP Get MCTP
+    /// Version Support reports for message type 4 (DSP0236 1.3, §12.6), which must agree
+    /// with the version in the NVM Subsystem Information data structure (NVMe-MI 1.2
+    /// §5.7.1, MJR and MNR) the device returns.
+    fn nvme_mi_version(&self) -> (u8, u8) {
+        (1, 2)
+    }
 }

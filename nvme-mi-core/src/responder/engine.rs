@@ -3,6 +3,7 @@
 use super::control::{serve_control, Identity};
 use super::device::{AdminReply, Context, Device, MiReply};
 use super::{Outgoing, Respond};
+use crate::mctp::control::VersionEntry;
 use crate::mctp::{Eid, MsgTypeIc};
 use crate::mi::admin::{
     decode_request, AdminCompletion, AdminRequestRepr, RequestError as AdminDecodeError,
@@ -84,12 +85,16 @@ impl<D: Device, P: Clone> Responder<D, P> {
     pub fn new(device: D, eid: Eid) -> Self {
         let uuid = device.uuid();
         let static_eid = if eid == Eid::NULL { None } else { Some(eid) };
+        let (major, minor) = device.nvme_mi_version();
+        let nvme_mi_version =
+            VersionEntry::from_numbers(major, minor, None).unwrap_or(VersionEntry::V1_2);
         Responder {
             device,
             identity: Identity {
                 eid,
                 static_eid,
                 uuid,
+                nvme_mi_version,
             },
             slots: [None, None],
             aem_peer: None,

@@ -76,6 +76,9 @@ impl defmt::Format for NvmSubsystemHealth {
     }
 }
 
+/// The defined bits of SMART Warnings (bits 6:0; bit 7 reserved).
+const SW_DEFINED: u8 = 0x7f;
+
 impl NvmSubsystemHealth {
     /// Encoded length.
     pub const LEN: usize = 8;
@@ -91,7 +94,9 @@ impl NvmSubsystemHealth {
     ) -> Self {
         NvmSubsystemHealth {
             nss: status.bits(),
-            sw: !warnings.bits(),
+            // Inverted; bit 7 is reserved and stays clear (NVMe-MI 1.2 §5.6, NVM Subsystem
+            // Health Data Structure, byte 1).
+            sw: !warnings.bits() & SW_DEFINED,
             ctemp: temperature.to_u8(),
             pdlu,
             ccs: U16::new(ccs.bits()),
@@ -206,7 +211,8 @@ mod tests {
 
     #[test]
     fn example_1_response_body() {
-        // Digest B.7 example 1: NSS 0x38, SW 0xFF, CTEMP 37 °C, PDLU 3, CCS RDY.
+        // Digest B.7 example 1: NSS 0x38, SW 0xFF, CTEMP 37 °C, PDLU 3, CCS RDY. Its SW sets
+        // reserved bit 7; the encoder keeps it clear, the decoder reads both alike.
         let h = NvmSubsystemHealth::new(
             NvmSubsystemStatus::DF | NvmSubsystemStatus::RNR | NvmSubsystemStatus::P0LA,
             CriticalWarning::empty(),
@@ -216,9 +222,13 @@ mod tests {
         );
         assert_eq!(
             h.as_bytes(),
-            &[0x38, 0xff, 0x25, 0x03, 0x01, 0x00, 0x00, 0x00]
+            &[0x38, 0x7f, 0x25, 0x03, 0x01, 0x00, 0x00, 0x00]
         );
         assert!(!h.warnings_present());
+        let example = [0x38, 0xff, 0x25, 0x03, 0x01, 0x00, 0x00, 0x00];
+        let e = NvmSubsystemHealth::parse(&example).unwrap();
+        assert!(!e.warnings_present());
+        assert_eq!(e.warnings(), h.warnings());
         let p = NvmSubsystemHealth::parse(h.as_bytes()).unwrap();
         assert_eq!(p, h);
         assert_eq!(p.temperature().celsius(), Some(37));

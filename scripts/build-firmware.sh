@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the bare-metal firmware images in firmware/ (its own workspace, its own Cargo.lock)
-# for a Cortex-M4F (thumbv7em-none-eabihf) with Debian's rustc and build-std, as
+# for a Cortex-M4F (thumbv7em-none-eabihf; FIRMWARE_TARGET=thumbv6m-none-eabi for a
+# Cortex-M0/M0+) with Debian's rustc and build-std, as
 # scripts/build-thumb.sh does for the libraries; links with arm-none-eabi-ld (see
 # firmware/.cargo/config.toml). Prints the paths of the two ELF files on stdout:
 #   nvme-mi-fw       requester + simulated drive over the simulated SMBus (run in QEMU)
@@ -11,7 +12,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT/firmware"
 
-TARGET=thumbv7em-none-eabihf
+TARGET="${FIRMWARE_TARGET:-thumbv7em-none-eabihf}"
 OUT="$REPO_ROOT/target/firmware"
 
 if [[ ! -x /usr/bin/rustc || ! -d /usr/lib/rustlib/src/rust/library ]]; then

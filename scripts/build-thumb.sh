@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the no_std crates for a Cortex-M4F microcontroller (thumbv7em-none-eabihf).
+# Builds the no_std crates for a Cortex-M4F (thumbv7em-none-eabihf) and a Cortex-M0+
+# (thumbv6m-none-eabi: ARMv6-M, no atomic read-modify-write, no hardware divide).
 #
 # rustup here has only the host target, so this uses Debian's compiler (rustc-web, cargo-web,
 # installed by scripts/setup.sh) to build `core` from source (build-std). Only `core` and
@@ -8,13 +9,14 @@
 # in target/ is untouched.
 #
 # Extra arguments go to every cargo invocation (e.g. --release).
-# Environment: THUMB_TARGET_DIR (default target/thumb; .ci/run points it at the cache outside
-# the clone so CI does not rebuild `core` every time).
+# Environment: THUMB_TARGETS (default both targets above), THUMB_TARGET_DIR (default
+# target/thumb; .ci/run points it at the cache outside the clone so CI does not rebuild `core`
+# every time).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 
-TARGET="${THUMB_TARGET:-thumbv7em-none-eabihf}"
+read -r -a TARGETS <<<"${THUMB_TARGETS:-${THUMB_TARGET:-thumbv7em-none-eabihf thumbv6m-none-eabi}}"
 THUMB_TARGET_DIR="${THUMB_TARGET_DIR:-$REPO_ROOT/target/thumb}"
 # The crates that must build without std.
 PACKAGES=(nvme-mi-core nvme-mi-sim nvme-mi-i2c)
@@ -30,7 +32,7 @@ thumb_cargo() {
     env -u RUSTFLAGS -u CARGO_BUILD_RUSTFLAGS -u RUSTUP_TOOLCHAIN \
         PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 \
         CARGO_TARGET_DIR="$THUMB_TARGET_DIR" \
-        /usr/bin/cargo build --locked --target "$TARGET" \
+        /usr/bin/cargo build --locked --target "$target" \
         -Zbuild-std=core,compiler_builtins -Zbuild-std-features=compiler-builtins-mem \
         "$@"
 }
@@ -38,8 +40,10 @@ thumb_cargo() {
 log "using $(/usr/bin/rustc --version)"
 pkg_args=()
 for p in "${PACKAGES[@]}"; do pkg_args+=(-p "$p"); done
-log "cargo build --target $TARGET ${pkg_args[*]} $*"
-thumb_cargo "${pkg_args[@]}" "$@"
-log "cargo build --target $TARGET -p nvme-mi-i2c --features defmt,embedded-mcu-hal $*"
-thumb_cargo -p nvme-mi-i2c --features defmt,embedded-mcu-hal "$@"
-log "ok: ${PACKAGES[*]} build for $TARGET with core only"
+for target in "${TARGETS[@]}"; do
+    log "cargo build --target $target ${pkg_args[*]} $*"
+    thumb_cargo "${pkg_args[@]}" "$@"
+    log "cargo build --target $target -p nvme-mi-i2c --features defmt,embedded-mcu-hal $*"
+    thumb_cargo -p nvme-mi-i2c --features defmt,embedded-mcu-hal "$@"
+    log "ok: ${PACKAGES[*]} build for $target with core only"
+done

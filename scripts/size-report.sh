@@ -5,6 +5,7 @@
 #   nvme-mi-fw       requester + simulated drive + simulated SMBus (the QEMU test image)
 #   requester-only   the requester alone: I2C transport, requester engine, codecs
 #   drive-only       the drive alone: simulated drive, responder engine, I2C responder transport
+# FIRMWARE_TARGET=thumbv6m-none-eabi for the Cortex-M0+ images.
 # A benchmark figure, not a test: the numbers go to stdout, progress to stderr.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"

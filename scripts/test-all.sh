@@ -45,7 +45,8 @@ step_i2c-sim() {
 
 step_doc() { RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps; }
 
-# The no_std crates for thumbv7em-none-eabihf with Debian's rustc and build-std.
+# The no_std crates for thumbv7em-none-eabihf and thumbv6m-none-eabi (Cortex-M0+) with
+# Debian's rustc and build-std.
 step_thumb() { ./scripts/build-thumb.sh; }
 
 # The bare-metal firmware (firmware/, own workspace): formatted, built with Debian's rustc,

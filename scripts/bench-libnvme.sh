@@ -11,6 +11,10 @@
 # after the other, alternating, ROUNDS times each, COUNT timed polls per run. Prints every
 # run, the median rate of each side and the ratio (this project / libnvme-mi).
 # This is a measurement, not a test: it fails only if a poll or the set-up fails.
+#
+# With STRACE=1 it then runs each requester once more under `strace -f -c` in the guest
+# (COUNT timed polls plus the 10 untimed ones and start-up) and prints the system-call
+# summaries and the calls per poll.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -28,6 +32,16 @@ if [[ "${1:-}" == --guest ]]; then
         "$rust_bin" 1 8 "$count"
         "$c_bin" 1 8 "$count"
     done
+    if [[ "${STRACE:-0}" == 1 ]]; then
+        for side in nvme-mi-rs:"$rust_bin" libnvme-mi:"$c_bin"; do
+            name=${side%%:*} bin=${side#*:}
+            strace -f -c -o /tmp/strace.out "$bin" 1 8 "$count" >/dev/null
+            echo "strace $name ($count + 10 polls):"
+            cat /tmp/strace.out
+            total=$(awk '$1 == "100.00" { print $3 }' /tmp/strace.out)
+            python3 -c "print(f'syscalls per poll $name: {$total / ($count + 10):.2f} ($total calls)')"
+        done
+    fi
     exit 0
 fi
 

@@ -7,7 +7,7 @@
 //! health_poll_rate NET EID COUNT
 //! ```
 //!
-//! Does 10 untimed polls, then times `COUNT` polls (each one request and one response through
+//! Keeps its tag between polls (`MctpTransport::set_keep_tag`). Does 10 untimed polls, then times `COUNT` polls (each one request and one response through
 //! the kernel, decoded and integrity-checked) with the monotonic clock and prints
 //! `nvme-mi-rs: COUNT polls in SECONDS s: RATE polls/s`. Exits non-zero if any poll fails.
 
@@ -19,7 +19,10 @@ fn run(net: u32, eid: u8, count: u32) -> Result<(), Box<dyn std::error::Error>> 
     use nvme_mi_linux::{MctpAddr, MctpTransport};
     use std::time::Instant;
 
-    let transport = MctpTransport::new(MctpAddr::new(net, Eid(eid)))?;
+    let mut transport = MctpTransport::new(MctpAddr::new(net, Eid(eid)))?;
+    // One requester polling in a loop over the loopback: keep the tag between polls (no
+    // I2C bus to hold locked here; see `MctpTransport::set_keep_tag`).
+    transport.set_keep_tag(true);
     let mut ep = Endpoint::new(transport, vec![0u8; MAX_MESSAGE_LEN]);
     let poll = SubsystemHealthStatusPollRequest {
         clear_status: false,

@@ -8,7 +8,6 @@ use nvme_mi_core::mctp::MsgType;
 use crate::addr::MctpAddr;
 use crate::dropped::Dropped;
 use crate::error::{Error, Result};
-use crate::requester::from_peer;
 use crate::socket::MctpSocket;
 
 /// A socket bound to NVMe-MI (type 4) requests on the endpoint's network, keeping those from
@@ -44,7 +43,7 @@ impl EventCore {
                 d.empty += 1;
             } else if !inc.is_request() {
                 d.wrong_direction += 1;
-            } else if !from_peer(self.peer, &inc) {
+            } else if !inc.is_from(self.peer) {
                 d.wrong_peer += 1;
             } else if inc.truncated {
                 return Err(Error::Truncated {
@@ -70,3 +69,7 @@ impl AsRawFd for EventCore {
         self.sock.as_raw_fd()
     }
 }
+
+// The descriptor is the socket's, created with the core and closed with it.
+#[cfg(feature = "tokio")]
+impl crate::sys::StableFd for EventCore {}

@@ -13,7 +13,8 @@
 //!   `AsyncMctpListener`.
 //! - [`MctpAddr`] / [`MctpDevice`]: nvme-cli's `mctp:<net>,<eid>[:<controller-id>]`.
 //! - [`netlink`]: just enough rtnetlink to configure MCTP addresses and routes.
-//! - [`sys`]: the socket ABI itself, the only `unsafe` code of the crate.
+//! - [`MCTP_NET_ANY`] and the tag bits of the kernel's socket ABI; the ABI itself (the
+//!   crate's only `unsafe` code) is a private module that depends on nothing above it.
 //! - `discovery` (feature `discovery`, on by default): `mctpd`'s endpoints over D-Bus.
 //!
 //! # Privileges and kernels
@@ -54,7 +55,7 @@ pub mod netlink;
 pub mod requester;
 pub mod socket;
 #[allow(unsafe_code)]
-pub mod sys;
+mod sys;
 mod time;
 #[cfg(feature = "tokio")]
 pub mod tokio;
@@ -67,3 +68,4 @@ pub use error::{Error, Result};
 pub use listener::{MctpListener, MctpPeer};
 pub use requester::{MctpTransport, TagMode};
 pub use socket::MctpSocket;
+pub use sys::{MCTP_NET_ANY, MCTP_TAG_MASK, MCTP_TAG_OWNER};

@@ -11,7 +11,7 @@ use nvme_mi_core::transport::ResponderTransport;
 use crate::addr::{MctpAddr, PhysAddr};
 use crate::dropped::Dropped;
 use crate::error::{Error, Result};
-use crate::socket::{self, Destination, MctpSocket};
+use crate::socket::{self, Destination, Incoming, MctpSocket};
 use crate::sys;
 use crate::time::Clock;
 
@@ -57,24 +57,37 @@ pub(crate) fn try_recv_request(
     dropped: &mut Dropped,
 ) -> Result<Option<(usize, MctpPeer)>> {
     while let Some(inc) = sock.try_recv(buf)? {
-        if inc.len == 0 {
-            dropped.empty += 1;
-        } else if !inc.is_request() {
-            // Responses to tags this socket owns (e.g. to our AEMs).
-            dropped.wrong_direction += 1;
-        } else if inc.truncated {
-            return Err(Error::Truncated {
-                len: inc.len,
-                capacity: buf.len(),
-            });
-        } else {
-            let peer = MctpPeer {
-                addr: inc.from,
-                tag: inc.tag & sys::MCTP_TAG_MASK,
-                phys: inc.phys,
-            };
-            return Ok(Some((inc.len, peer)));
+        if let Some(r) = take_request(&inc, buf.len(), dropped)? {
+            return Ok(Some(r));
         }
+    }
+    Ok(None)
+}
+
+/// `inc` (received into a buffer of `capacity` bytes) with its origin, if it is a request;
+/// anything else is discarded and counted.
+fn take_request(
+    inc: &Incoming,
+    capacity: usize,
+    dropped: &mut Dropped,
+) -> Result<Option<(usize, MctpPeer)>> {
+    if inc.len == 0 {
+        dropped.empty += 1;
+    } else if !inc.is_request() {
+        // Responses to tags this socket owns (e.g. to our AEMs).
+        dropped.wrong_direction += 1;
+    } else if inc.truncated {
+        return Err(Error::Truncated {
+            len: inc.len,
+            capacity,
+        });
+    } else {
+        let peer = MctpPeer {
+            addr: inc.from,
+            tag: inc.tag & sys::MCTP_TAG_MASK,
+            phys: inc.phys,
+        };
+        return Ok(Some((inc.len, peer)));
     }
     Ok(None)
 }
@@ -89,8 +102,14 @@ pub(crate) struct ListenerSockets {
 }
 
 impl ListenerSockets {
-    pub(crate) fn bind(net: u32, eid: Option<Eid>) -> Result<Self> {
-        let nvme_mi = MctpSocket::new()?;
+    /// Bind the NVMe-MI socket: blocking for the blocking listener (a receive on it alone
+    /// waits in the kernel), non-blocking for the async one.
+    pub(crate) fn bind(net: u32, eid: Option<Eid>, blocking: bool) -> Result<Self> {
+        let nvme_mi = if blocking {
+            MctpSocket::new_blocking()?
+        } else {
+            MctpSocket::new()?
+        };
         nvme_mi.bind(net, eid, MsgType::NvmeMi.to_u8())?;
         Ok(ListenerSockets {
             nvme_mi,
@@ -100,6 +119,8 @@ impl ListenerSockets {
         })
     }
 
+    /// Bind the MCTP control socket too (non-blocking: the listener then waits on both with
+    /// `poll`).
     pub(crate) fn bind_control(&mut self) -> Result<()> {
         if self.control.is_none() {
             let s = MctpSocket::new()?;
@@ -144,7 +165,7 @@ impl MctpListener {
     /// (every network if `MCTP_NET_ANY`, 0).
     pub fn bind(net: u32, eid: Option<Eid>) -> Result<Self> {
         Ok(MctpListener {
-            sockets: ListenerSockets::bind(net, eid)?,
+            sockets: ListenerSockets::bind(net, eid, true)?,
             dropped: Dropped::default(),
             clock: Clock::new(),
         })
@@ -164,6 +185,31 @@ impl MctpListener {
     /// Messages discarded (responses to our own AEMs, empty datagrams).
     pub fn dropped(&self) -> Dropped {
         self.dropped
+    }
+
+    /// Receive on the NVMe-MI socket alone: one blocking `recvmsg`, the socket's receive
+    /// timeout set to the time left (no timeout and no clock read without a deadline).
+    fn recv_one(&mut self, buf: &mut [u8], deadline: Option<Instant>) -> Result<(usize, MctpPeer)> {
+        loop {
+            let left = match deadline {
+                None => None,
+                Some(d) => {
+                    let now = self.clock.now();
+                    if now >= d {
+                        let sock = &self.sockets.nvme_mi;
+                        return try_recv_request(sock, buf, &mut self.dropped)?
+                            .ok_or(Error::Timeout);
+                    }
+                    (d != Instant::NEVER).then(|| now.until(d))
+                }
+            };
+            self.sockets.nvme_mi.set_recv_timeout(left)?;
+            if let Some(inc) = self.sockets.nvme_mi.recv_wait(buf)? {
+                if let Some(r) = take_request(&inc, buf.len(), &mut self.dropped)? {
+                    return Ok(r);
+                }
+            }
+        }
     }
 
     fn send(&mut self, dest: &Destination, message: &[&[u8]]) -> Result<()> {
@@ -187,6 +233,9 @@ impl ResponderTransport for MctpListener {
         buf: &mut [u8],
         deadline: Option<Instant>,
     ) -> Result<(usize, MctpPeer)> {
+        if self.sockets.control.is_none() {
+            return self.recv_one(buf, deadline);
+        }
         let until = deadline.and_then(|d| self.clock.to_std(d));
         loop {
             for sock in [Some(&self.sockets.nvme_mi), self.sockets.control.as_ref()]

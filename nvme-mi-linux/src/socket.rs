@@ -3,7 +3,7 @@
 
 use std::io::{self, IoSlice};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
-use std::time::Instant as StdInstant;
+use std::time::{Duration, Instant as StdInstant};
 
 use nix::poll::{PollFd, PollFlags, PollTimeout};
 use nvme_mi_core::mctp::Eid;
@@ -17,7 +17,7 @@ use crate::sys;
 pub struct Incoming {
     /// Where it came from (the network it arrived on and the sender's EID).
     pub from: MctpAddr,
-    /// The tag as the kernel reports it: bits 2:0 the tag, bit 3 ([`sys::MCTP_TAG_OWNER`])
+    /// The tag as the kernel reports it: bits 2:0 the tag, bit 3 ([`MCTP_TAG_OWNER`](crate::MCTP_TAG_OWNER))
     /// the TO bit of the received message (set on requests).
     pub tag: u8,
     /// The message's length including its type byte. 0 for a datagram without even a type
@@ -34,6 +34,13 @@ impl Incoming {
     pub fn is_request(&self) -> bool {
         self.tag & sys::MCTP_TAG_OWNER != 0
     }
+
+    /// Did it come from `peer`? A NULL peer EID (physical addressing) accepts any source
+    /// EID, as the kernel does; network "any" accepts any network.
+    pub fn is_from(&self, peer: MctpAddr) -> bool {
+        (peer.net == sys::MCTP_NET_ANY || self.from.net == peer.net)
+            && (peer.eid == Eid::NULL || self.from.eid == peer.eid)
+    }
 }
 
 /// Where [`MctpSocket::try_send`] sends a message.
@@ -41,8 +48,8 @@ impl Incoming {
 pub struct Destination {
     /// Network and EID.
     pub to: MctpAddr,
-    /// `smctp_tag`: a tag value without [`sys::MCTP_TAG_OWNER`] for a response,
-    /// [`sys::MCTP_TAG_OWNER`] to let the kernel allocate one for a request, or a value
+    /// `smctp_tag`: a tag value without [`MCTP_TAG_OWNER`](crate::MCTP_TAG_OWNER) for a response,
+    /// [`MCTP_TAG_OWNER`](crate::MCTP_TAG_OWNER) to let the kernel allocate one for a request, or a value
     /// returned by a tag allocation.
     pub tag: u8,
     /// Send directly on an interface to this hardware address (needs
@@ -50,24 +57,53 @@ pub struct Destination {
     pub phys: Option<PhysAddr>,
 }
 
-/// A non-blocking `AF_MCTP` `SOCK_DGRAM` socket.
+/// An `AF_MCTP` `SOCK_DGRAM` socket.
 ///
 /// Messages go in and out whole, type byte first; the kernel carries that byte in
 /// `smctp_type`, so this type splits it off on send (the rest is handed to the kernel as
-/// iovecs, without copying) and puts it back on receive.
+/// iovecs, without copying) and puts it back on receive, so that a message lands in the
+/// caller's buffer with one system call and no copy.
+///
+/// [`MctpSocket::new`] makes a non-blocking socket; [`MctpSocket::new_blocking`] one whose
+/// [`MctpSocket::recv_wait`] sleeps in the kernel until a message or the receive timeout
+/// ([`MctpSocket::set_recv_timeout`]), so that waiting costs no `poll` and no clock read.
+/// `try_*` never block on either kind.
 #[derive(Debug)]
 pub struct MctpSocket {
     fd: OwnedFd,
     ext: bool,
+    /// The receive timeout last set (`None`: forever, the kernel's default).
+    timeout: Option<Duration>,
 }
 
 impl MctpSocket {
-    /// A new socket. [`Error::Socket`] with `EAFNOSUPPORT` when the kernel has no MCTP.
+    /// A new non-blocking socket. [`Error::Socket`] with `EAFNOSUPPORT` when the kernel has
+    /// no MCTP.
     pub fn new() -> Result<Self> {
+        Self::create(true)
+    }
+
+    /// A new blocking socket (see [`MctpSocket::recv_wait`]).
+    pub fn new_blocking() -> Result<Self> {
+        Self::create(false)
+    }
+
+    fn create(nonblocking: bool) -> Result<Self> {
         Ok(MctpSocket {
-            fd: sys::socket().map_err(Error::Socket)?,
+            fd: sys::socket(nonblocking).map_err(Error::Socket)?,
             ext: false,
+            timeout: None,
         })
+    }
+
+    /// How long [`MctpSocket::recv_wait`] waits on a blocking socket (`None`: forever). A
+    /// system call only when the value changes.
+    pub fn set_recv_timeout(&mut self, timeout: Option<Duration>) -> Result<()> {
+        if self.timeout != timeout {
+            sys::set_recv_timeout(self.fd.as_fd(), timeout).map_err(Error::SocketOption)?;
+            self.timeout = timeout;
+        }
+        Ok(())
     }
 
     /// Bind to a local network (`MCTP_NET_ANY` = all), EID (`None` = any local EID) and
@@ -126,14 +162,31 @@ impl MctpSocket {
     /// rest after it. `Ok(None)` when nothing is queued. A message longer than `buf` is
     /// consumed and reported with [`Incoming::truncated`] set.
     pub fn try_recv(&self, buf: &mut [u8]) -> Result<Option<Incoming>> {
-        let body = buf.get_mut(1..).unwrap_or_default();
-        let r = loop {
-            match sys::recvmsg(self.fd.as_fd(), body, true) {
-                Ok(r) => break r,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(None),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(Error::Recv(e)),
+        loop {
+            match self.recv(buf, true) {
+                Err(Error::Recv(e)) if e.kind() == io::ErrorKind::Interrupted => {}
+                r => return r,
             }
+        }
+    }
+
+    /// As [`MctpSocket::try_recv`], but on a blocking socket wait for a message until the
+    /// receive timeout. `Ok(None)` when the timeout passed or a signal interrupted the wait
+    /// (the caller looks at its clock and decides).
+    pub fn recv_wait(&self, buf: &mut [u8]) -> Result<Option<Incoming>> {
+        match self.recv(buf, false) {
+            Err(Error::Recv(e)) if e.kind() == io::ErrorKind::Interrupted => Ok(None),
+            r => r,
+        }
+    }
+
+    /// One `recvmsg`: the body into `buf[1..]`, the type byte into `buf[0]`.
+    fn recv(&self, buf: &mut [u8], nonblocking: bool) -> Result<Option<Incoming>> {
+        let body = buf.get_mut(1..).unwrap_or_default();
+        let r = match sys::recvmsg(self.fd.as_fd(), body, nonblocking) {
+            Ok(r) => r,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(None),
+            Err(e) => return Err(Error::Recv(e)),
         };
         let Some(from) = r.from else {
             return Ok(Some(Incoming {
@@ -193,6 +246,10 @@ impl AsRawFd for MctpSocket {
         self.fd.as_raw_fd()
     }
 }
+
+// The descriptor is created with the socket and closed with it.
+#[cfg(feature = "tokio")]
+impl sys::StableFd for MctpSocket {}
 
 /// Wait until one of `fds` has one of `events`, or until `deadline` (`None`: forever).
 /// Returns whether any is ready (`false` once the deadline has passed).

@@ -4,7 +4,9 @@
 //! This is the only module of the crate with `unsafe` code. Every structure is `#[repr(C)]`
 //! with its size and field offsets checked at compile time against the uapi header (digest
 //! H.2–H.4); every `unsafe` block says why it is sound. Everything above this module is safe
-//! Rust.
+//! Rust. The module is private and a leaf: it uses nothing else of the crate (the types that
+//! may be registered with tokio implement [`StableFd`] where they are defined), and the crate
+//! re-exports only the constants a user needs.
 //!
 //! Neither `libc` nor `nix` knows `AF_MCTP`, hence these definitions.
 
@@ -168,6 +170,11 @@ const _: () = {
     assert!(offset_of!(mctp_ioc_tag_ctl2, flags) == 6);
     assert!(offset_of!(mctp_ioc_tag_ctl2, tag) == 8);
 
+    // The three parts of `smctp_tag` do not overlap; the two special EIDs differ.
+    assert!(MCTP_TAG_PREALLOC & (MCTP_TAG_OWNER | MCTP_TAG_MASK) == 0);
+    assert!(MCTP_TAG_OWNER & MCTP_TAG_MASK == 0);
+    assert!(MCTP_ADDR_NULL != MCTP_ADDR_ANY);
+
     // sockaddr_storage must hold the largest address we let the kernel fill.
     assert!(size_of::<libc::sockaddr_storage>() >= size_of::<sockaddr_mctp_ext>());
 };
@@ -186,17 +193,14 @@ fn check_size(rc: libc::ssize_t) -> io::Result<usize> {
     usize::try_from(rc).map_err(|_| io::Error::last_os_error())
 }
 
-/// `socket(AF_MCTP, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)`: a new, non-blocking MCTP
-/// socket. Fails with `EAFNOSUPPORT` on a kernel without `CONFIG_MCTP`.
-pub fn socket() -> io::Result<OwnedFd> {
+/// `socket(AF_MCTP, SOCK_DGRAM | SOCK_CLOEXEC [| SOCK_NONBLOCK], 0)`: a new MCTP socket,
+/// non-blocking if `nonblocking`. Fails with `EAFNOSUPPORT` on a kernel without
+/// `CONFIG_MCTP`.
+pub fn socket(nonblocking: bool) -> io::Result<OwnedFd> {
+    let flags = if nonblocking { libc::SOCK_NONBLOCK } else { 0 };
     // SAFETY: socket(2) takes no pointers; the arguments are plain integers.
-    let fd = check(unsafe {
-        libc::socket(
-            AF_MCTP,
-            libc::SOCK_DGRAM | libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK,
-            0,
-        )
-    })?;
+    let fd =
+        check(unsafe { libc::socket(AF_MCTP, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC | flags, 0) })?;
     // SAFETY: `fd` was just returned by a successful socket(2) and is owned by nobody else.
     Ok(unsafe { OwnedFd::from_raw_fd(fd) })
 }
@@ -226,6 +230,34 @@ pub fn set_addr_ext(fd: BorrowedFd<'_>, on: bool) -> io::Result<()> {
             MCTP_OPT_ADDR_EXT,
             (&val as *const libc::c_int).cast::<libc::c_void>(),
             size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    })?;
+    Ok(())
+}
+
+/// `setsockopt(SOL_SOCKET, SO_RCVTIMEO, timeout)`: how long a blocking receive waits before
+/// it fails with `EAGAIN` (`None`: forever). The kernel rounds up to its clock tick.
+pub fn set_recv_timeout(
+    fd: BorrowedFd<'_>,
+    timeout: Option<std::time::Duration>,
+) -> io::Result<()> {
+    let t = timeout.unwrap_or_default();
+    let mut tv = libc::timeval {
+        tv_sec: libc::time_t::try_from(t.as_secs()).unwrap_or(libc::time_t::MAX),
+        tv_usec: libc::suseconds_t::from(t.subsec_micros()),
+    };
+    if timeout.is_some() && tv.tv_sec == 0 && tv.tv_usec == 0 {
+        // Zero would mean "forever"; the shortest real wait is one microsecond.
+        tv.tv_usec = 1;
+    }
+    // SAFETY: `tv` is a live `struct timeval` of the length passed; the kernel only reads it.
+    check(unsafe {
+        libc::setsockopt(
+            fd.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_RCVTIMEO,
+            (&tv as *const libc::timeval).cast::<libc::c_void>(),
+            size_of::<libc::timeval>() as libc::socklen_t,
         )
     })?;
     Ok(())
@@ -381,81 +413,12 @@ pub fn drop_tag(fd: BorrowedFd<'_>, peer: u8, tag: u8) -> io::Result<()> {
     tag_ioctl(fd, SIOCMCTPDROPTAG, &mut ctl)
 }
 
-/// `TUNSETIFF` (`_IOW('T', 202, int)`, linux/if_tun.h): attach a `/dev/net/tun` descriptor
-/// to a (new) tun interface.
-pub const TUNSETIFF: u32 = 0x4004_54ca;
-/// `IFF_TUN`: a layer-3 tun device (no Ethernet header). For MCTP the device keeps the
-/// packet-information header (`IFF_NO_PI` unset; digest H.7).
-pub const IFF_TUN: libc::c_short = 0x0001;
-
-/// `struct ifreq` as `TUNSETIFF` uses it: the name and the flags (40 bytes on 64-bit Linux;
-/// the rest of the kernel's union is padding here).
-#[allow(non_camel_case_types)]
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-struct ifreq_flags {
-    ifr_name: [u8; libc::IFNAMSIZ],
-    ifr_flags: libc::c_short,
-    __pad: [u8; 22],
-}
-
-const _: () = {
-    assert!(size_of::<ifreq_flags>() == 40);
-    assert!(offset_of!(ifreq_flags, ifr_flags) == 16);
-};
-
-/// Create the tun interface `name` (or attach to it, if it exists and is free) and return its
-/// descriptor and the name the kernel gave it. Every `read`/`write` on the descriptor is then
-/// one packet behind a 4-byte packet-information header (`struct tun_pi`: flags, big-endian
-/// protocol, `ETH_P_MCTP` = 0x00FA for MCTP), and the interface (type `ARPHRD_NONE`) carries
-/// MCTP once it is up (digest H.7). This is how a user-space MCTP endpoint sits behind the
-/// kernel's stack. Needs `CAP_NET_ADMIN`.
-pub fn tun_open(name: &str) -> io::Result<(OwnedFd, String)> {
-    let mut req = ifreq_flags {
-        ifr_name: [0; libc::IFNAMSIZ],
-        ifr_flags: IFF_TUN,
-        __pad: [0; 22],
-    };
-    let bytes = name.as_bytes();
-    if bytes.len() >= libc::IFNAMSIZ || bytes.contains(&0) {
-        return Err(io::Error::from_raw_os_error(libc::EINVAL));
-    }
-    req.ifr_name[..bytes.len()].copy_from_slice(bytes);
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open("/dev/net/tun")?;
-    let fd = OwnedFd::from(file);
-    // SAFETY: `req` is a live, writable `struct ifreq` image of the size TUNSETIFF reads and
-    // writes (name and flags; the kernel copies the whole 40-byte structure in and out).
-    check(unsafe {
-        libc::ioctl(
-            fd.as_raw_fd(),
-            TUNSETIFF as _,
-            (&mut req as *mut ifreq_flags).cast::<libc::c_void>(),
-        )
-    })?;
-    let len = req
-        .ifr_name
-        .iter()
-        .position(|&b| b == 0)
-        .unwrap_or(libc::IFNAMSIZ);
-    let name = String::from_utf8_lossy(&req.ifr_name[..len]).into_owned();
-    Ok((fd, name))
-}
-
-/// Types of this crate that own exactly one file descriptor for their whole life: an
-/// `OwnedFd` created at construction, never replaced, closed on drop, and the one that
-/// `as_raw_fd` always returns. Only they may be registered with tokio by [`async_fd`].
+/// Types that own exactly one file descriptor for their whole life: an `OwnedFd` created at
+/// construction, never replaced, closed on drop, and the one that `as_raw_fd` always
+/// returns. Only they may be registered with tokio by [`async_fd`]. (Implemented where each
+/// type is defined, so that this module depends on none of them.)
 #[cfg(feature = "tokio")]
 pub(crate) trait StableFd: AsRawFd {}
-
-#[cfg(feature = "tokio")]
-impl StableFd for crate::socket::MctpSocket {}
-#[cfg(feature = "tokio")]
-impl StableFd for crate::requester::RequesterCore {}
-#[cfg(feature = "tokio")]
-impl StableFd for crate::events::EventCore {}
 
 /// Register `inner` with tokio's reactor (in the current runtime).
 #[cfg(feature = "tokio")]
@@ -481,7 +444,7 @@ mod tests {
     #[test]
     fn socket_exists_or_family_unsupported() {
         // On a kernel without CONFIG_MCTP the only acceptable failure is EAFNOSUPPORT.
-        match socket() {
+        match socket(true) {
             Ok(_) => {}
             Err(e) => assert_eq!(e.raw_os_error(), Some(libc::EAFNOSUPPORT), "{e}"),
         }

@@ -78,13 +78,13 @@ pub struct AsyncMctpTransport {
 impl AsyncMctpTransport {
     /// A transport to the endpoint at `peer` (routed by EID). Call inside a tokio runtime.
     pub fn new(peer: MctpAddr) -> Result<Self> {
-        Self::build(RequesterCore::new(peer, None)?)
+        Self::build(RequesterCore::new(peer, None, false)?)
     }
 
     /// A transport that sends directly to a hardware address (see
     /// [`MctpTransport::with_physical`](crate::MctpTransport::with_physical)).
     pub fn with_physical(peer: MctpAddr, phys: PhysAddr) -> Result<Self> {
-        Self::build(RequesterCore::new(peer, Some(phys))?)
+        Self::build(RequesterCore::new(peer, Some(phys), false)?)
     }
 
     fn build(core: RequesterCore) -> Result<Self> {
@@ -110,9 +110,20 @@ impl AsyncMctpTransport {
         self.tag_mode().is_preallocated()
     }
 
-    /// The tag value (0..=7) of the open exchange, when preallocated.
+    /// The value (0..=7) of the preallocated tag the transport holds, if any.
     pub fn current_tag(&self) -> Option<u8> {
         self.core.get_ref().current_tag()
+    }
+
+    /// Keep the tag of a complete exchange for the next one (see
+    /// [`MctpTransport::set_keep_tag`](crate::MctpTransport::set_keep_tag), also for why it
+    /// is off by default).
+    pub fn set_keep_tag(&mut self, on: bool) {
+        let core = self.core.get_mut();
+        core.set_keep_tag(on);
+        if !on {
+            core.release_idle();
+        }
     }
 
     /// Messages discarded on the request socket.
@@ -169,6 +180,10 @@ impl AsyncTransport for AsyncMctpTransport {
         self.core.get_mut().end();
     }
 
+    fn complete_exchange(&mut self) {
+        self.core.get_mut().complete();
+    }
+
     async fn wait_until(&mut self, t: Instant) {
         if let Some(at) = self.clock.to_std(t) {
             tokio::time::sleep_until(at.into()).await;
@@ -210,7 +225,7 @@ impl AsyncMctpListener {
     /// Listen for NVMe-MI requests to `eid` (any if `None`) on network `net` (all if 0).
     /// With `control`, also for MCTP control requests. Call inside a tokio runtime.
     pub fn bind(net: u32, eid: Option<Eid>, control: bool) -> Result<Self> {
-        let mut s = ListenerSockets::bind(net, eid)?;
+        let mut s = ListenerSockets::bind(net, eid, false)?;
         if control {
             s.bind_control()?;
         }

@@ -12,7 +12,7 @@ use common::{echo, request, setup, PEER};
 use nvme_mi_core::mi::header::{emit_message, MessageHeader};
 use nvme_mi_core::mi::{Csi, Nmimt};
 use nvme_mi_core::transport::{Error as _, ErrorKind, EventSource, ResponderTransport, Transport};
-use nvme_mi_linux::sys::MCTP_NET_ANY;
+use nvme_mi_linux::MCTP_NET_ANY;
 use nvme_mi_linux::{MctpListener, MctpTransport};
 
 #[test]

@@ -14,7 +14,7 @@ use nvme_mi_core::requester::{run_exchange_async, Policy, RequestError};
 use nvme_mi_core::transport::{
     AsyncEventSource, AsyncResponderTransport, AsyncTransport, Error as _, ErrorKind,
 };
-use nvme_mi_linux::sys::MCTP_NET_ANY;
+use nvme_mi_linux::MCTP_NET_ANY;
 use nvme_mi_linux::{AsyncMctpListener, AsyncMctpTransport, MctpListener};
 
 fn block_on<F: std::future::Future>(f: F) -> F::Output {
@@ -60,7 +60,7 @@ fn async_exchange_follows_more_processing_required() {
         assert!(start.elapsed() >= Duration::from_millis(300));
         assert_eq!(buf[..n], echo(&req)[..]);
         assert!(t.preallocates_tags());
-        assert_eq!(t.current_tag(), None);
+        assert_eq!(t.current_tag(), None, "released after the final response");
     });
     server.join().unwrap();
 }

@@ -15,7 +15,7 @@ use nvme_mi_core::mi::MAX_MESSAGE_LEN;
 use nvme_mi_core::requester::{run_exchange, Expect, Policy};
 use nvme_mi_core::responder::{serve, Responder};
 use nvme_mi_core::transport::ResponderTransport;
-use nvme_mi_linux::sys::MCTP_NET_ANY;
+use nvme_mi_linux::MCTP_NET_ANY;
 use nvme_mi_linux::{MctpListener, MctpTransport};
 use nvme_mi_sim::Sim;
 

@@ -46,7 +46,7 @@ pub fn run(o: Options<'_>) -> CliResult {
     use nvme_mi_core::mi::MAX_MESSAGE_LEN;
     use nvme_mi_core::responder::{serve, Responder};
     use nvme_mi_core::transport::ResponderTransport;
-    use nvme_mi_linux::sys::MCTP_NET_ANY;
+    use nvme_mi_linux::MCTP_NET_ANY;
     use nvme_mi_linux::{netlink, MctpListener};
     use nvme_mi_sim::Sim;
 

@@ -38,7 +38,7 @@ if [[ "${1:-}" == --guest ]]; then
             strace -f -c -o /tmp/strace.out "$bin" 1 8 "$count" >/dev/null
             echo "strace $name ($count + 10 polls):"
             cat /tmp/strace.out
-            total=$(awk '$1 == "100.00" { print $3 }' /tmp/strace.out)
+            total=$(awk '$1 == "100.00" { print $4 }' /tmp/strace.out)
             python3 -c "print(f'syscalls per poll $name: {$total / ($count + 10):.2f} ($total calls)')"
         done
     fi

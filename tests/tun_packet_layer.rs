@@ -34,8 +34,11 @@ use nvme_mi_core::requester::Endpoint;
 use nvme_mi_core::responder::{Outgoing, Respond, Responder};
 use nvme_mi_core::time::Instant;
 use nvme_mi_core::transport::{Error as _, ErrorKind, ResponderTransport, Transport};
-use nvme_mi_linux::sys::{tun_open, MCTP_NET_ANY};
-use nvme_mi_linux::{netlink, MctpAddr, MctpListener, MctpSocket, MctpTransport};
+use nvme_mi_linux::{netlink, MctpAddr, MctpListener, MctpSocket, MctpTransport, MCTP_NET_ANY};
+use tun::tun_open;
+
+#[path = "../nvme-mi-linux/tests/support/tun.rs"]
+mod tun;
 use nvme_mi_sim::Sim;
 
 /// The kernel's EID on the tun interface.

@@ -4,8 +4,10 @@
 //! (`scripts/test-linux-uml.sh`); skipped on a kernel without `AF_MCTP`.
 
 mod common;
+#[path = "support/tun.rs"]
+mod tun;
 
-use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::os::fd::{AsFd, OwnedFd};
 use std::thread;
 use std::time::{Duration, Instant as StdInstant};
 
@@ -15,72 +17,7 @@ use nvme_mi_core::mctp::Eid;
 use nvme_mi_core::requester::{run_exchange, Policy};
 use nvme_mi_core::transport::{Error as _, ErrorKind, ResponderTransport, Transport};
 use nvme_mi_linux::{netlink, MctpAddr, MctpListener, MctpTransport, PhysAddr, MCTP_NET_ANY};
-
-/// `TUNSETIFF` (`_IOW('T', 202, int)`, linux/if_tun.h): attach a `/dev/net/tun` descriptor
-/// to a (new) tun interface.
-const TUNSETIFF: u32 = 0x4004_54ca;
-/// `IFF_TUN`: a layer-3 tun device (no Ethernet header). For MCTP the device keeps the
-/// packet-information header (`IFF_NO_PI` unset; digest H.7).
-const IFF_TUN: libc::c_short = 0x0001;
-
-/// `struct ifreq` as `TUNSETIFF` uses it: the name and the flags (40 bytes on 64-bit Linux;
-/// the rest of the kernel's union is padding here).
-#[allow(non_camel_case_types)]
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-struct ifreq_flags {
-    ifr_name: [u8; libc::IFNAMSIZ],
-    ifr_flags: libc::c_short,
-    __pad: [u8; 22],
-}
-
-const _: () = {
-    assert!(std::mem::size_of::<ifreq_flags>() == 40);
-    assert!(std::mem::offset_of!(ifreq_flags, ifr_flags) == 16);
-};
-
-/// Create the tun interface `name` (or attach to it, if it exists and is free) and return its
-/// descriptor and the name the kernel gave it. Every `read`/`write` on the descriptor is then
-/// one packet behind a 4-byte packet-information header (`struct tun_pi`: flags, big-endian
-/// protocol, `ETH_P_MCTP` = 0x00FA for MCTP), and the interface (type `ARPHRD_NONE`) carries
-/// MCTP once it is up (digest H.7). This is how a user-space MCTP endpoint sits behind the
-/// kernel's stack. Needs `CAP_NET_ADMIN`.
-fn tun_open(name: &str) -> std::io::Result<(OwnedFd, String)> {
-    let mut req = ifreq_flags {
-        ifr_name: [0; libc::IFNAMSIZ],
-        ifr_flags: IFF_TUN,
-        __pad: [0; 22],
-    };
-    let bytes = name.as_bytes();
-    if bytes.len() >= libc::IFNAMSIZ || bytes.contains(&0) {
-        return Err(std::io::Error::from_raw_os_error(libc::EINVAL));
-    }
-    req.ifr_name[..bytes.len()].copy_from_slice(bytes);
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open("/dev/net/tun")?;
-    let fd = OwnedFd::from(file);
-    // SAFETY: `req` is a live, writable `struct ifreq` image of the size TUNSETIFF reads and
-    // writes (name and flags; the kernel copies the whole 40-byte structure in and out).
-    let rc = unsafe {
-        libc::ioctl(
-            fd.as_raw_fd(),
-            TUNSETIFF as _,
-            (&mut req as *mut ifreq_flags).cast::<libc::c_void>(),
-        )
-    };
-    if rc < 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    let len = req
-        .ifr_name
-        .iter()
-        .position(|&b| b == 0)
-        .unwrap_or(libc::IFNAMSIZ);
-    let name = String::from_utf8_lossy(&req.ifr_name[..len]).into_owned();
-    Ok((fd, name))
-}
+use tun::tun_open;
 
 /// Our EID on the tun interface (the kernel's source address for anything sent there).
 const TUN_EID: Eid = Eid(20);

@@ -633,15 +633,17 @@ fn more_processing_required_outlives_the_kernels_key_lifetime() {
 #[test]
 fn several_requesters_and_endpoints_at_once_leak_no_tag() {
     let Some(_g) = setup() else { return };
-    // Endpoint A (EID 8) answers all but every third request; endpoint B (EID 9, a second
-    // local EID, bound by a listener that never answers) is silent. Both bound here.
+    // Endpoint A (EID 8) leaves the first transmission of every third command unanswered
+    // (its retry is answered); endpoint B (EID 9, a second local EID, bound by a listener
+    // that never answers) is silent.
     netlink::ensure_local_eid("lo", Eid(9)).expect("local EID 9 on lo");
     let silent_peer = MctpAddr::new(1, Eid(9));
     let stop = Arc::new(AtomicBool::new(false));
-    let seen = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let counter = seen.clone();
+    let seen = std::sync::Mutex::new(std::collections::HashSet::new());
     let server = serve_until(listener(), stop.clone(), move |l, peer, req| {
-        if counter.fetch_add(1, Ordering::Relaxed) % 3 != 2 {
+        let m = marker(req);
+        let first = seen.lock().unwrap().insert(m);
+        if !(first && m % 3 == 2) {
             l.send_response(peer, &[&echo(req)]).expect("send response");
         }
     });

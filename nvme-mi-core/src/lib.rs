@@ -5,6 +5,35 @@
 //! and the complete NVMe Management Interface message layer (NVMe-MI 1.2/2.x), for both the
 //! requester (a BMC) and the responder (a drive).
 //!
+//! A BMC talks to a drive through [`requester::Endpoint`] (or its async twin
+//! [`requester::AsyncEndpoint`]) over any [`transport::Transport`]: one verb per command, named
+//! as libnvme-mi names them (`health_poll`, `read_ctrl_list`, `controller(id).identify_ctrl()`,
+//! `get_log_smart`, ...). With the simulated drive of the `nvme-mi-sim` crate over the
+//! in-memory loopback, a complete program is (the README's example):
+//!
+//! ```text
+//! let mut ep = Endpoint::new(nvme_mi_sim::loopback(1), [0u8; 4224]);
+//! let health = ep.health_poll(false)?;
+//! let id = ep.controller(0).identify_ctrl()?;
+//! ```
+//!
+//! Underneath, every message has one encoder and one decoder, used by both sides:
+//!
+//! ```
+//! use nvme_mi_core::mi::command::{MiCommand, Outcome, SubsystemHealthStatusPollRequest};
+//! use nvme_mi_core::mi::{Csi, Message};
+//! let req = SubsystemHealthStatusPollRequest { clear_status: false };
+//! let mut wire = [0u8; 32];
+//! let n = req.emit_request(Csi::Slot0, &mut wire).unwrap();
+//! assert_eq!(&wire[..5], &[0x84, 0x08, 0x00, 0x00, 0x01]);
+//! // A drive's answer (NVM Subsystem Health Status Poll, NVMe-MI 1.2 §5.6): healthy, 37 °C.
+//! let reply = [0x84, 0x88, 0, 0, 0, 0, 0, 0, 0x38, 0xff, 0x25, 0x03, 0x01, 0, 0, 0,
+//!              0x56, 0xaf, 0x1e, 0xd6];
+//! let Outcome::Success(r) = req.parse_response(&Message::new_checked(&reply[..]).unwrap()).unwrap()
+//! else { panic!() };
+//! assert_eq!(r.health.temperature().celsius(), Some(37));
+//! ```
+//!
 //! Layers, bottom up:
 //!
 //! | module | what |

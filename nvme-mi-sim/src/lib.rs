@@ -672,6 +672,11 @@ impl Device for Sim {
     }
 }
 
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 /// A responder serving a fresh [`Sim`] made from `seed`, as EID [`DEFAULT_EID`].
 pub fn responder<P: Clone>(seed: u64) -> Responder<Sim, P> {
     Responder::new(Sim::new(seed), DEFAULT_EID)

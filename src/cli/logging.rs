@@ -202,9 +202,10 @@ where
         }
         if let (true, Ok((n, peer))) = (self.verbose, &r) {
             let t = self.inner.now();
+            let (eid, tag) = peer.eid_tag();
             line(
                 t,
-                &format!("<- from {peer:?}"),
+                &format!("<- from EID {eid} tag {tag}"),
                 buf.get(..*n).unwrap_or(&[]),
             );
         }
@@ -230,7 +231,8 @@ where
         }
         if self.verbose {
             let t = self.inner.now();
-            line(t, &format!("=> (event) to {to:?}"), &gathered(message));
+            let (eid, _) = to.eid_tag();
+            line(t, &format!("=> (event) to EID {eid}"), &gathered(message));
         }
         self.inner.send_unsolicited(to, message)
     }

@@ -11,6 +11,7 @@ use nvme_mi_core::mi::status::StatusInfo;
 use nvme_mi_core::mi::{Error as MiError, Message, MessageHeader, Nmimt, Ror};
 
 use super::report::Layer;
+use super::words::{named, words};
 
 /// What the previous request was, so that a response can be decoded in its light.
 #[derive(Debug, Clone, Copy, Default)]
@@ -53,15 +54,16 @@ fn mctp_control(bytes: &[u8]) -> Layer {
         Ok(r) => {
             l.field("direction", "request")
                 .field("instance ID", r.instance_id)
-                .field("command", format!("{:?}", r.body.command()))
-                .field("request", format!("{:?}", r.body));
+                .field("command", words(&r.body.command()))
+                .field("request", named(&r.body));
         }
         Err(control::Error::NotARequest) => match control::ResponseRepr::parse(bytes) {
             Ok(r) => {
                 l.field("direction", "response")
                     .field("instance ID", r.instance_id)
-                    .field("completion code", format!("{:?}", r.completion))
-                    .field("response", format!("{:?}", r.body));
+                    .field("command", words(&r.body.command()))
+                    .field("completion code", words(&r.completion))
+                    .field("response", named(&r.body));
             }
             Err(e) => {
                 l.error(format!("MALFORMED: {e}"));
@@ -169,7 +171,7 @@ fn mi_request(msg: &Message<&[u8]>, last: &mut LastRequest) -> Layer {
                     if let MiRequest::ReadDataStructure(rds) = &t {
                         dtyp = Some(rds.dtyp);
                     }
-                    l.field("decoded", format!("{t:?}"));
+                    l.field("decoded", words(&t));
                 }
                 Err(rej) => {
                     l.error(format!("a responder rejects this request: {rej}"));
@@ -217,8 +219,15 @@ fn mi_response(msg: &Message<&[u8]>, last: &mut LastRequest) -> Layer {
                         }
                     }
                     (Opcode::ReadDataStructure, Some(d)) => match DataStructure::parse(d, r.data) {
+                        Ok(DataStructure::ControllerList(list)) => {
+                            let ids: Vec<String> = list.iter().map(|id| id.to_string()).collect();
+                            l.field(
+                                "data structure",
+                                format!("controller list ({}): {}", list.len(), ids.join(", ")),
+                            );
+                        }
                         Ok(s) => {
-                            l.field("data structure", format!("{s:?}"));
+                            l.field("data structure", named(&s));
                         }
                         Err(e) => {
                             l.field(
@@ -257,7 +266,7 @@ fn admin_request(bytes: &[u8]) -> Layer {
                 ),
             )
             .field("DOFST / DLEN", format!("{} / {}", r.dofst, r.dlen))
-            .field("decoded", format!("{:?}", TypedCommand::from_repr(&r)));
+            .field("decoded", words(&TypedCommand::from_repr(&r)));
         }
         Err(e) => {
             l.error(format!("MALFORMED: {e}"));
@@ -291,7 +300,7 @@ fn primitive_request(msg: &Message<&[u8]>) -> Layer {
     let mut l = Layer::new("Control Primitive request (NVMe-MI 1.2 §4.2.1)");
     match ControlPrimitiveRequestRepr::parse(msg) {
         Ok(r) => {
-            l.field("primitive", format!("{:?}", r.primitive))
+            l.field("primitive", named(&r.primitive))
                 .field("tag", format!("{:#04x}", r.tag));
         }
         Err(rej) => {

@@ -9,6 +9,7 @@ pub use input::LINKTYPE_MCTP;
 mod message;
 mod report;
 mod transport;
+mod words;
 
 use nvme_mi_core::mctp::Reassembler;
 use nvme_mi_core::mi::MAX_MESSAGE_LEN;

@@ -10,6 +10,21 @@ cargo build -p nvme-mi
 cargo build -p nvme-mi-linux --example fake_mctpd
 target=$(cargo metadata --format-version 1 --no-deps \
     | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
-log "in UML: tests/uml/monitor.sh"
-"$REPO_ROOT/scripts/uml-run.sh" "$REPO_ROOT/tests/uml/monitor.sh" \
-    "$target/debug/nvme-mi" "$target/debug/examples/fake_mctpd"
+run_guest() {
+    log "in UML: tests/uml/monitor.sh"
+    "$REPO_ROOT/scripts/uml-run.sh" "$REPO_ROOT/tests/uml/monitor.sh" \
+        "$target/debug/nvme-mi" "$target/debug/examples/fake_mctpd"
+}
+# Exit 125 from uml-run.sh: the guest kernel itself died and no test result exists (its
+# console is printed above). Seen once in five runs on 2026-12-04, a UML kernel panic
+# ("Kernel tried to access user memory") after the served drive's process was stopped; not
+# yet understood. One more guest then, said loudly; a test failure (any other status) is
+# never repeated.
+status=0
+run_guest || status=$?
+if [[ $status -eq 125 ]]; then
+    log "WARNING: the UML guest kernel crashed (console above); running the guest once more"
+    status=0
+    run_guest || status=$?
+fi
+exit "$status"

@@ -18,8 +18,8 @@ use nvme_mi_core::mctp::Eid;
 use nvme_mi_core::mi::MAX_MESSAGE_LEN;
 use nvme_mi_core::responder::{serve, Responder};
 use nvme_mi_core::time::Instant;
-use nvme_mi_firmware::{exit, stack};
-use nvme_mi_i2c::{Clock, FrameQueue, I2cResponder};
+use nvme_mi_firmware::{exit, stack, Ticks};
+use nvme_mi_i2c::{FrameQueue, I2cResponder};
 use nvme_mi_sim::Sim;
 
 /// The drive's own 7-bit address and EID, and the requester's address.
@@ -63,16 +63,6 @@ impl I2c for Controller {
             }
         }
         Ok(())
-    }
-}
-
-/// A clock that advances 1 ms per reading (a real one reads a timer).
-struct Ticks(u64);
-
-impl Clock for Ticks {
-    fn now(&mut self) -> Instant {
-        self.0 += 1;
-        Instant(black_box(self.0))
     }
 }
 

@@ -19,11 +19,9 @@ use nvme_mi_core::mi::admin_data::{AdminData, IdentifyController, SmartLog};
 use nvme_mi_core::mi::command::SubsystemHealthStatusPollRequest;
 use nvme_mi_core::mi::MAX_MESSAGE_LEN;
 use nvme_mi_core::requester::{Config, Endpoint};
-use nvme_mi_core::time::Instant;
-use nvme_mi_firmware::{exit, stack};
+use nvme_mi_firmware::{exit, stack, Ticks};
 use nvme_mi_i2c::{
-    negotiate_transmission_unit, read_identification, read_status, Bus, Clock, FrameQueue,
-    I2cTransport,
+    negotiate_transmission_unit, read_identification, read_status, Bus, FrameQueue, I2cTransport,
 };
 
 /// A stand-in controller: accepts every write (a real one drives the I2C peripheral).
@@ -44,16 +42,6 @@ impl I2c for Controller {
             }
         }
         Ok(())
-    }
-}
-
-/// A clock that advances 1 ms per reading (a real one reads a timer).
-struct Ticks(u64);
-
-impl Clock for Ticks {
-    fn now(&mut self) -> Instant {
-        self.0 += 1;
-        Instant(black_box(self.0))
     }
 }
 

@@ -4,22 +4,22 @@
 use core::task::Waker;
 
 use nvme_mi_core::mctp::header::{Packet, PacketRepr};
-use nvme_mi_core::mctp::reassemble::{DropCounters, Reassembler};
+use nvme_mi_core::mctp::reassemble::{DropCounters, DropReason, Reassembler};
 use nvme_mi_core::mctp::smbus::{self, MAX_FRAME_LEN};
 use nvme_mi_core::mctp::tag::TagAllocator;
 use nvme_mi_core::mctp::{Eid, MsgType, Tag};
-use nvme_mi_core::mi::MAX_MESSAGE_LEN;
 use nvme_mi_core::time::Instant;
 
 use crate::wait::{WaiterId, Waiters};
 use crate::{Clock, RetryPolicy, TargetReceiver};
 
-/// How many drives one [`Bus`] tracks tags for at once, and how many of their responses
-/// may be in reassembly at once (frames of drives answering concurrently interleave).
+/// How many drives a [`Bus`] tracks tags for at once, and how many of their messages may be
+/// in reassembly at once (frames of drives answering concurrently interleave), unless its
+/// `DRIVES` parameter says otherwise.
 pub const MAX_DRIVES: usize = 4;
-/// Reassembly contexts: one message per drive in progress.
-const CONTEXTS: usize = MAX_DRIVES;
-/// The largest unsolicited message (Asynchronous Event Message) kept until asked for.
+/// The largest message the bus keeps in its own reassembly contexts: an unsolicited message
+/// (Asynchronous Event Message) kept until asked for. Responses are reassembled in the
+/// receiving caller's buffer and may be of any length.
 pub const MAX_EVENT_LEN: usize = 256;
 
 /// Counters of what the bus did.
@@ -48,6 +48,23 @@ pub struct BusStats {
     pub stray_messages: u32,
     /// Unsolicited messages dropped because one was already waiting or it was too large.
     pub events_dropped: u32,
+}
+
+impl BusStats {
+    /// Nothing done yet (also [`BusStats::default`]), usable in `const` context.
+    pub const ZERO: BusStats = BusStats {
+        frames_sent: 0,
+        write_attempts: 0,
+        nacks: 0,
+        arbitration_losses: 0,
+        bus_errors: 0,
+        frames_received: 0,
+        pec_errors: 0,
+        bad_frames: 0,
+        dropped_packets: 0,
+        stray_messages: 0,
+        events_dropped: 0,
+    };
 }
 
 fn bump(c: &mut u32) {
@@ -82,12 +99,11 @@ pub(crate) enum Pumped {
 }
 
 impl Want {
-    /// True if the packet with header `h` ends a message this waiter takes.
-    fn ends_with(&self, h: &PacketRepr) -> bool {
+    /// True if the packet with header `h` belongs to a message this waiter takes into its
+    /// own buffer.
+    fn takes(&self, h: &PacketRepr) -> bool {
         match *self {
-            Want::Response { src, tag } => {
-                h.eom && !h.tag_owner && eid_matches(src, h.src) && h.tag == tag
-            }
+            Want::Response { src, tag } => !h.tag_owner && eid_matches(src, h.src) && h.tag == tag,
             Want::Event { .. } | Want::Nothing => false,
         }
     }
@@ -123,14 +139,22 @@ fn eid_matches(want: Eid, got: Eid) -> bool {
 /// waiting for its response queues its waker with the receive path
 /// ([`TargetReceiver::register_waker`]) and with the clock ([`Clock::wake_at`] at its
 /// deadline); whichever task is woken for a received frame handles it, and a frame that
-/// completes another waiter's message is kept for that waiter, which is woken. Frames of
-/// drives answering at once interleave on the wire and reassemble side by side.
+/// belongs to another waiter's response is kept for that waiter, which is woken. Frames of
+/// drives answering at once interleave on the wire and reassemble side by side, each
+/// response in its own waiter's buffer.
 ///
-/// The bus owns the reassembler ([`MAX_DRIVES`] contexts of 4224 bytes), the tag allocator
-/// (tags for up to [`MAX_DRIVES`] drives with exchanges open at once), a frame buffer
-/// and the wait queues: about 18 KiB plus `I`, `R`, `C`. Drives on one bus must have
-/// distinct EIDs (or NULL for physical addressing with a single drive).
-pub struct Bus<I, R, C> {
+/// # Memory
+///
+/// A response is reassembled straight into the buffer of the caller receiving it (the
+/// requester's response buffer): it is stored once, and the bus needs no room for it. The
+/// bus owns a reassembler of `DRIVES` contexts of [`MAX_EVENT_LEN`] bytes for the messages
+/// nobody is receiving yet (unsolicited messages, the first packet of a response that
+/// arrives before its caller waits), one such message kept until asked for, the tag
+/// allocator (tags for up to `DRIVES` drives with exchanges open at once), a frame buffer
+/// and the wait queues of the async transports: about 3 KiB plus `I`, `R`, `C` with
+/// `DRIVES` = [`MAX_DRIVES`], about 2 KiB with one drive on a 32-bit MCU. Drives on one bus
+/// must have distinct EIDs (or NULL for physical addressing with a single drive).
+pub struct Bus<I, R, C, const DRIVES: usize = MAX_DRIVES> {
     /// `None` while an async transport writes a frame with it.
     pub(crate) i2c: Option<I>,
     pub(crate) rx: R,
@@ -138,8 +162,8 @@ pub struct Bus<I, R, C> {
     own_addr: u8,
     own_eid: Eid,
     pub(crate) retry: RetryPolicy,
-    reasm: Reassembler<CONTEXTS, MAX_MESSAGE_LEN>,
-    tags: TagAllocator<MAX_DRIVES>,
+    reasm: Reassembler<DRIVES, MAX_EVENT_LEN>,
+    tags: TagAllocator<DRIVES>,
     /// The received frame being handled, or parked for its waiter (`parked`).
     rx_frame: [u8; MAX_FRAME_LEN],
     parked: Option<usize>,
@@ -151,24 +175,31 @@ pub struct Bus<I, R, C> {
 }
 
 impl<I, R: TargetReceiver, C: Clock> Bus<I, R, C> {
-    /// A bus driven by `i2c`, receiving on our own 7-bit target address `own_addr` through
-    /// `rx`, where we are MCTP endpoint `own_eid`.
-    pub fn new(i2c: I, rx: R, clock: C, own_addr: u8, own_eid: Eid) -> Self {
-        let mut reasm = Reassembler::new();
-        reasm.set_local_eid(Some(own_eid));
+    /// A bus for up to [`MAX_DRIVES`] drives, driven by `i2c`, receiving on our own 7-bit
+    /// target address `own_addr` through `rx`, where we are MCTP endpoint `own_eid`.
+    pub const fn new(i2c: I, rx: R, clock: C, own_addr: u8, own_eid: Eid) -> Self {
+        Self::with_drives(i2c, rx, clock, own_addr, own_eid)
+    }
+}
+
+impl<I, R: TargetReceiver, C: Clock, const DRIVES: usize> Bus<I, R, C, DRIVES> {
+    /// [`Bus::new`] for up to `DRIVES` drives with exchanges open at once (one on a
+    /// requester that talks to one drive at a time). A `const fn`: it can initialise a
+    /// `static`.
+    pub const fn with_drives(i2c: I, rx: R, clock: C, own_addr: u8, own_eid: Eid) -> Self {
         Bus {
             i2c: Some(i2c),
             rx,
             clock,
             own_addr,
             own_eid,
-            retry: RetryPolicy::default(),
-            reasm,
+            retry: RetryPolicy::DEFAULT,
+            reasm: Reassembler::with_local_eid(own_eid),
             tags: TagAllocator::new(),
             rx_frame: [0; MAX_FRAME_LEN],
             parked: None,
             event: None,
-            stats: BusStats::default(),
+            stats: BusStats::ZERO,
             next_waiter: 0,
             tx_waiters: Waiters::new(),
             rx_waiters: Waiters::new(),
@@ -256,7 +287,7 @@ impl<I, R: TargetReceiver, C: Clock> Bus<I, R, C> {
         let want = self.rx_waiters.payload(id);
         self.rx_waiters.remove(id);
         if let (Some(want), Some(h)) = (want, self.parked_header()) {
-            if want.ends_with(&h) {
+            if want.takes(&h) {
                 let mut none = [0u8; 0];
                 let _ = self.pump(Want::Nothing, &mut none);
             }
@@ -320,7 +351,7 @@ impl<I, R: TargetReceiver, C: Clock> Bus<I, R, C> {
         }
         let n = match self.parked {
             Some(n) => {
-                if !self.parked_header().is_some_and(|h| want.ends_with(&h)) {
+                if !self.parked_header().is_some_and(|h| want.takes(&h)) {
                     return Pumped::Parked;
                 }
                 self.parked = None;
@@ -347,17 +378,33 @@ impl<I, R: TargetReceiver, C: Clock> Bus<I, R, C> {
                 return Pumped::Progress;
             }
         };
-        // A frame that ends another waiter's message waits for that waiter.
-        if let Ok(h) = PacketRepr::parse(&Packet::new_unchecked(packet)) {
-            if !want.ends_with(&h)
-                && self
-                    .rx_waiters
-                    .wake_matching(WaiterId::MAX, |w| w.ends_with(&h))
-                    .is_some()
+        // A frame of another waiter's response waits for that waiter (it goes to its buffer).
+        let header = PacketRepr::parse(&Packet::new_unchecked(packet)).ok();
+        let ours = header.is_some_and(|h| want.takes(&h));
+        if let Some(h) = header.filter(|_| !ours) {
+            if self
+                .rx_waiters
+                .wake_matching(WaiterId::MAX, |w| w.takes(&h))
+                .is_some()
             {
                 self.parked = Some(n);
                 return Pumped::Parked;
             }
+        }
+        if ours {
+            // Straight into the caller's buffer.
+            return match self.reasm.receive_into(packet, now.0, |_| true, out) {
+                Ok(Some(m)) => Pumped::Delivered(m.message().len()),
+                Ok(None) => Pumped::Progress,
+                Err(reason) => {
+                    bump(&mut self.stats.dropped_packets);
+                    if reason == DropReason::TooLong {
+                        Pumped::TooSmall
+                    } else {
+                        Pumped::Progress
+                    }
+                }
+            };
         }
         let msg = match self.reasm.receive(packet, now.0) {
             Ok(Some(m)) => m,
@@ -369,14 +416,7 @@ impl<I, R: TargetReceiver, C: Clock> Bus<I, R, C> {
         };
         let bytes = msg.message();
         let is_event = msg.tag_owner() && msg.msg_type().msg_type == MsgType::NvmeMi;
-        let wanted = match want {
-            Want::Response { src, tag } => {
-                !msg.tag_owner() && eid_matches(src, msg.src()) && msg.tag() == tag
-            }
-            Want::Event { src } => is_event && eid_matches(src, msg.src()),
-            Want::Nothing => false,
-        };
-        if wanted {
+        if matches!(want, Want::Event { src } if is_event && eid_matches(src, msg.src())) {
             return match out.get_mut(..bytes.len()) {
                 Some(dst) => {
                     dst.copy_from_slice(bytes);

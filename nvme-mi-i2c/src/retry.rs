@@ -40,15 +40,20 @@ pub struct RetryPolicy {
     pub bus_wait: Duration,
 }
 
+impl RetryPolicy {
+    /// The default policy (also [`RetryPolicy::default`]), usable in `const` context.
+    pub const DEFAULT: RetryPolicy = RetryPolicy {
+        nack_retries: 2,
+        arbitration_retries: 3,
+        nack_backoff: Duration::from_millis(2),
+        arbitration_backoff: Duration::from_millis(1),
+        bus_wait: Duration::from_secs(1),
+    };
+}
+
 impl Default for RetryPolicy {
     fn default() -> Self {
-        RetryPolicy {
-            nack_retries: 2,
-            arbitration_retries: 3,
-            nack_backoff: Duration::from_millis(2),
-            arbitration_backoff: Duration::from_millis(1),
-            bus_wait: Duration::from_secs(1),
-        }
+        Self::DEFAULT
     }
 }
 

@@ -17,7 +17,7 @@ use nvme_mi_core::transport::{AsyncEventSource, AsyncTransport, EventSource, Tra
 use crate::bus::{Pumped, Want};
 use crate::retry::write_frame;
 use crate::wait::WaiterId;
-use crate::{Bus, Clock, Error, TargetReceiver};
+use crate::{Bus, Clock, Error, TargetReceiver, MAX_DRIVES};
 
 /// How long a tag stays allocated after the request is sent, unless a receive deadline
 /// moves it: MT4, the tag expiration interval, at least 5 s (DSP0236; digest A.6).
@@ -64,8 +64,8 @@ macro_rules! send_frames {
 }
 
 /// Handle at most one received frame for `want`; `Some(n)` when the message is delivered.
-fn step<I, R: TargetReceiver, C: Clock, E>(
-    bus: &RefCell<Bus<I, R, C>>,
+fn step<I, R: TargetReceiver, C: Clock, E, const D: usize>(
+    bus: &RefCell<Bus<I, R, C, D>>,
     want: Want,
     buf: &mut [u8],
     deadline: Instant,
@@ -84,8 +84,8 @@ fn step<I, R: TargetReceiver, C: Clock, E>(
 }
 
 /// Poll until the message `want` is delivered or `deadline` passes.
-fn wait_for<I, R: TargetReceiver, C: Clock, E>(
-    bus: &RefCell<Bus<I, R, C>>,
+fn wait_for<I, R: TargetReceiver, C: Clock, E, const D: usize>(
+    bus: &RefCell<Bus<I, R, C, D>>,
     want: Want,
     buf: &mut [u8],
     deadline: Instant,
@@ -101,18 +101,18 @@ fn wait_for<I, R: TargetReceiver, C: Clock, E>(
 /// receive path has another frame, another waiter hands over a frame parked for us, or the
 /// deadline passes. Never holds the bus across a suspension; leaves the wait queue when
 /// done or dropped.
-struct Receive<'b, 'o, I, R: TargetReceiver, C: Clock> {
-    bus: &'b RefCell<Bus<I, R, C>>,
+struct Receive<'b, 'o, I, R: TargetReceiver, C: Clock, const D: usize> {
+    bus: &'b RefCell<Bus<I, R, C, D>>,
     want: Want,
     out: &'o mut [u8],
     deadline: Instant,
     id: Option<WaiterId>,
 }
 
-impl<I, R: TargetReceiver, C: Clock> Receive<'_, '_, I, R, C> {
+impl<I, R: TargetReceiver, C: Clock, const D: usize> Receive<'_, '_, I, R, C, D> {
     fn finish<E>(
         &mut self,
-        b: &mut Bus<I, R, C>,
+        b: &mut Bus<I, R, C, D>,
         r: Result<usize, Error<E>>,
     ) -> Poll<Result<usize, Error<E>>> {
         if let Some(id) = self.id.take() {
@@ -159,7 +159,7 @@ impl<I, R: TargetReceiver, C: Clock> Receive<'_, '_, I, R, C> {
     }
 }
 
-impl<I, R: TargetReceiver, C: Clock> Drop for Receive<'_, '_, I, R, C> {
+impl<I, R: TargetReceiver, C: Clock, const D: usize> Drop for Receive<'_, '_, I, R, C, D> {
     fn drop(&mut self) {
         if let Some(id) = self.id.take() {
             if let Ok(mut b) = self.bus.try_borrow_mut() {
@@ -170,24 +170,26 @@ impl<I, R: TargetReceiver, C: Clock> Drop for Receive<'_, '_, I, R, C> {
 }
 
 /// [`Receive`] as a future of the I2C controller's error type `E`.
-struct ReceiveFuture<'b, 'o, I, R: TargetReceiver, C: Clock, E> {
-    inner: Receive<'b, 'o, I, R, C>,
+struct ReceiveFuture<'b, 'o, I, R: TargetReceiver, C: Clock, E, const D: usize> {
+    inner: Receive<'b, 'o, I, R, C, D>,
     _e: core::marker::PhantomData<fn() -> E>,
 }
 
-impl<I, R: TargetReceiver, C: Clock, E> Future for ReceiveFuture<'_, '_, I, R, C, E> {
+impl<I, R: TargetReceiver, C: Clock, E, const D: usize> Future
+    for ReceiveFuture<'_, '_, I, R, C, E, D>
+{
     type Output = Result<usize, Error<E>>;
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         self.get_mut().inner.poll_receive(cx)
     }
 }
 
-fn receive_async<'b, 'o, I, R: TargetReceiver, C: Clock, E>(
-    bus: &'b RefCell<Bus<I, R, C>>,
+fn receive_async<'b, 'o, I, R: TargetReceiver, C: Clock, E, const D: usize>(
+    bus: &'b RefCell<Bus<I, R, C, D>>,
     want: Want,
     out: &'o mut [u8],
     deadline: Instant,
-) -> ReceiveFuture<'b, 'o, I, R, C, E> {
+) -> ReceiveFuture<'b, 'o, I, R, C, E, D> {
     ReceiveFuture {
         inner: Receive {
             bus,
@@ -202,12 +204,12 @@ fn receive_async<'b, 'o, I, R: TargetReceiver, C: Clock, E>(
 
 /// The I2C controller, taken out of the bus for one frame; put back (and the next waiter
 /// woken) when dropped, also if the write's future is dropped half-way.
-struct Controller<'b, I, R: TargetReceiver, C: Clock> {
-    bus: &'b RefCell<Bus<I, R, C>>,
+struct Controller<'b, I, R: TargetReceiver, C: Clock, const D: usize> {
+    bus: &'b RefCell<Bus<I, R, C, D>>,
     i2c: Option<I>,
 }
 
-impl<I, R: TargetReceiver, C: Clock> Drop for Controller<'_, I, R, C> {
+impl<I, R: TargetReceiver, C: Clock, const D: usize> Drop for Controller<'_, I, R, C, D> {
     fn drop(&mut self) {
         if let Ok(mut b) = self.bus.try_borrow_mut() {
             if b.i2c.is_none() {
@@ -220,14 +222,14 @@ impl<I, R: TargetReceiver, C: Clock> Drop for Controller<'_, I, R, C> {
 
 /// Wait for the turn on the shared bus's controller (first come, first served), at most
 /// until `until`.
-struct Acquire<'b, I, R: TargetReceiver, C: Clock> {
-    bus: &'b RefCell<Bus<I, R, C>>,
+struct Acquire<'b, I, R: TargetReceiver, C: Clock, const D: usize> {
+    bus: &'b RefCell<Bus<I, R, C, D>>,
     until: Option<Instant>,
     id: Option<WaiterId>,
 }
 
-impl<'b, I, R: TargetReceiver, C: Clock> Future for Acquire<'b, I, R, C> {
-    type Output = Option<Controller<'b, I, R, C>>;
+impl<'b, I, R: TargetReceiver, C: Clock, const D: usize> Future for Acquire<'b, I, R, C, D> {
+    type Output = Option<Controller<'b, I, R, C, D>>;
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         let Ok(mut b) = this.bus.try_borrow_mut() else {
@@ -273,7 +275,7 @@ impl<'b, I, R: TargetReceiver, C: Clock> Future for Acquire<'b, I, R, C> {
     }
 }
 
-impl<I, R: TargetReceiver, C: Clock> Drop for Acquire<'_, I, R, C> {
+impl<I, R: TargetReceiver, C: Clock, const D: usize> Drop for Acquire<'_, I, R, C, D> {
     fn drop(&mut self) {
         if let Some(id) = self.id.take() {
             if let Ok(mut b) = self.bus.try_borrow_mut() {
@@ -285,12 +287,12 @@ impl<I, R: TargetReceiver, C: Clock> Drop for Acquire<'_, I, R, C> {
 }
 
 /// Sleep until `t` on the bus's clock (its alarm, or polling if it has none).
-struct Sleep<'b, I, R: TargetReceiver, C: Clock> {
-    bus: &'b RefCell<Bus<I, R, C>>,
+struct Sleep<'b, I, R: TargetReceiver, C: Clock, const D: usize> {
+    bus: &'b RefCell<Bus<I, R, C, D>>,
     t: Instant,
 }
 
-impl<I, R: TargetReceiver, C: Clock> Future for Sleep<'_, I, R, C> {
+impl<I, R: TargetReceiver, C: Clock, const D: usize> Future for Sleep<'_, I, R, C, D> {
     type Output = ();
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let Ok(mut b) = self.bus.try_borrow_mut() else {
@@ -309,8 +311,8 @@ impl<I, R: TargetReceiver, C: Clock> Future for Sleep<'_, I, R, C> {
 
 /// Write one frame on the shared bus from async code: wait for the controller, write,
 /// give it back; after a failure the controller is given back during the back-off.
-async fn write_async<I, R, C>(
-    bus: &RefCell<Bus<I, R, C>>,
+async fn write_async<I, R, C, const D: usize>(
+    bus: &RefCell<Bus<I, R, C, D>>,
     addr: u8,
     bytes: &[u8],
 ) -> Result<(), Error<I::Error>>
@@ -356,11 +358,11 @@ where
 
 macro_rules! transport_common {
     ($name:ident) => {
-        impl<'a, I, R: TargetReceiver, C: Clock> $name<'a, I, R, C> {
+        impl<'a, I, R: TargetReceiver, C: Clock, const D: usize> $name<'a, I, R, C, D> {
             /// The drive at 7-bit address `addr` and EID `eid` on `bus`, with the baseline
             /// transmission unit (64 bytes). `eid` may be [`Eid::NULL`] for physical
             /// addressing of the only drive on the bus.
-            pub fn new(bus: &'a RefCell<Bus<I, R, C>>, addr: u8, eid: Eid) -> Self {
+            pub fn new(bus: &'a RefCell<Bus<I, R, C, D>>, addr: u8, eid: Eid) -> Self {
                 $name {
                     bus,
                     addr,
@@ -372,7 +374,7 @@ macro_rules! transport_common {
             }
 
             /// The shared bus.
-            pub fn bus(&self) -> &'a RefCell<Bus<I, R, C>> {
+            pub fn bus(&self) -> &'a RefCell<Bus<I, R, C, D>> {
                 self.bus
             }
 
@@ -462,8 +464,8 @@ macro_rules! transport_common {
 /// exchange's tag and TO clear; unsolicited NVMe-MI requests (AEMs) are kept for
 /// [`EventSource::recv_unsolicited`]. The transport borrows the bus only during a call, so
 /// several transports (drives) share one bus and can be used alternately.
-pub struct I2cTransport<'a, I, R, C> {
-    bus: &'a RefCell<Bus<I, R, C>>,
+pub struct I2cTransport<'a, I, R, C, const D: usize = MAX_DRIVES> {
+    bus: &'a RefCell<Bus<I, R, C, D>>,
     addr: u8,
     eid: Eid,
     tu: usize,
@@ -476,8 +478,8 @@ pub struct I2cTransport<'a, I, R, C> {
 /// Any number of async transports on one [`Bus`] can run at once from one executor: each
 /// waits for its turn on the controller and sleeps until its response arrives (see
 /// [`Bus`], "Sharing in async"): no polling when the receiver and the clock can wake it.
-pub struct AsyncI2cTransport<'a, I, R, C> {
-    bus: &'a RefCell<Bus<I, R, C>>,
+pub struct AsyncI2cTransport<'a, I, R, C, const D: usize = MAX_DRIVES> {
+    bus: &'a RefCell<Bus<I, R, C, D>>,
     addr: u8,
     eid: Eid,
     tu: usize,
@@ -498,7 +500,9 @@ pub trait TransmissionUnit {
     fn set_transmission_unit(&mut self, tu: usize) -> bool;
 }
 
-impl<I, R: TargetReceiver, C: Clock> TransmissionUnit for I2cTransport<'_, I, R, C> {
+impl<I, R: TargetReceiver, C: Clock, const D: usize> TransmissionUnit
+    for I2cTransport<'_, I, R, C, D>
+{
     fn transmission_unit(&self) -> usize {
         self.tu
     }
@@ -507,7 +511,9 @@ impl<I, R: TargetReceiver, C: Clock> TransmissionUnit for I2cTransport<'_, I, R,
     }
 }
 
-impl<I, R: TargetReceiver, C: Clock> TransmissionUnit for AsyncI2cTransport<'_, I, R, C> {
+impl<I, R: TargetReceiver, C: Clock, const D: usize> TransmissionUnit
+    for AsyncI2cTransport<'_, I, R, C, D>
+{
     fn transmission_unit(&self) -> usize {
         self.tu
     }
@@ -525,8 +531,8 @@ impl<T: TransmissionUnit + ?Sized> TransmissionUnit for &mut T {
     }
 }
 
-impl<I: embedded_hal::i2c::I2c, R: TargetReceiver, C: Clock> Transport
-    for I2cTransport<'_, I, R, C>
+impl<I: embedded_hal::i2c::I2c, R: TargetReceiver, C: Clock, const D: usize> Transport
+    for I2cTransport<'_, I, R, C, D>
 {
     type Error = Error<I::Error>;
 
@@ -588,8 +594,8 @@ impl<I: embedded_hal::i2c::I2c, R: TargetReceiver, C: Clock> Transport
     }
 }
 
-impl<I: embedded_hal::i2c::I2c, R: TargetReceiver, C: Clock> EventSource
-    for I2cTransport<'_, I, R, C>
+impl<I: embedded_hal::i2c::I2c, R: TargetReceiver, C: Clock, const D: usize> EventSource
+    for I2cTransport<'_, I, R, C, D>
 {
     fn recv_unsolicited(
         &mut self,
@@ -600,8 +606,8 @@ impl<I: embedded_hal::i2c::I2c, R: TargetReceiver, C: Clock> EventSource
     }
 }
 
-impl<I: embedded_hal_async::i2c::I2c, R: TargetReceiver, C: Clock> AsyncTransport
-    for AsyncI2cTransport<'_, I, R, C>
+impl<I: embedded_hal_async::i2c::I2c, R: TargetReceiver, C: Clock, const D: usize> AsyncTransport
+    for AsyncI2cTransport<'_, I, R, C, D>
 {
     type Error = Error<I::Error>;
 
@@ -662,8 +668,8 @@ impl<I: embedded_hal_async::i2c::I2c, R: TargetReceiver, C: Clock> AsyncTranspor
     }
 }
 
-impl<I: embedded_hal_async::i2c::I2c, R: TargetReceiver, C: Clock> AsyncEventSource
-    for AsyncI2cTransport<'_, I, R, C>
+impl<I: embedded_hal_async::i2c::I2c, R: TargetReceiver, C: Clock, const D: usize> AsyncEventSource
+    for AsyncI2cTransport<'_, I, R, C, D>
 {
     async fn recv_unsolicited(
         &mut self,

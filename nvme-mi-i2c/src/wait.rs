@@ -20,9 +20,9 @@ pub(crate) struct Waiters<T> {
 }
 
 impl<T: Copy> Waiters<T> {
-    pub(crate) fn new() -> Self {
+    pub(crate) const fn new() -> Self {
         Waiters {
-            slots: core::array::from_fn(|_| None),
+            slots: [const { None }; MAX_WAITERS],
             order: [0; MAX_WAITERS],
             len: 0,
         }

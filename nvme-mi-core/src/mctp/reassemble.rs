@@ -18,6 +18,19 @@
 //! until the next call to [`Reassembler::receive`] or [`Reassembler::poll`], which frees it.
 //! The message starts with the MCTP message type byte (DSP0236 §8.5 (digest A.2)).
 //!
+//! # Reassembling into the caller's buffer
+//!
+//! [`Reassembler::receive_into`] takes, besides the packet, a buffer of the caller's and a
+//! test of the packet header: the message of a packet that passes the test is reassembled in
+//! that buffer rather than in a context's own, so that a response is stored once, where its
+//! reader wants it, and the contexts need only be as large as the messages nobody asked for
+//! (a requester's contexts hold the unsolicited messages; `MAX` may be far below 4224). The
+//! context still keeps the message's state (key, sequence number, size, age). A message begun
+//! in a context's own buffer before the caller asked for it is moved to the caller's buffer
+//! at its next packet. The caller offers the same buffer with every packet of that message
+//! until it completes: a packet of a message that lives in a caller's buffer arriving without
+//! it drops the message ([`DropReason::NoBuffer`]).
+//!
 //! # Dropped packets and messages (DSP0236 §8.8)
 //!
 //! Every drop has a [`DropReason`] and is counted in [`DropCounters`]. A drop that concerns
@@ -45,7 +58,10 @@
 //!   transmission unit ([`BASELINE_TU`], 64 bytes): every packet but the last carries exactly
 //!   one TU and no TU is below the baseline (digest A.5), so such a packet was cut short; the
 //!   packet is dropped, an open message of its key is left alone.
-//! * [`DropReason::TooLong`]: the message grows beyond `MAX` bytes. The whole message is
+//! * [`DropReason::TooLong`]: the message grows beyond `MAX` bytes (beyond the caller's
+//!   buffer for a message reassembled there). The whole message is dropped.
+//! * [`DropReason::NoBuffer`]: a packet of a message being reassembled in a caller's buffer
+//!   came without that buffer (the caller gave up on the message). The whole message is
 //!   dropped.
 //! * [`DropReason::NoFreeContext`]: a SOM packet for a new key while all `N` contexts are
 //!   busy. The packet is dropped; the messages in progress are kept.
@@ -58,6 +74,8 @@
 //!   the message's **first** packet, not its last: it bounds how long one message can hold a
 //!   context, so a peer trickling packets cannot keep a context forever. The largest NVMe-MI
 //!   message takes well under a second at 100 kHz SMBus.
+
+use core::num::NonZeroU64;
 
 use super::header::{Packet, PacketRepr};
 use super::{Eid, Error, MsgTypeIc, Tag, BASELINE_TU};
@@ -91,8 +109,11 @@ pub enum DropReason {
     /// A middle packet of another size than the first, or a last packet larger; message
     /// dropped.
     BadFragmentSize,
-    /// The message exceeds the reassembler's capacity; message dropped.
+    /// The message exceeds the reassembler's capacity (or the caller's buffer); message
+    /// dropped.
     TooLong,
+    /// A packet of a message kept in a caller's buffer came without it; message dropped.
+    NoBuffer,
     /// A new message while every context is in use; packet dropped.
     NoFreeContext,
     /// A new SOM for a key with a message open; the partial message was dropped.
@@ -127,6 +148,7 @@ impl core::fmt::Display for DropReason {
             DropReason::OutOfSequence => "packet out of sequence",
             DropReason::BadFragmentSize => "packet payload size differs from the first packet",
             DropReason::TooLong => "message too long",
+            DropReason::NoBuffer => "message buffer no longer offered",
             DropReason::NoFreeContext => "no free reassembly context",
             DropReason::Restarted => "message restarted by a new start of message",
             DropReason::Expired => "message reassembly timed out",
@@ -161,6 +183,8 @@ pub struct DropCounters {
     pub bad_fragment_size: u32,
     /// [`DropReason::TooLong`].
     pub too_long: u32,
+    /// [`DropReason::NoBuffer`].
+    pub no_buffer: u32,
     /// [`DropReason::NoFreeContext`].
     pub no_free_context: u32,
     /// [`DropReason::Restarted`].
@@ -182,6 +206,7 @@ impl DropCounters {
             DropReason::OutOfSequence => &mut self.out_of_sequence,
             DropReason::BadFragmentSize => &mut self.bad_fragment_size,
             DropReason::TooLong => &mut self.too_long,
+            DropReason::NoBuffer => &mut self.no_buffer,
             DropReason::NoFreeContext => &mut self.no_free_context,
             DropReason::Restarted => &mut self.restarted,
             DropReason::Expired => &mut self.expired,
@@ -207,6 +232,7 @@ impl DropCounters {
             self.out_of_sequence,
             self.bad_fragment_size,
             self.too_long,
+            self.no_buffer,
             self.no_free_context,
             self.restarted,
             self.expired,
@@ -223,11 +249,13 @@ impl DropCounters {
 }
 
 /// A reassembled MCTP message, lent by the [`Reassembler`] until its next `receive` or
-/// `poll` (DSP0236 §8.5 (digest A.2)).
+/// `poll` (DSP0236 §8.5 (digest A.2)), or lying in the caller's buffer
+/// ([`Reassembler::receive_into`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reassembled<'a> {
     key: Key,
     message: &'a [u8],
+    in_caller_buffer: bool,
 }
 
 impl<'a> Reassembled<'a> {
@@ -254,6 +282,13 @@ impl<'a> Reassembled<'a> {
     /// The message bytes, starting with the message type byte; never empty.
     pub fn message(&self) -> &'a [u8] {
         self.message
+    }
+
+    /// True if the message is at the start of the buffer given to
+    /// [`Reassembler::receive_into`] (its header passed the caller's test), false if it is
+    /// in a context of the reassembler's own.
+    pub fn in_caller_buffer(&self) -> bool {
+        self.in_caller_buffer
     }
 
     /// The message type and IC bit from the first byte.
@@ -284,15 +319,18 @@ struct Context<const MAX: usize> {
     state: State,
     key: Key,
     next_seq: u8,
+    /// The message lives in the caller's buffer, not in `buf`.
+    external: bool,
     /// Payload size of the SOM packet.
     frag_size: usize,
     started_ms: u64,
-    /// Bytes of `buf` holding the message so far.
+    /// Bytes of the message so far.
     len: usize,
     buf: [u8; MAX],
 }
 
 impl<const MAX: usize> Context<MAX> {
+    /// All zero: a `static` reassembler lives in `.bss`.
     const fn new() -> Self {
         Context {
             state: State::Free,
@@ -303,6 +341,7 @@ impl<const MAX: usize> Context<MAX> {
                 tag_owner: false,
             },
             next_seq: 0,
+            external: false,
             frag_size: 0,
             started_ms: 0,
             len: 0,
@@ -315,23 +354,29 @@ impl<const MAX: usize> Context<MAX> {
         self.len = 0;
     }
 
-    /// The message so far.
-    fn message(&self) -> &[u8] {
-        self.buf.get(..self.len).unwrap_or(&[])
-    }
-
-    /// Append `payload` with one copy; `TooLong` if it does not fit.
-    fn extend(&mut self, payload: &[u8]) -> Result<(), DropReason> {
-        let end = self.len + payload.len();
-        let dst = self.buf.get_mut(self.len..end).ok_or(DropReason::TooLong)?;
-        dst.copy_from_slice(payload);
-        self.len = end;
+    /// Move the message begun in `buf` to the caller's buffer `to`.
+    fn move_to(&mut self, to: &mut [u8]) -> Result<(), DropReason> {
+        let part = self.buf.get(..self.len).ok_or(DropReason::TooLong)?;
+        to.get_mut(..self.len)
+            .ok_or(DropReason::TooLong)?
+            .copy_from_slice(part);
+        self.external = true;
         Ok(())
     }
 }
 
+/// Append `payload` to the `len` bytes of `buf` with one copy; `TooLong` if it does not fit.
+fn extend(buf: &mut [u8], len: &mut usize, payload: &[u8]) -> Result<(), DropReason> {
+    let end = *len + payload.len();
+    let dst = buf.get_mut(*len..end).ok_or(DropReason::TooLong)?;
+    dst.copy_from_slice(payload);
+    *len = end;
+    Ok(())
+}
+
 /// Reassembles MCTP packets into messages: `N` messages in progress at once, each up to
-/// `MAX` bytes (DSP0236 §8.3, §8.8; digest A.5). See the [module documentation](self).
+/// `MAX` bytes in the reassembler's own contexts, or of any length in a caller's buffer
+/// (DSP0236 §8.3, §8.8; digest A.5). See the [module documentation](self).
 ///
 /// ```
 /// use nvme_mi_core::mctp::reassemble::Reassembler;
@@ -340,12 +385,23 @@ impl<const MAX: usize> Context<MAX> {
 /// let msg = r.receive(&[0x01, 0x09, 0x08, 0xc8, 0x84, 0x08], 0).unwrap().unwrap();
 /// assert_eq!(msg.message(), &[0x84, 0x08]);
 /// assert_eq!(msg.src().0, 8);
+///
+/// // The responses (TO clear) into a buffer of ours, the rest into the contexts.
+/// let mut buf = [0u8; 16];
+/// let msg = r
+///     .receive_into(&[0x01, 0x09, 0x08, 0xc0, 0x84, 0x88], 1, |h| !h.tag_owner, &mut buf)
+///     .unwrap()
+///     .unwrap();
+/// assert!(msg.in_caller_buffer());
+/// assert_eq!(msg.message(), &[0x84, 0x88]);
+/// assert_eq!(&buf[..2], &[0x84, 0x88]);
 /// ```
 #[derive(Debug, Clone)]
 pub struct Reassembler<const N: usize, const MAX: usize> {
     contexts: [Context<MAX>; N],
     local_eid: Option<Eid>,
-    timeout_ms: u64,
+    /// `None`: [`DEFAULT_TIMEOUT_MS`] (so that `new` is all zero).
+    timeout_ms: Option<NonZeroU64>,
     counters: DropCounters,
 }
 
@@ -356,12 +412,13 @@ impl<const N: usize, const MAX: usize> Default for Reassembler<N, MAX> {
 }
 
 impl<const N: usize, const MAX: usize> Reassembler<N, MAX> {
-    /// An empty reassembler accepting every destination, with the default timeout.
+    /// An empty reassembler accepting every destination, with the default timeout. Its bytes
+    /// are all zero: in a `static` it lives in `.bss` and costs no flash.
     pub const fn new() -> Self {
         Reassembler {
             contexts: [const { Context::new() }; N],
             local_eid: None,
-            timeout_ms: DEFAULT_TIMEOUT_MS,
+            timeout_ms: None,
             counters: DropCounters {
                 truncated: 0,
                 bad_version: 0,
@@ -373,6 +430,7 @@ impl<const N: usize, const MAX: usize> Reassembler<N, MAX> {
                 out_of_sequence: 0,
                 bad_fragment_size: 0,
                 too_long: 0,
+                no_buffer: 0,
                 no_free_context: 0,
                 restarted: 0,
                 expired: 0,
@@ -380,14 +438,23 @@ impl<const N: usize, const MAX: usize> Reassembler<N, MAX> {
         }
     }
 
-    /// Set the reassembly timeout, measured from a message's first packet.
+    /// An empty reassembler accepting only packets for `eid` (see
+    /// [`Reassembler::set_local_eid`]).
+    pub const fn with_local_eid(eid: Eid) -> Self {
+        let mut r = Self::new();
+        r.local_eid = Some(eid);
+        r
+    }
+
+    /// Set the reassembly timeout, measured from a message's first packet (0 is taken as
+    /// 1 ms).
     pub fn set_timeout_ms(&mut self, timeout_ms: u64) {
-        self.timeout_ms = timeout_ms;
+        self.timeout_ms = NonZeroU64::new(timeout_ms.max(1));
     }
 
     /// The reassembly timeout.
     pub fn timeout_ms(&self) -> u64 {
-        self.timeout_ms
+        self.timeout_ms.map_or(DEFAULT_TIMEOUT_MS, NonZeroU64::get)
     }
 
     /// Accept only packets addressed to `eid`, the NULL EID (physical addressing; the binding
@@ -422,21 +489,23 @@ impl<const N: usize, const MAX: usize> Reassembler<N, MAX> {
 
     /// When the oldest open message expires, if any message is open.
     pub fn next_deadline(&self) -> Option<u64> {
+        let timeout = self.timeout_ms();
         self.contexts
             .iter()
             .filter(|c| c.state == State::Assembling)
-            .map(|c| c.started_ms.saturating_add(self.timeout_ms))
+            .map(|c| c.started_ms.saturating_add(timeout))
             .min()
     }
 
     /// Free the message lent out last and drop every open message whose deadline is at or
     /// before `now_ms` (counted as [`DropReason::Expired`]). Returns the number expired.
     pub fn poll(&mut self, now_ms: u64) -> usize {
+        let timeout = self.timeout_ms();
         let mut expired = 0;
         for ctx in &mut self.contexts {
             match ctx.state {
                 State::Delivered => ctx.free(),
-                State::Assembling if now_ms >= ctx.started_ms.saturating_add(self.timeout_ms) => {
+                State::Assembling if now_ms >= ctx.started_ms.saturating_add(timeout) => {
                     ctx.free();
                     expired += 1;
                 }
@@ -477,6 +546,22 @@ impl<const N: usize, const MAX: usize> Reassembler<N, MAX> {
         packet: &[u8],
         now_ms: u64,
     ) -> Result<Option<Reassembled<'_>>, DropReason> {
+        self.receive_into(packet, now_ms, |_| false, &mut [])
+    }
+
+    /// [`Reassembler::receive`], reassembling the message of a packet whose header passes
+    /// `wanted` in `buf` instead of a context's own buffer (see the
+    /// [module documentation](self#reassembling-into-the-callers-buffer)): the caller offers
+    /// the same `buf`, untouched, with every packet until the message completes; a completed
+    /// message then starts at `buf[0]` ([`Reassembled::in_caller_buffer`]). A message longer
+    /// than `buf` is dropped as [`DropReason::TooLong`].
+    pub fn receive_into<'a>(
+        &'a mut self,
+        packet: &[u8],
+        now_ms: u64,
+        wanted: impl FnOnce(&PacketRepr) -> bool,
+        buf: &'a mut [u8],
+    ) -> Result<Option<Reassembled<'a>>, DropReason> {
         self.poll(now_ms);
         let pkt = Packet::new_unchecked(packet);
         let hdr = match PacketRepr::parse(&pkt) {
@@ -506,6 +591,7 @@ impl<const N: usize, const MAX: usize> Reassembler<N, MAX> {
         if hdr.som && !hdr.eom && payload.len() < BASELINE_TU {
             return Err(self.drop_packet(DropReason::BadFragmentSize));
         }
+        let external = wanted(&hdr);
         let idx = if hdr.som {
             let idx = match open {
                 Some(idx) => {
@@ -523,6 +609,7 @@ impl<const N: usize, const MAX: usize> Reassembler<N, MAX> {
             ctx.len = 0;
             ctx.state = State::Assembling;
             ctx.key = key;
+            ctx.external = external;
             ctx.frag_size = payload.len();
             ctx.started_ms = now_ms;
             ctx.next_seq = hdr.seq;
@@ -534,19 +621,34 @@ impl<const N: usize, const MAX: usize> Reassembler<N, MAX> {
             }
         };
 
-        match self.append(idx, &hdr, payload) {
-            Err(reason) => Err(self.drop_message(idx, reason)),
-            Ok(false) => Ok(None),
-            Ok(true) => Ok(self.contexts.get(idx).map(|ctx| Reassembled {
-                key: ctx.key,
-                message: ctx.message(),
-            })),
-        }
+        let len = match self.append(idx, &hdr, payload, external, buf) {
+            Err(reason) => return Err(self.drop_message(idx, reason)),
+            Ok(None) => return Ok(None),
+            Ok(Some(len)) => len,
+        };
+        let message: &'a [u8] = match (external, self.contexts.get(idx)) {
+            (true, _) => buf,
+            (false, Some(ctx)) => &ctx.buf,
+            (false, None) => &[],
+        };
+        Ok(Some(Reassembled {
+            key,
+            message: message.get(..len).unwrap_or(&[]),
+            in_caller_buffer: external,
+        }))
     }
 
-    /// Add a packet's payload to the open message in context `idx` after checking its
-    /// sequence number and size; `Ok(true)` when the message is complete.
-    fn append(&mut self, idx: usize, hdr: &PacketRepr, payload: &[u8]) -> Result<bool, DropReason> {
+    /// Add a packet's payload to the open message in context `idx` (in `buf` if `external`)
+    /// after checking its sequence number and size; the message's length when it is
+    /// complete.
+    fn append(
+        &mut self,
+        idx: usize,
+        hdr: &PacketRepr,
+        payload: &[u8],
+        external: bool,
+        buf: &mut [u8],
+    ) -> Result<Option<usize>, DropReason> {
         let ctx = self.contexts.get_mut(idx).ok_or(DropReason::NoStart)?;
         if hdr.seq != ctx.next_seq {
             return Err(DropReason::OutOfSequence);
@@ -559,12 +661,19 @@ impl<const N: usize, const MAX: usize> Reassembler<N, MAX> {
         if !size_ok {
             return Err(DropReason::BadFragmentSize);
         }
-        ctx.extend(payload)?;
-        ctx.next_seq = (ctx.next_seq + 1) & 3;
-        if hdr.eom {
-            ctx.state = State::Delivered;
+        match (ctx.external, external) {
+            (false, true) => ctx.move_to(buf)?,
+            (true, false) => return Err(DropReason::NoBuffer),
+            _ => {}
         }
-        Ok(hdr.eom)
+        let dst = if external { buf } else { &mut ctx.buf[..] };
+        extend(dst, &mut ctx.len, payload)?;
+        ctx.next_seq = (ctx.next_seq + 1) & 3;
+        if !hdr.eom {
+            return Ok(None);
+        }
+        ctx.state = State::Delivered;
+        Ok(Some(ctx.len))
     }
 }
 
@@ -622,6 +731,63 @@ mod tests {
         // A single-packet message may be of any size.
         let (a, n) = pkt(0xc8, 0, 1);
         assert!(r.receive(&a[..n], 0).unwrap().is_some());
+    }
+
+    #[test]
+    fn into_the_callers_buffer() {
+        // Contexts of 8 bytes; a 129-byte message in the caller's buffer.
+        let mut r: Reassembler<1, 8> = Reassembler::new();
+        let mut buf = [0u8; 200];
+        let yes = |_: &PacketRepr| true;
+        let (a, n) = pkt(0x88, 0, 64); // SOM, seq 0
+        assert_eq!(r.receive_into(&a[..n], 0, yes, &mut buf), Ok(None));
+        let (b, n) = pkt(0x18, 64, 64); // seq 1
+        assert_eq!(r.receive_into(&b[..n], 0, yes, &mut buf), Ok(None));
+        let (c, n) = pkt(0x68, 128, 1); // EOM, seq 2
+        let m = r.receive_into(&c[..n], 0, yes, &mut buf).unwrap().unwrap();
+        assert!(m.in_caller_buffer());
+        assert_eq!(m.message().len(), 129);
+        assert!(m.message().iter().enumerate().all(|(i, &x)| x == i as u8));
+        assert_eq!(r.counters().total(), 0);
+        assert_eq!(r.in_progress(), 0);
+
+        // Begun in a context (nobody asked yet), moved at the next packet.
+        let mut r: Reassembler<1, 64> = Reassembler::new();
+        let mut buf = [0u8; 129];
+        assert_eq!(r.receive(&a[..4 + 64], 0), Ok(None));
+        assert_eq!(r.receive_into(&b[..4 + 64], 0, yes, &mut buf), Ok(None));
+        let m = r
+            .receive_into(&c[..4 + 1], 0, yes, &mut buf)
+            .unwrap()
+            .unwrap();
+        assert!(m.message().iter().enumerate().all(|(i, &x)| x == i as u8));
+
+        // The buffer withdrawn: the message is dropped; later packets find no start.
+        assert_eq!(r.receive_into(&a[..4 + 64], 0, yes, &mut buf), Ok(None));
+        assert_eq!(r.receive(&b[..4 + 64], 0), Err(DropReason::NoBuffer));
+        assert_eq!(r.in_progress(), 0);
+        assert_eq!(r.receive(&c[..4 + 1], 0), Err(DropReason::NoStart));
+
+        // Too long for the caller's buffer.
+        let mut small = [0u8; 100];
+        assert_eq!(r.receive_into(&a[..4 + 64], 0, yes, &mut small), Ok(None));
+        assert_eq!(
+            r.receive_into(&b[..4 + 64], 0, yes, &mut small),
+            Err(DropReason::TooLong)
+        );
+        assert_eq!(r.counters().get(DropReason::NoBuffer), 1);
+        assert_eq!(r.counters().get(DropReason::TooLong), 1);
+        assert_eq!(r.in_progress(), 0);
+    }
+
+    #[test]
+    fn new_is_all_zero_and_the_timeout_defaults() {
+        let mut r: Reassembler<1, 8> = Reassembler::new();
+        assert_eq!(r.timeout_ms(), DEFAULT_TIMEOUT_MS);
+        r.set_timeout_ms(0);
+        assert_eq!(r.timeout_ms(), 1);
+        r.set_timeout_ms(10);
+        assert_eq!(r.timeout_ms(), 10);
     }
 
     #[test]

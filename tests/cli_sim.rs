@@ -303,6 +303,15 @@ fn logs() {
         nvme_mi(&["get-log", "sim", "--log-id", "2", "--log-len", "6"]).code,
         1
     );
+    // --aen: the log page an Asynchronous Event Request's dword 0 names (bits 23:16, here
+    // the SMART / Health log of a SMART event), as much of it as 4096 bytes hold.
+    let aen = ok(&["get-log", "sim", "--aen", "0x00020001", "-b"]);
+    let full = ok(&["get-log", "sim", "--log-id", "2", "--log-len", "4096", "-b"]);
+    assert_eq!(aen.raw.len(), 512);
+    assert_eq!(aen.raw[..200], full.raw[..200]);
+    let r = nvme_mi(&["get-log", "sim", "--aen", "0x00020001", "--log-id", "2"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("cannot be used with"), "{}", r.stderr);
 }
 
 #[test]
@@ -337,6 +346,80 @@ fn features() {
     let _ = std::fs::remove_file(&state);
 }
 
+#[test]
+fn every_feature_and_the_selections() {
+    // Without -f: the features the drive implements, in order, those it refuses left out.
+    let r = ok(&["get-feature", "sim"]);
+    let fids: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("get-feature:")?.split(' ').next())
+        .collect();
+    assert_eq!(
+        fids,
+        ["0x01", "0x02", "0x04", "0x05", "0x06", "0x07", "0x08", "0x0a", "0x0b", "0x0e"],
+        "{}",
+        r.stdout
+    );
+    assert!(r
+        .stdout
+        .contains("get-feature:0x02 (Power Management), Current value:00000000\n"));
+    let j = ok(&["get-feature", "sim", "-o", "json"]).json();
+    assert_eq!(j["features"].as_array().unwrap().len(), 10, "{j}");
+    // -s 3: capabilities in words.
+    let r = ok(&["get-feature", "sim", "-f", "1", "-s", "3"]);
+    assert_eq!(
+        r.stdout,
+        "get-feature:0x01 (Arbitration), Supported capabilities value:0x00000004\n  Feature is changeable\n"
+    );
+    // -s 8: only what differs from the default.
+    let state = temp_path("changed.json");
+    let s = state.to_str().unwrap();
+    assert_eq!(
+        ok(&["--sim-state", s, "get-feature", "sim", "-s", "8"]).stdout,
+        ""
+    );
+    ok(&[
+        "--sim-state",
+        s,
+        "set-feature",
+        "sim",
+        "-f",
+        "1",
+        "-v",
+        "0x10203",
+    ]);
+    let r = ok(&["--sim-state", s, "get-feature", "sim", "-s", "8"]);
+    assert!(
+        r.stdout
+            .starts_with("get-feature:0x01 (Arbitration), Changed value:0x00010203\n"),
+        "{}",
+        r.stdout
+    );
+    // A controller reset (CC.EN cleared and set) returns it to its default.
+    ok(&["--sim-state", s, "reset", "sim"]);
+    let r = ok(&["--sim-state", s, "get-feature", "sim", "-f", "1"]);
+    assert_eq!(
+        r.stdout,
+        "get-feature:0x01 (Arbitration), Current value:0x00000003\n"
+    );
+    assert!(!ok(&["--sim-state", s, "get-feature", "sim", "-s", "8"])
+        .stdout
+        .contains("0x01"));
+    // One feature the drive refuses is the command's error; reserved selections are refused.
+    let r = nvme_mi(&["get-feature", "sim", "-f", "0x03"]);
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("Invalid Field in Command"),
+        "{}",
+        r.stderr
+    );
+    let r = nvme_mi(&["get-feature", "sim", "-f", "1", "-s", "5"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("reserved Select value"), "{}", r.stderr);
+    let _ = std::fs::remove_file(&state);
+}
+
 fn firmware_image(rev: &str, len: usize) -> Vec<u8> {
     let mut img: Vec<u8> = (0..len).map(|i| (i * 7) as u8).collect();
     img[..4].copy_from_slice(&nvme_mi_sim::IMAGE_MAGIC);
@@ -360,6 +443,24 @@ fn firmware_download_and_commit_change_the_revision() {
         image.to_str().unwrap(),
     ]);
     assert!(r.stdout.contains("10000 bytes"), "{}", r.stdout);
+    // --progress: nvme-cli's line before each of the three pieces, on standard output.
+    let r = ok(&[
+        "fw-download",
+        "sim",
+        "--fw",
+        image.to_str().unwrap(),
+        "--progress",
+    ]);
+    assert!(
+        r.stdout.starts_with(
+            "Firmware download: transferring 0x00000000/0x00002710 bytes: 000%\r\
+             Firmware download: transferring 0x00001000/0x00002710 bytes: 040%\r\
+             Firmware download: transferring 0x00002000/0x00002710 bytes: 081%\r\n"
+        ),
+        "{:?}",
+        r.stdout
+    );
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
     // Slot 1 is read-only: an NVMe status error, exit code 6, named.
     let r = nvme_mi(&[
         "--sim-state",

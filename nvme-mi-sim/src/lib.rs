@@ -64,6 +64,7 @@ mod logs;
 mod mi;
 mod namespace;
 mod pcie;
+mod reset;
 mod rng;
 mod topology;
 mod vpd;
@@ -144,6 +145,8 @@ pub const EXTENDED_SELF_TEST_TIME: Duration = Duration::from_secs(60);
 #[derive(Debug, Clone, Copy)]
 struct Controller {
     id: u16,
+    /// CC.EN, as the host last wrote it.
+    enabled: bool,
     ready: bool,
     shst: ShutdownStatus,
     /// Controller Health Status Changed Flags.
@@ -229,6 +232,7 @@ impl Sim {
         vpd::build(&serial, &mut vpd);
         let ctrl = |id| Controller {
             id,
+            enabled: true,
             ready: true,
             shst: ShutdownStatus::Normal,
             changed: CompositeControllerStatus::empty(),

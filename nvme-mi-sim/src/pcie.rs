@@ -1,7 +1,8 @@
 //! The drive's PCIe spaces as the PCIe Command Set sees them (NVMe-MI 1.2 §7): each
 //! controller's configuration space (a type 0 header of an NVM Express controller) and the
-//! controller registers in BAR0 (NVMe Base §3.1). Reads are served; writes are accepted and
-//! leave the simulated state unchanged; the drive has no I/O space.
+//! controller registers in BAR0 (NVMe Base §3.1). Reads are served; of the writes only
+//! CC.EN takes effect (a Controller Level Reset or enabling, [`crate::reset`]), the others
+//! are accepted and change nothing; the drive has no I/O space.
 
 use nvme_mi_core::mi::command::ShutdownStatus;
 use nvme_mi_core::mi::pcie::{PcieCommand, PcieRequestRepr};
@@ -20,7 +21,7 @@ const CLASS_CODE: [u8; 3] = [0x02, 0x08, 0x01];
 impl Sim {
     /// Execute a PCIe command for one of the drive's controllers.
     pub(crate) fn pcie(
-        &self,
+        &mut self,
         req: &PcieRequestRepr<'_>,
         out: &mut [u8],
     ) -> Result<usize, Rejection> {
@@ -48,15 +49,26 @@ impl Sim {
                         bit: 0,
                     }));
                 }
+                let enabled = self.enabled(req.ctlid).unwrap_or(true);
                 fill(out, offset, usize::from(length), |at| {
-                    register_byte(shst, at)
+                    register_byte(shst, enabled, at)
                 })
             }
-            PcieCommand::ConfigWrite { .. }
-            | PcieCommand::MemoryWrite {
+            PcieCommand::MemoryWrite {
                 bar: nvme_mi_core::mi::pcie::Bar(0),
-                ..
-            } => Ok(0),
+                offset,
+                data,
+            } => {
+                // CC.EN is bit 0 of CC's first byte.
+                if let Some(&b) = CC
+                    .checked_sub(offset)
+                    .and_then(|at| data.get(usize::try_from(at).ok()?))
+                {
+                    self.write_cc_en(req.ctlid, b & 1 != 0);
+                }
+                Ok(0)
+            }
+            PcieCommand::ConfigWrite { .. } => Ok(0),
             // No other memory BAR, no I/O space.
             _ => Err(Rejection::Other(ResponseStatus::PcieInaccessible)),
         }
@@ -89,12 +101,16 @@ impl Sim {
     }
 }
 
-/// A byte of the controller registers (NVMe Base §3.1.3): CAP, VS 1.4, CC, CSTS.
-fn register_byte(shst: ShutdownStatus, at: u64) -> u8 {
+/// Offset of CC, Controller Configuration, in BAR0 (NVMe Base 2.0 §3.1.3).
+const CC: u64 = 0x14;
+
+/// A byte of the controller registers (NVMe Base §3.1.3): CAP, VS 1.4, CC, CSTS. The
+/// controller is ready as soon as it is enabled: CSTS.RDY follows CC.EN.
+fn register_byte(shst: ShutdownStatus, enabled: bool, at: u64) -> u8 {
     // CAP: MQES 1023, CQR, timeout 20 × 500 ms, CSS NVM, MPSMIN/MAX 4 KiB.
     let cap: u64 = 0x3ff | (1 << 16) | (20 << 24) | (1 << 37);
     let vs: u32 = 0x0001_0400;
-    let cc: u32 = 1
+    let cc: u32 = u32::from(enabled)
         | (6 << 16)
         | (4 << 20)
         | match shst {
@@ -106,12 +122,12 @@ fn register_byte(shst: ShutdownStatus, at: u64) -> u8 {
         ShutdownStatus::Occurring => 1,
         ShutdownStatus::Complete | ShutdownStatus::Reserved => 2,
     };
-    let csts: u32 = 1 | (shst_bits << 2);
+    let csts: u32 = u32::from(enabled) | (shst_bits << 2);
     let word = |v: u64, base: u64| (v >> ((at - base) * 8)) as u8;
     match at {
         0..=7 => word(cap, 0),
         8..=11 => word(u64::from(vs), 8),
-        0x14..=0x17 => word(u64::from(cc), 0x14),
+        CC..=0x17 => word(u64::from(cc), CC),
         0x1c..=0x1f => word(u64::from(csts), 0x1c),
         _ => 0,
     }

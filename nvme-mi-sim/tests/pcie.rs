@@ -3,7 +3,8 @@
 
 mod common;
 
-use nvme_mi_core::mi::command::{ShutdownRequest, ShutdownType};
+use nvme_mi_core::mi::admin::{Fid, GetFeatures, Sel, SetFeatures};
+use nvme_mi_core::mi::command::{CompositeControllerStatus, ShutdownRequest, ShutdownType};
 use nvme_mi_core::mi::pcie::{Bar, PcieCommand};
 use nvme_mi_core::mi::status::{ResponseStatus, StatusInfo};
 use nvme_mi_core::requester::RequestError;
@@ -133,4 +134,72 @@ fn what_the_drive_lacks_is_an_error_status() {
         Err(RequestError::Status(StatusInfo::InvalidParameter(loc))) => assert_eq!(loc.byte, 6),
         other => panic!("{other:?}"),
     }
+}
+
+/// Controller register CC (NVMe Base 2.0 §3.1.3.5) and CSTS (§3.1.3.6) of controller `ctl`.
+fn register(ep: &mut common::Ep, ctl: u16, offset: u64) -> u32 {
+    let b = ep
+        .pcie(
+            ctl,
+            PcieCommand::MemoryRead {
+                bar: Bar(0),
+                offset,
+                length: 4,
+            },
+        )
+        .unwrap();
+    u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+}
+
+fn write_cc(ep: &mut common::Ep, ctl: u16, cc: u32) {
+    ep.pcie(
+        ctl,
+        PcieCommand::MemoryWrite {
+            bar: Bar(0),
+            offset: CC,
+            data: &cc.to_le_bytes(),
+        },
+    )
+    .unwrap();
+}
+
+const CC: u64 = 0x14;
+const CSTS: u64 = 0x1c;
+
+fn arbitration(ep: &mut common::Ep, ctl: u16, sel: Sel) -> u32 {
+    let cmd = GetFeatures::new(Fid::Arbitration, sel);
+    ep.admin(ctl, &cmd, 0, 0, &[]).unwrap().completion.dw0
+}
+
+#[test]
+fn a_controller_level_reset_returns_features_to_their_defaults() {
+    let mut ep = common::endpoint(7);
+    let ctl = CONTROLLER_IDS[0];
+    let default = arbitration(&mut ep, ctl, Sel::Default);
+    let set = SetFeatures::new(Fid::Arbitration, 0x0102_0304, false);
+    ep.admin(ctl, &set, 0, 0, &[]).unwrap();
+    assert_eq!(arbitration(&mut ep, ctl, Sel::Current), 0x0102_0304);
+    let cc = register(&mut ep, ctl, CC);
+    assert_eq!(cc & 1, 1, "CC.EN after power-on");
+    write_cc(&mut ep, ctl, cc & !1);
+    assert_eq!(register(&mut ep, ctl, CC) & 1, 0, "CC.EN once cleared");
+    assert_eq!(
+        register(&mut ep, ctl, CSTS) & 1,
+        0,
+        "CSTS.RDY of a disabled controller"
+    );
+    let ccs = ep.health_poll(true).unwrap().ccs.get();
+    assert_ne!(
+        ccs & CompositeControllerStatus::RDY.bits(),
+        0,
+        "the RDY change is flagged: {ccs:#x}"
+    );
+    write_cc(&mut ep, ctl, cc);
+    assert_eq!(register(&mut ep, ctl, CSTS) & 1, 1, "CSTS.RDY once enabled");
+    assert_ne!(default, 0x0102_0304);
+    assert_eq!(arbitration(&mut ep, ctl, Sel::Current), default);
+    // Writing CC with EN already set resets nothing.
+    ep.admin(ctl, &set, 0, 0, &[]).unwrap();
+    write_cc(&mut ep, ctl, cc);
+    assert_eq!(arbitration(&mut ep, ctl, Sel::Current), 0x0102_0304);
 }

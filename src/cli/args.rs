@@ -231,7 +231,7 @@ fn parse_num(s: &str) -> Result<u64, String> {
         Some(h) => u64::from_str_radix(h, 16),
         None => s.parse::<u64>(),
     };
-    r.map_err(|_| format!("{s:?} is not a number (decimal, or hexadecimal with 0x)"))
+    r.map_err(|_| format!("'{s}' is not a number (decimal, or hexadecimal with 0x)"))
 }
 
 macro_rules! narrow {
@@ -261,14 +261,16 @@ fn parse_u64(s: &str) -> Result<u64, String> {
     parse_num(s)
 }
 
-/// Select of Get Features (NVMe Base 2.x §5.1.11, CDW10 bits 10:8).
+/// Select of Get Features (NVMe Base 2.x §5.1.11, CDW10 bits 10:8: 0..=3, 4..=7 reserved) or
+/// nvme-cli's 8, "changed".
 fn parse_sel(s: &str) -> Result<u8, String> {
-    bounded(
-        s,
-        3,
-        "SEL is 0 (current), 1 (default), 2 (saved) or 3 (supported capabilities)",
-    )
-    .map(|v| v as u8)
+    const ALLOWED: &str = "SEL is 0 (current), 1 (default), 2 (saved), 3 (supported \
+        capabilities) or 8 (changed: the current value where it differs from the default)";
+    match parse_num(s)? {
+        v @ (0..=3 | 8) => Ok(v as u8),
+        4..=7 => Err(format!("{s} is a reserved Select value: {ALLOWED}")),
+        _ => Err(format!("{s} is out of range: {ALLOWED}")),
+    }
 }
 
 /// Firmware slot (NVMe Base 2.x §5.1.8, CDW10 bits 2:0).
@@ -359,7 +361,7 @@ fn parse_sanact(s: &str) -> Result<u8, String> {
     }
     let v = parse_num(s).map_err(|_| {
         format!(
-            "{s:?}: the sanitize action is 1 exit-failure, 2 start-block-erase, 3 start-overwrite, \
+            "'{s}': the sanitize action is 1 exit-failure, 2 start-block-erase, 3 start-overwrite, \
              4 start-crypto-erase or 5 exit-media-verification"
         )
     })?;
@@ -745,17 +747,18 @@ pub enum Command {
         #[command(flatten)]
         dev: Dev,
         /// Log page identifier.
-        #[arg(short = 'i', long, value_parser = parse_u8)]
-        log_id: u8,
+        #[arg(short = 'i', long, value_parser = parse_u8, required_unless_present = "aen")]
+        log_id: Option<u8>,
         /// Bytes to read (a non-zero multiple of 4).
-        #[arg(short = 'l', long, value_parser = parse_u32)]
-        log_len: u32,
+        #[arg(short = 'l', long, value_parser = parse_u32, required_unless_present = "aen")]
+        log_len: Option<u32>,
         /// Namespace ID.
         #[arg(short = 'n', long = "namespace-id", default_value = "0xffffffff", value_parser = parse_u32)]
         nsid: u32,
-        /// Asynchronous event result to clear (accepted for nvme-cli; RAE decides).
-        #[arg(short = 'a', long, value_parser = parse_u8)]
-        aen: Option<u8>,
+        /// The completion dword 0 of an Asynchronous Event Request (NVMe Base 2.x §5.2.2):
+        /// reads the log page it names (bits 23:16), 4096 bytes, as nvme-cli's --aen does.
+        #[arg(short = 'a', long, value_parser = parse_u32, conflicts_with_all = ["log_id", "log_len"])]
+        aen: Option<u32>,
         /// Log page offset, bytes (a multiple of 4).
         #[arg(short = 'o', long, default_value_t = 0, value_parser = parse_u64)]
         lpo: u64,
@@ -865,16 +868,20 @@ pub enum Command {
     /// Get Features (NVMe Base §5.15).
     ///
     /// Prints completion dword 0 (the feature value) and any data the feature returns.
+    /// Without -f, reads every feature identifier from 00h to FFh in turn, like nvme-cli 2.3,
+    /// and prints those the controller implements (the ones it refuses with Invalid Field in
+    /// Command are left out; any other failure ends the walk).
     GetFeature {
         #[command(flatten)]
         dev: Dev,
-        /// Feature identifier.
+        /// Feature identifier (default: every feature).
         #[arg(short = 'f', long = "feature-id", value_parser = parse_u8)]
-        fid: u8,
+        fid: Option<u8>,
         /// Namespace ID.
         #[arg(short = 'n', long = "namespace-id", default_value_t = 0, value_parser = parse_u32)]
         nsid: u32,
-        /// Select: 0 current, 1 default, 2 saved, 3 supported capabilities.
+        /// Select: 0 current, 1 default, 2 saved, 3 supported capabilities, 8 changed (the
+        /// current value, shown only where it differs from the default).
         #[arg(short = 's', long, default_value_t = 0, value_parser = parse_sel)]
         sel: u8,
         /// Bytes of data to receive (default: what the feature returns).
@@ -936,7 +943,9 @@ pub enum Command {
         /// Dword offset of the image's first byte (as nvme-cli's --offset).
         #[arg(short = 'o', long, default_value_t = 0, value_parser = parse_u32)]
         offset: u32,
-        /// Show progress (always shown; accepted for nvme-cli).
+        /// Print nvme-cli's progress line on standard output before each piece
+        /// ("Firmware download: transferring 0x00001000/0x00002000 bytes: 050%", ended by a
+        /// carriage return) instead of the bar or journal lines on standard error.
         #[arg(short = 'p', long)]
         progress: bool,
         #[command(flatten)]
@@ -1261,7 +1270,9 @@ mod tests {
         ])
         .unwrap();
         match c.command {
-            Some(Command::GetFeature { cdw11, fid, .. }) => assert_eq!((fid, cdw11), (4, 0x10)),
+            Some(Command::GetFeature { cdw11, fid, .. }) => {
+                assert_eq!((fid, cdw11), (Some(4), 0x10))
+            }
             other => panic!("{other:?}"),
         }
         let c = Cli::try_parse_from([
@@ -1280,7 +1291,16 @@ mod tests {
             Some(Command::SetFeature { value, cdw12, .. }) => assert_eq!((value, cdw12), (7, 9)),
             other => panic!("{other:?}"),
         }
-        assert!(Cli::try_parse_from(["nvme-mi", "get-feature", "-f", "4", "-s", "8"]).is_err());
+        for (sel, ok) in [
+            ("3", true),
+            ("4", false),
+            ("7", false),
+            ("8", true),
+            ("9", false),
+        ] {
+            let r = Cli::try_parse_from(["nvme-mi", "get-feature", "-f", "4", "-s", sel]);
+            assert_eq!(r.is_ok(), ok, "-s {sel}");
+        }
         assert!(Cli::try_parse_from(["nvme-mi", "fw-commit", "-a", "8"]).is_err());
         assert!(Cli::try_parse_from(["nvme-mi", "sanitize", "-a", "start-crypto-erase"]).is_ok());
         assert!(Cli::try_parse_from(["nvme-mi", "sanitize", "-a", "scrub"]).is_err());

@@ -83,7 +83,7 @@ impl FromStr for DeviceSpec {
             });
         }
         Err(format!(
-            "unknown device {s:?}: expected sim[:<ctrl-id>], mctp:<net>,<eid>[:<ctrl-id>] or i2c:<bus>,<addr>"
+            "unknown device '{s}': expected sim[:<ctrl-id>], mctp:<net>,<eid>[:<ctrl-id>] or i2c:<bus>,<addr>"
         ))
     }
 }

@@ -264,7 +264,7 @@ fn run(cli: Cli) -> CliResult {
             log_id,
             log_len,
             nsid,
-            aen: _,
+            aen,
             lpo,
             lsp,
             lsi,
@@ -274,9 +274,14 @@ fn run(cli: Cli) -> CliResult {
             ot,
             opts,
         } => {
+            // nvme-cli's --aen: the log page named by bits 23:16, a whole 4 KiB of it.
+            let (lid, len) = match aen {
+                Some(dw0) => ((dw0 >> 16) as u8, 4096),
+                None => (log_id.unwrap_or_default(), log_len.unwrap_or_default()),
+            };
             let q = logs::LogQuery {
-                lid: log_id,
-                len: log_len,
+                lid,
+                len,
                 nsid,
                 lsp,
                 lsi,
@@ -383,12 +388,12 @@ fn run(cli: Cli) -> CliResult {
             fw,
             xfer,
             offset,
-            progress: _,
+            progress,
             opts,
         } => {
             let image = read_file(&fw, firmware::MAX_IMAGE)?;
             with_dev(&dev, &opts.settings(g), |c| {
-                firmware::download(c, &image, xfer, offset)
+                firmware::download(c, &image, xfer, offset, progress)
             })
         }
         Command::FwCommit {

@@ -29,7 +29,7 @@ fn number(s: &str) -> CliResult<u64> {
         Some(h) => u64::from_str_radix(h, 16),
         None => s.parse(),
     };
-    r.map_err(|_| CliError::usage(format!("{s:?} is not a number")))
+    r.map_err(|_| CliError::usage(format!("'{s}' is not a number")))
 }
 
 /// The port of a per-port item: the one given, else the first SMBus/I2C port the endpoint
@@ -142,7 +142,7 @@ pub fn set(c: &mut Ctx, item: ConfigItem, port: Option<u8>, value: &str) -> CliR
                 "1m" | "1000k" | "3" => SmbusFrequency::Mhz1,
                 other => {
                     return Err(CliError::usage(format!(
-                        "{other:?}: expected 100k, 400k or 1m"
+                        "'{other}': expected 100k, 400k or 1m"
                     )))
                 }
             };

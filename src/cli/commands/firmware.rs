@@ -1,6 +1,6 @@
 //! `fw-download` and `fw-commit` (NVMe Base §5.12, §5.13), tunnelled.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -9,6 +9,7 @@ use nvme_mi_core::mi::MAX_DATA_LEN;
 use nvme_mi_core::transport::Transport;
 use serde_json::json;
 
+use crate::cli::args::OutputFormat;
 use crate::cli::error::{CliError, CliResult};
 use crate::cli::output::emit;
 use crate::cli::Ctx;
@@ -17,18 +18,26 @@ use crate::cli::Ctx;
 /// allocation).
 pub const MAX_IMAGE: usize = 128 << 20;
 
-/// Progress of a transfer on standard error: a bar on a terminal; otherwise a line at each
-/// tenth, for a journal.
+/// Progress of a transfer: with `--progress`, nvme-cli 2.3's line before each piece on
+/// standard output (standard error when standard output carries JSON or binary), rewritten in
+/// place by a carriage return; otherwise on standard error a bar on a terminal, or a line at
+/// each tenth for a journal.
 struct Progress {
     bar: Option<ProgressBar>,
+    nvme_cli: Option<Box<dyn Write>>,
     total: usize,
     next_tenth: usize,
     start: Instant,
 }
 
 impl Progress {
-    fn new(total: usize) -> CliResult<Self> {
-        let bar = if std::io::stderr().is_terminal() {
+    fn new(total: usize, nvme_cli: bool, fmt: OutputFormat) -> CliResult<Self> {
+        let nvme_cli: Option<Box<dyn Write>> = match (nvme_cli, fmt) {
+            (false, _) => None,
+            (true, OutputFormat::Normal) => Some(Box::new(std::io::stdout())),
+            (true, _) => Some(Box::new(std::io::stderr())),
+        };
+        let bar = if nvme_cli.is_none() && std::io::stderr().is_terminal() {
             let b = ProgressBar::new(total as u64);
             b.set_style(
                 ProgressStyle::with_template(
@@ -44,13 +53,31 @@ impl Progress {
         };
         Ok(Progress {
             bar,
+            nvme_cli,
             total,
             next_tenth: 1,
             start: Instant::now(),
         })
     }
 
+    /// Before the piece at byte `offset`: nvme-cli's line.
+    fn start_piece(&mut self, offset: usize) -> CliResult {
+        if let Some(out) = &mut self.nvme_cli {
+            write!(
+                out,
+                "Firmware download: transferring {offset:#010x}/{:#010x} bytes: {:03}%\r",
+                self.total,
+                offset * 100 / self.total.max(1)
+            )?;
+            out.flush()?;
+        }
+        Ok(())
+    }
+
     fn update(&mut self, done: usize) {
+        if self.nvme_cli.is_some() {
+            return;
+        }
         if let Some(b) = &self.bar {
             b.set_position(done as u64);
             return;
@@ -67,7 +94,11 @@ impl Progress {
         }
     }
 
-    fn end(&self, ok: bool) {
+    fn end(&mut self, ok: bool) -> CliResult {
+        if let Some(out) = &mut self.nvme_cli {
+            // The line ends here, success or not, so that what follows starts on its own.
+            writeln!(out)?;
+        }
         if let Some(b) = &self.bar {
             if ok {
                 b.finish()
@@ -75,11 +106,19 @@ impl Progress {
                 b.abandon()
             }
         }
+        Ok(())
     }
 }
 
-/// `fw-download`: send the image in pieces, showing progress on standard error.
-pub fn download(c: &mut Ctx, image: &[u8], xfer: usize, offset: u32) -> CliResult {
+/// `fw-download`: send the image in pieces, showing progress (`nvme_cli_progress`: as
+/// nvme-cli's --progress does).
+pub fn download(
+    c: &mut Ctx,
+    image: &[u8],
+    xfer: usize,
+    offset: u32,
+    nvme_cli_progress: bool,
+) -> CliResult {
     let fmt = c.fmt;
     if image.is_empty() || image.len() % 4 != 0 {
         return Err(CliError::usage(format!(
@@ -100,14 +139,15 @@ pub fn download(c: &mut Ctx, image: &[u8], xfer: usize, offset: u32) -> CliResul
     let ctrl = c.ctrl()?;
     let parts = FirmwareImageDownload::chunks(image.len(), xfer)
         .map_err(|e| CliError::usage(e.to_string()))?;
-    let mut progress = Progress::new(image.len())?;
+    let mut progress = Progress::new(image.len(), nvme_cli_progress, fmt)?;
     let mut result = Ok(());
     for (mut cmd, range) in parts {
         cmd.ofst += offset;
         let end = range.end;
-        let Some(piece) = image.get(range) else {
+        let Some(piece) = image.get(range.clone()) else {
             break;
         };
+        progress.start_piece(range.start)?;
         if let Err(e) = c.ep.admin(ctrl, &cmd, 0, 0, piece) {
             result = Err(CliError::from(e)
                 .context(&format!("firmware download at byte {}", cmd.offset_bytes())));
@@ -115,7 +155,7 @@ pub fn download(c: &mut Ctx, image: &[u8], xfer: usize, offset: u32) -> CliResul
         }
         progress.update(end);
     }
-    progress.end(result.is_ok());
+    progress.end(result.is_ok())?;
     result?;
     emit(
         fmt,

@@ -77,6 +77,9 @@ pub struct NvmeStatus {
 impl NvmeStatus {
     /// Successful completion.
     pub const SUCCESS: NvmeStatus = NvmeStatus::new(Sct::Generic, 0);
+    /// Invalid Field in Command (generic 02h), what a controller answers for a feature, log
+    /// page or selection it does not implement.
+    pub const INVALID_FIELD: NvmeStatus = NvmeStatus::new(Sct::Generic, 0x02);
 
     /// A status with CRD, M and DNR clear.
     pub const fn new(sct: Sct, sc: u8) -> Self {
@@ -108,6 +111,11 @@ impl NvmeStatus {
             | (((self.crd & 0x3) as u16) << 11)
             | ((self.more as u16) << 13)
             | ((self.dnr as u16) << 14)
+    }
+
+    /// Whether this is `other`'s status code (SCT and SC; CRD, M and DNR aside).
+    pub fn is(self, other: NvmeStatus) -> bool {
+        self.sct == other.sct && self.sc == other.sc
     }
 
     /// Successful Completion (SCT 0, SC 0).

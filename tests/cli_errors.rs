@@ -266,6 +266,12 @@ fn short_options_mean_what_they_mean_in_nvme_cli() {
     );
     let j = ok(&["smart-log", "sim:1", "-H", "-o", "json"]).json();
     assert!(j["critical_warning"]["value"].is_number(), "{j}");
+    // -H where it would change nothing is refused, not ignored.
+    fails(
+        &["id-ctrl", "sim:1", "-H"],
+        1,
+        "changes nothing for id-ctrl",
+    );
     // fw-download -f/-x, security -p/-s/-t.
     let img = common::temp_path("x.bin");
     std::fs::write(&img, [0u8; 8]).unwrap();

@@ -648,11 +648,36 @@ fn command() -> clap::Command {
     Cli::command().mut_subcommands(|s| s.after_help(EXIT_CODES_HELP))
 }
 
+/// The commands whose output `-H` changes; the others print every field in words already.
+const HUMAN_READABLE: &[&str] = &["smart-log"];
+
+/// `-H` where it would change nothing is refused rather than ignored. Every device command
+/// has it, as in nvme-cli, but only those in [`HUMAN_READABLE`] have a second form.
+fn refuse_ignored_human(m: &clap::ArgMatches) -> Result<(), clap::Error> {
+    let Some((name, sub)) = m.subcommand() else {
+        return Ok(());
+    };
+    let given = sub.try_get_one::<bool>("human").ok().flatten() == Some(&true);
+    if given && !HUMAN_READABLE.contains(&name) {
+        let mut cmd = command();
+        return Err(cmd.error(
+            clap::error::ErrorKind::ArgumentConflict,
+            format!(
+                "-H/--human-readable changes nothing for {name}: its output names every field \
+                 already (-H decodes further for: {})",
+                HUMAN_READABLE.join(", ")
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Parse the command line, run, and turn the outcome into an exit code.
 pub fn main() -> ExitCode {
-    let parsed = command()
-        .try_get_matches()
-        .and_then(|m| Cli::from_arg_matches(&m));
+    let parsed = command().try_get_matches().and_then(|m| {
+        refuse_ignored_human(&m)?;
+        Cli::from_arg_matches(&m)
+    });
     let cli = match parsed {
         Ok(c) => c,
         Err(e) => {

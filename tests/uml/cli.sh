@@ -15,6 +15,44 @@ check() { # check WHAT PATTERN TEXT
     grep -q -- "$2" <<<"$3" || fail "$1: '$2' not in output:"$'\n'"$3"
 }
 
+# The README quick start's served-drive block, taken from the README and run as written
+# (`nvme-mi` is the binary under test, `nvme` Debian's nvme-cli): the serve line in the
+# background, then each other line must succeed with output. tests/cli_readme.rs runs the
+# simulated drive's block and checks that this script reads the README.
+readme=$(dirname "$0")/../../README.md
+mapfile -t readme_lines <<<"$(awk '
+    /^## / { section = ($0 ~ /^## Command-line quick start/) }
+    section && /^```sh/ { block++; inside = 1; next }
+    inside && /^```/ { inside = 0; next }
+    section && inside && block == 2 { sub(/  #.*/, ""); if (NF) print }' "$readme")"
+((${#readme_lines[@]} >= 2)) || fail "README: no served-drive quick start block in $readme"
+readme_pid=
+for line in "${readme_lines[@]}"; do
+    read -ra words <<<"$line"
+    case ${words[0]} in
+    nvme-mi) words[0]=$nvme_mi ;;
+    nvme) command -v nvme >/dev/null || fail "README line '$line': nvme-cli is missing" ;;
+    *) fail "README line '$line': neither nvme-mi nor nvme" ;;
+    esac
+    if [[ ${words[-1]} == "&" ]]; then
+        unset 'words[-1]'
+        "${words[@]}" &
+        readme_pid=$!
+        for _ in $(seq 50); do
+            "$nvme_mi" --timeout 200 health mctp:1,8 >/dev/null 2>&1 && break
+            sleep 0.1
+        done
+        echo "README: $line (pid $readme_pid)"
+        continue
+    fi
+    out=$("${words[@]}" 2>&1) || fail "README line '$line': exit $?:"$'\n'"$out"
+    [[ -n "$out" ]] || fail "README line '$line': no output"
+    echo "README: $line: $(wc -l <<<"$out") lines, first: $(head -1 <<<"$out")"
+done
+[[ -n "$readme_pid" ]] || fail "README: no serve line in the block"
+kill "$readme_pid"
+wait "$readme_pid" 2>/dev/null || true
+
 seed=3
 source "$(dirname "$0")/serve.sh"
 start_serve "$nvme_mi" "$seed"

@@ -10,7 +10,7 @@ use nvme_mi_core::mctp::tag::TagAllocator;
 use nvme_mi_core::mctp::{Eid, MsgType, Tag};
 use nvme_mi_core::time::Instant;
 
-use crate::wait::{WaiterId, Waiters};
+use crate::wait::{WaiterId, Waiters, MAX_WAITERS};
 use crate::{Clock, RetryPolicy, TargetReceiver};
 
 /// How many drives a [`Bus`] tracks tags for at once, and how many of their messages may be
@@ -152,9 +152,10 @@ fn eid_matches(want: Eid, got: Eid) -> bool {
 /// arrives before its caller waits), one such message kept until asked for, the tag
 /// allocator (tags for up to `DRIVES` drives with exchanges open at once), a frame buffer
 /// and the wait queues of the async transports: about 3 KiB plus `I`, `R`, `C` with
-/// `DRIVES` = [`MAX_DRIVES`], about 2 KiB with one drive on a 32-bit MCU. Drives on one bus
+/// `DRIVES` = [`MAX_DRIVES`] and `WAITERS` = [`MAX_WAITERS`], about 1.3 KiB with one drive
+/// and no async waiter on a 32-bit MCU. Drives on one bus
 /// must have distinct EIDs (or NULL for physical addressing with a single drive).
-pub struct Bus<I, R, C, const DRIVES: usize = MAX_DRIVES> {
+pub struct Bus<I, R, C, const DRIVES: usize = MAX_DRIVES, const WAITERS: usize = MAX_WAITERS> {
     /// `None` while an async transport writes a frame with it.
     pub(crate) i2c: Option<I>,
     pub(crate) rx: R,
@@ -170,23 +171,26 @@ pub struct Bus<I, R, C, const DRIVES: usize = MAX_DRIVES> {
     event: Option<EventSlot>,
     pub(crate) stats: BusStats,
     next_waiter: WaiterId,
-    pub(crate) tx_waiters: Waiters<()>,
-    pub(crate) rx_waiters: Waiters<Want>,
+    pub(crate) tx_waiters: Waiters<(), WAITERS>,
+    pub(crate) rx_waiters: Waiters<Want, WAITERS>,
 }
 
 impl<I, R: TargetReceiver, C: Clock> Bus<I, R, C> {
     /// A bus for up to [`MAX_DRIVES`] drives, driven by `i2c`, receiving on our own 7-bit
     /// target address `own_addr` through `rx`, where we are MCTP endpoint `own_eid`.
     pub const fn new(i2c: I, rx: R, clock: C, own_addr: u8, own_eid: Eid) -> Self {
-        Self::with_drives(i2c, rx, clock, own_addr, own_eid)
+        Self::with_capacity(i2c, rx, clock, own_addr, own_eid)
     }
 }
 
-impl<I, R: TargetReceiver, C: Clock, const DRIVES: usize> Bus<I, R, C, DRIVES> {
+impl<I, R: TargetReceiver, C: Clock, const DRIVES: usize, const WAITERS: usize>
+    Bus<I, R, C, DRIVES, WAITERS>
+{
     /// [`Bus::new`] for up to `DRIVES` drives with exchanges open at once (one on a
-    /// requester that talks to one drive at a time). A `const fn`: it can initialise a
-    /// `static`.
-    pub const fn with_drives(i2c: I, rx: R, clock: C, own_addr: u8, own_eid: Eid) -> Self {
+    /// requester that talks to one drive at a time) and `WAITERS` async transports waiting
+    /// at once (none is needed by blocking transports; the queues then cost nothing). A
+    /// `const fn`: it can initialise a `static`.
+    pub const fn with_capacity(i2c: I, rx: R, clock: C, own_addr: u8, own_eid: Eid) -> Self {
         Bus {
             i2c: Some(i2c),
             rx,

@@ -17,7 +17,7 @@ use nvme_mi_core::transport::{AsyncEventSource, AsyncTransport, EventSource, Tra
 use crate::bus::{Pumped, Want};
 use crate::retry::write_frame;
 use crate::wait::WaiterId;
-use crate::{Bus, Clock, Error, TargetReceiver, MAX_DRIVES};
+use crate::{Bus, Clock, Error, TargetReceiver, MAX_DRIVES, MAX_WAITERS};
 
 /// How long a tag stays allocated after the request is sent, unless a receive deadline
 /// moves it: MT4, the tag expiration interval, at least 5 s (DSP0236; digest A.6).
@@ -64,8 +64,8 @@ macro_rules! send_frames {
 }
 
 /// Handle at most one received frame for `want`; `Some(n)` when the message is delivered.
-fn step<I, R: TargetReceiver, C: Clock, E, const D: usize>(
-    bus: &RefCell<Bus<I, R, C, D>>,
+fn step<I, R: TargetReceiver, C: Clock, E, const D: usize, const W: usize>(
+    bus: &RefCell<Bus<I, R, C, D, W>>,
     want: Want,
     buf: &mut [u8],
     deadline: Instant,
@@ -84,8 +84,8 @@ fn step<I, R: TargetReceiver, C: Clock, E, const D: usize>(
 }
 
 /// Poll until the message `want` is delivered or `deadline` passes.
-fn wait_for<I, R: TargetReceiver, C: Clock, E, const D: usize>(
-    bus: &RefCell<Bus<I, R, C, D>>,
+fn wait_for<I, R: TargetReceiver, C: Clock, E, const D: usize, const W: usize>(
+    bus: &RefCell<Bus<I, R, C, D, W>>,
     want: Want,
     buf: &mut [u8],
     deadline: Instant,
@@ -101,18 +101,20 @@ fn wait_for<I, R: TargetReceiver, C: Clock, E, const D: usize>(
 /// receive path has another frame, another waiter hands over a frame parked for us, or the
 /// deadline passes. Never holds the bus across a suspension; leaves the wait queue when
 /// done or dropped.
-struct Receive<'b, 'o, I, R: TargetReceiver, C: Clock, const D: usize> {
-    bus: &'b RefCell<Bus<I, R, C, D>>,
+struct Receive<'b, 'o, I, R: TargetReceiver, C: Clock, const D: usize, const W: usize> {
+    bus: &'b RefCell<Bus<I, R, C, D, W>>,
     want: Want,
     out: &'o mut [u8],
     deadline: Instant,
     id: Option<WaiterId>,
 }
 
-impl<I, R: TargetReceiver, C: Clock, const D: usize> Receive<'_, '_, I, R, C, D> {
+impl<I, R: TargetReceiver, C: Clock, const D: usize, const W: usize>
+    Receive<'_, '_, I, R, C, D, W>
+{
     fn finish<E>(
         &mut self,
-        b: &mut Bus<I, R, C, D>,
+        b: &mut Bus<I, R, C, D, W>,
         r: Result<usize, Error<E>>,
     ) -> Poll<Result<usize, Error<E>>> {
         if let Some(id) = self.id.take() {
@@ -159,7 +161,9 @@ impl<I, R: TargetReceiver, C: Clock, const D: usize> Receive<'_, '_, I, R, C, D>
     }
 }
 
-impl<I, R: TargetReceiver, C: Clock, const D: usize> Drop for Receive<'_, '_, I, R, C, D> {
+impl<I, R: TargetReceiver, C: Clock, const D: usize, const W: usize> Drop
+    for Receive<'_, '_, I, R, C, D, W>
+{
     fn drop(&mut self) {
         if let Some(id) = self.id.take() {
             if let Ok(mut b) = self.bus.try_borrow_mut() {
@@ -170,13 +174,13 @@ impl<I, R: TargetReceiver, C: Clock, const D: usize> Drop for Receive<'_, '_, I,
 }
 
 /// [`Receive`] as a future of the I2C controller's error type `E`.
-struct ReceiveFuture<'b, 'o, I, R: TargetReceiver, C: Clock, E, const D: usize> {
-    inner: Receive<'b, 'o, I, R, C, D>,
+struct ReceiveFuture<'b, 'o, I, R: TargetReceiver, C: Clock, E, const D: usize, const W: usize> {
+    inner: Receive<'b, 'o, I, R, C, D, W>,
     _e: core::marker::PhantomData<fn() -> E>,
 }
 
-impl<I, R: TargetReceiver, C: Clock, E, const D: usize> Future
-    for ReceiveFuture<'_, '_, I, R, C, E, D>
+impl<I, R: TargetReceiver, C: Clock, E, const D: usize, const W: usize> Future
+    for ReceiveFuture<'_, '_, I, R, C, E, D, W>
 {
     type Output = Result<usize, Error<E>>;
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
@@ -184,12 +188,12 @@ impl<I, R: TargetReceiver, C: Clock, E, const D: usize> Future
     }
 }
 
-fn receive_async<'b, 'o, I, R: TargetReceiver, C: Clock, E, const D: usize>(
-    bus: &'b RefCell<Bus<I, R, C, D>>,
+fn receive_async<'b, 'o, I, R: TargetReceiver, C: Clock, E, const D: usize, const W: usize>(
+    bus: &'b RefCell<Bus<I, R, C, D, W>>,
     want: Want,
     out: &'o mut [u8],
     deadline: Instant,
-) -> ReceiveFuture<'b, 'o, I, R, C, E, D> {
+) -> ReceiveFuture<'b, 'o, I, R, C, E, D, W> {
     ReceiveFuture {
         inner: Receive {
             bus,
@@ -204,12 +208,14 @@ fn receive_async<'b, 'o, I, R: TargetReceiver, C: Clock, E, const D: usize>(
 
 /// The I2C controller, taken out of the bus for one frame; put back (and the next waiter
 /// woken) when dropped, also if the write's future is dropped half-way.
-struct Controller<'b, I, R: TargetReceiver, C: Clock, const D: usize> {
-    bus: &'b RefCell<Bus<I, R, C, D>>,
+struct Controller<'b, I, R: TargetReceiver, C: Clock, const D: usize, const W: usize> {
+    bus: &'b RefCell<Bus<I, R, C, D, W>>,
     i2c: Option<I>,
 }
 
-impl<I, R: TargetReceiver, C: Clock, const D: usize> Drop for Controller<'_, I, R, C, D> {
+impl<I, R: TargetReceiver, C: Clock, const D: usize, const W: usize> Drop
+    for Controller<'_, I, R, C, D, W>
+{
     fn drop(&mut self) {
         if let Ok(mut b) = self.bus.try_borrow_mut() {
             if b.i2c.is_none() {
@@ -222,14 +228,16 @@ impl<I, R: TargetReceiver, C: Clock, const D: usize> Drop for Controller<'_, I, 
 
 /// Wait for the turn on the shared bus's controller (first come, first served), at most
 /// until `until`.
-struct Acquire<'b, I, R: TargetReceiver, C: Clock, const D: usize> {
-    bus: &'b RefCell<Bus<I, R, C, D>>,
+struct Acquire<'b, I, R: TargetReceiver, C: Clock, const D: usize, const W: usize> {
+    bus: &'b RefCell<Bus<I, R, C, D, W>>,
     until: Option<Instant>,
     id: Option<WaiterId>,
 }
 
-impl<'b, I, R: TargetReceiver, C: Clock, const D: usize> Future for Acquire<'b, I, R, C, D> {
-    type Output = Option<Controller<'b, I, R, C, D>>;
+impl<'b, I, R: TargetReceiver, C: Clock, const D: usize, const W: usize> Future
+    for Acquire<'b, I, R, C, D, W>
+{
+    type Output = Option<Controller<'b, I, R, C, D, W>>;
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         let Ok(mut b) = this.bus.try_borrow_mut() else {
@@ -275,7 +283,9 @@ impl<'b, I, R: TargetReceiver, C: Clock, const D: usize> Future for Acquire<'b, 
     }
 }
 
-impl<I, R: TargetReceiver, C: Clock, const D: usize> Drop for Acquire<'_, I, R, C, D> {
+impl<I, R: TargetReceiver, C: Clock, const D: usize, const W: usize> Drop
+    for Acquire<'_, I, R, C, D, W>
+{
     fn drop(&mut self) {
         if let Some(id) = self.id.take() {
             if let Ok(mut b) = self.bus.try_borrow_mut() {
@@ -287,12 +297,14 @@ impl<I, R: TargetReceiver, C: Clock, const D: usize> Drop for Acquire<'_, I, R, 
 }
 
 /// Sleep until `t` on the bus's clock (its alarm, or polling if it has none).
-struct Sleep<'b, I, R: TargetReceiver, C: Clock, const D: usize> {
-    bus: &'b RefCell<Bus<I, R, C, D>>,
+struct Sleep<'b, I, R: TargetReceiver, C: Clock, const D: usize, const W: usize> {
+    bus: &'b RefCell<Bus<I, R, C, D, W>>,
     t: Instant,
 }
 
-impl<I, R: TargetReceiver, C: Clock, const D: usize> Future for Sleep<'_, I, R, C, D> {
+impl<I, R: TargetReceiver, C: Clock, const D: usize, const W: usize> Future
+    for Sleep<'_, I, R, C, D, W>
+{
     type Output = ();
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let Ok(mut b) = self.bus.try_borrow_mut() else {
@@ -311,8 +323,8 @@ impl<I, R: TargetReceiver, C: Clock, const D: usize> Future for Sleep<'_, I, R, 
 
 /// Write one frame on the shared bus from async code: wait for the controller, write,
 /// give it back; after a failure the controller is given back during the back-off.
-async fn write_async<I, R, C, const D: usize>(
-    bus: &RefCell<Bus<I, R, C, D>>,
+async fn write_async<I, R, C, const D: usize, const W: usize>(
+    bus: &RefCell<Bus<I, R, C, D, W>>,
     addr: u8,
     bytes: &[u8],
 ) -> Result<(), Error<I::Error>>
@@ -358,11 +370,13 @@ where
 
 macro_rules! transport_common {
     ($name:ident) => {
-        impl<'a, I, R: TargetReceiver, C: Clock, const D: usize> $name<'a, I, R, C, D> {
+        impl<'a, I, R: TargetReceiver, C: Clock, const D: usize, const W: usize>
+            $name<'a, I, R, C, D, W>
+        {
             /// The drive at 7-bit address `addr` and EID `eid` on `bus`, with the baseline
             /// transmission unit (64 bytes). `eid` may be [`Eid::NULL`] for physical
             /// addressing of the only drive on the bus.
-            pub fn new(bus: &'a RefCell<Bus<I, R, C, D>>, addr: u8, eid: Eid) -> Self {
+            pub fn new(bus: &'a RefCell<Bus<I, R, C, D, W>>, addr: u8, eid: Eid) -> Self {
                 $name {
                     bus,
                     addr,
@@ -374,7 +388,7 @@ macro_rules! transport_common {
             }
 
             /// The shared bus.
-            pub fn bus(&self) -> &'a RefCell<Bus<I, R, C, D>> {
+            pub fn bus(&self) -> &'a RefCell<Bus<I, R, C, D, W>> {
                 self.bus
             }
 
@@ -464,8 +478,8 @@ macro_rules! transport_common {
 /// exchange's tag and TO clear; unsolicited NVMe-MI requests (AEMs) are kept for
 /// [`EventSource::recv_unsolicited`]. The transport borrows the bus only during a call, so
 /// several transports (drives) share one bus and can be used alternately.
-pub struct I2cTransport<'a, I, R, C, const D: usize = MAX_DRIVES> {
-    bus: &'a RefCell<Bus<I, R, C, D>>,
+pub struct I2cTransport<'a, I, R, C, const D: usize = MAX_DRIVES, const W: usize = MAX_WAITERS> {
+    bus: &'a RefCell<Bus<I, R, C, D, W>>,
     addr: u8,
     eid: Eid,
     tu: usize,
@@ -478,8 +492,9 @@ pub struct I2cTransport<'a, I, R, C, const D: usize = MAX_DRIVES> {
 /// Any number of async transports on one [`Bus`] can run at once from one executor: each
 /// waits for its turn on the controller and sleeps until its response arrives (see
 /// [`Bus`], "Sharing in async"): no polling when the receiver and the clock can wake it.
-pub struct AsyncI2cTransport<'a, I, R, C, const D: usize = MAX_DRIVES> {
-    bus: &'a RefCell<Bus<I, R, C, D>>,
+pub struct AsyncI2cTransport<'a, I, R, C, const D: usize = MAX_DRIVES, const W: usize = MAX_WAITERS>
+{
+    bus: &'a RefCell<Bus<I, R, C, D, W>>,
     addr: u8,
     eid: Eid,
     tu: usize,
@@ -500,8 +515,8 @@ pub trait TransmissionUnit {
     fn set_transmission_unit(&mut self, tu: usize) -> bool;
 }
 
-impl<I, R: TargetReceiver, C: Clock, const D: usize> TransmissionUnit
-    for I2cTransport<'_, I, R, C, D>
+impl<I, R: TargetReceiver, C: Clock, const D: usize, const W: usize> TransmissionUnit
+    for I2cTransport<'_, I, R, C, D, W>
 {
     fn transmission_unit(&self) -> usize {
         self.tu
@@ -511,8 +526,8 @@ impl<I, R: TargetReceiver, C: Clock, const D: usize> TransmissionUnit
     }
 }
 
-impl<I, R: TargetReceiver, C: Clock, const D: usize> TransmissionUnit
-    for AsyncI2cTransport<'_, I, R, C, D>
+impl<I, R: TargetReceiver, C: Clock, const D: usize, const W: usize> TransmissionUnit
+    for AsyncI2cTransport<'_, I, R, C, D, W>
 {
     fn transmission_unit(&self) -> usize {
         self.tu
@@ -531,8 +546,8 @@ impl<T: TransmissionUnit + ?Sized> TransmissionUnit for &mut T {
     }
 }
 
-impl<I: embedded_hal::i2c::I2c, R: TargetReceiver, C: Clock, const D: usize> Transport
-    for I2cTransport<'_, I, R, C, D>
+impl<I: embedded_hal::i2c::I2c, R: TargetReceiver, C: Clock, const D: usize, const W: usize>
+    Transport for I2cTransport<'_, I, R, C, D, W>
 {
     type Error = Error<I::Error>;
 
@@ -594,8 +609,8 @@ impl<I: embedded_hal::i2c::I2c, R: TargetReceiver, C: Clock, const D: usize> Tra
     }
 }
 
-impl<I: embedded_hal::i2c::I2c, R: TargetReceiver, C: Clock, const D: usize> EventSource
-    for I2cTransport<'_, I, R, C, D>
+impl<I: embedded_hal::i2c::I2c, R: TargetReceiver, C: Clock, const D: usize, const W: usize>
+    EventSource for I2cTransport<'_, I, R, C, D, W>
 {
     fn recv_unsolicited(
         &mut self,
@@ -606,8 +621,13 @@ impl<I: embedded_hal::i2c::I2c, R: TargetReceiver, C: Clock, const D: usize> Eve
     }
 }
 
-impl<I: embedded_hal_async::i2c::I2c, R: TargetReceiver, C: Clock, const D: usize> AsyncTransport
-    for AsyncI2cTransport<'_, I, R, C, D>
+impl<
+        I: embedded_hal_async::i2c::I2c,
+        R: TargetReceiver,
+        C: Clock,
+        const D: usize,
+        const W: usize,
+    > AsyncTransport for AsyncI2cTransport<'_, I, R, C, D, W>
 {
     type Error = Error<I::Error>;
 
@@ -668,8 +688,13 @@ impl<I: embedded_hal_async::i2c::I2c, R: TargetReceiver, C: Clock, const D: usiz
     }
 }
 
-impl<I: embedded_hal_async::i2c::I2c, R: TargetReceiver, C: Clock, const D: usize> AsyncEventSource
-    for AsyncI2cTransport<'_, I, R, C, D>
+impl<
+        I: embedded_hal_async::i2c::I2c,
+        R: TargetReceiver,
+        C: Clock,
+        const D: usize,
+        const W: usize,
+    > AsyncEventSource for AsyncI2cTransport<'_, I, R, C, D, W>
 {
     async fn recv_unsolicited(
         &mut self,

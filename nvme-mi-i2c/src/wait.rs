@@ -3,7 +3,8 @@
 use core::task::Waker;
 
 /// How many async transports can wait on one bus at once (for its controller, or for a
-/// received message). Beyond that a waiter gets [`Error::BusBusy`](crate::Error::BusBusy).
+/// received message), unless the bus's `WAITERS` parameter says otherwise. Beyond that a
+/// waiter gets [`Error::BusBusy`](crate::Error::BusBusy).
 pub const MAX_WAITERS: usize = 24;
 
 /// A waiter's place in a [`Waiters`] queue.
@@ -12,18 +13,18 @@ pub(crate) type WaiterId = u32;
 /// A FIFO of waiting tasks, each known by a [`WaiterId`] and carrying what it waits for
 /// (`T`): first come, first served.
 #[derive(Debug)]
-pub(crate) struct Waiters<T> {
-    slots: [Option<(WaiterId, T, Waker)>; MAX_WAITERS],
+pub(crate) struct Waiters<T, const N: usize> {
+    slots: [Option<(WaiterId, T, Waker)>; N],
     /// Arrival order: `order[..len]` index `slots`, oldest first.
-    order: [u8; MAX_WAITERS],
+    order: [u8; N],
     len: usize,
 }
 
-impl<T: Copy> Waiters<T> {
+impl<T: Copy, const N: usize> Waiters<T, N> {
     pub(crate) const fn new() -> Self {
         Waiters {
-            slots: [const { None }; MAX_WAITERS],
-            order: [0; MAX_WAITERS],
+            slots: [const { None }; N],
+            order: [0; N],
             len: 0,
         }
     }
@@ -127,7 +128,7 @@ mod tests {
     #[test]
     fn fifo_refresh_remove_full() {
         let w = Waker::noop();
-        let mut q = Waiters::new();
+        let mut q: Waiters<char, MAX_WAITERS> = Waiters::new();
         assert!(q.is_first(7));
         assert!(q.enqueue(1, 'a', w));
         assert!(q.enqueue(2, 'b', w));

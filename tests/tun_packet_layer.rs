@@ -13,7 +13,7 @@
 //! | two packets swapped | core → kernel | the kernel drops the message; the next message arrives |
 //! | one packet lost | kernel → core | the core's reassembler drops the message: `OutOfSequence` |
 //! | two packets swapped | kernel → core | `OutOfSequence`, no message completes |
-//! | simulated drive behind the tun interface | both | Debian's nvme-cli (`nvme id-ctrl mctp:1,30`) and the project's requester (health poll, Identify Controller) get the drive's answers through the kernel's packetisation at MTU 68 |
+//! | simulated drive behind the tun interface | both | Debian's nvme-cli (`nvme id-ctrl mctp:1,30`) and the project's requester (health poll, Identify Controller) get the drive's answers through the kernel's packetisation at MTU 68; Debian's tcpdump captures them (`-i any`) and `nvme-mi decode --summary` reads the capture |
 #![cfg(target_os = "linux")]
 
 use std::fs::File;
@@ -300,6 +300,7 @@ fn packet_layer_against_the_kernel() {
         let stop = stop.clone();
         std::thread::spawn(move || serve_drive(wire, sim, &stop))
     };
+    let tcpdump = Tcpdump::start();
     let out = std::process::Command::new("nvme")
         .args(["id-ctrl", "mctp:1,30", "-o", "json"])
         .output()
@@ -330,11 +331,79 @@ fn packet_layer_against_the_kernel() {
         serial
     );
     rows.push("nvme-mi requester -> simulated drive behind tun: health, identify".into());
+    rows.push(tcpdump.decoded());
     stop.store(true, std::sync::atomic::Ordering::SeqCst);
     let served = drive.join().expect("drive thread");
     assert!(served >= 4, "{served} requests served");
     for r in &rows {
         eprintln!("  {r}");
+    }
+}
+
+/// A real capture by Debian's tcpdump of what crosses the tun interface, read back by
+/// `nvme-mi decode`. On `any` (Linux cooked capture v2, the MCTP records among others): the
+/// tun device is ARPHRD_NONE, and lo never shows MCTP at all (a message to a local EID is
+/// delivered by the kernel's route without passing a device, so the served drive of the
+/// other UML scripts cannot be captured).
+struct Tcpdump {
+    child: std::process::Child,
+    file: std::path::PathBuf,
+}
+
+impl Tcpdump {
+    /// Start capturing; returns once tcpdump says it listens.
+    fn start() -> Tcpdump {
+        use std::io::BufRead;
+        let file = std::env::temp_dir().join("nvme-mi-tun.pcap");
+        let mut child = std::process::Command::new("tcpdump")
+            .args(["-i", "any", "-U", "-w"])
+            .arg(&file)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("tcpdump (scripts/setup.sh installs it)");
+        let mut err = std::io::BufReader::new(child.stderr.take().expect("tcpdump stderr"));
+        let mut line = String::new();
+        while err.read_line(&mut line).expect("tcpdump stderr") > 0
+            && !line.contains("listening on")
+        {
+            line.clear();
+        }
+        assert!(line.contains("listening on"), "tcpdump did not start");
+        Tcpdump { child, file }
+    }
+
+    /// Stop, and check that `nvme-mi decode --summary` finds the exchanges in the capture.
+    fn decoded(mut self) -> String {
+        std::thread::sleep(Duration::from_millis(500));
+        // SIGTERM, so that tcpdump ends its file properly.
+        let _ = std::process::Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.wait();
+        let size = std::fs::metadata(&self.file).map(|m| m.len());
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_nvme-mi"))
+            .args(["decode", "--summary", "-f"])
+            .arg(&self.file)
+            .output()
+            .expect("nvme-mi decode");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "decode of {} ({size:?} bytes): {}",
+            self.file.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for what in ["NVM Subsystem Health Status Poll", "Identify"] {
+            assert!(
+                text.contains(what),
+                "{what} not in the decoded capture:\n{text}"
+            );
+        }
+        let _ = std::fs::remove_file(&self.file);
+        format!(
+            "tcpdump -i any while nvme-cli and nvme-mi ran: nvme-mi decode --summary reads it, {} lines",
+            text.lines().count()
+        )
     }
 }
 

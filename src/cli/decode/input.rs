@@ -1,12 +1,47 @@
 //! The inputs `decode` reads: hex (arguments or one unit per line), this tool's own
 //! `--verbose` log, `xxd -p` and `hexdump -C` dumps, raw binary, and pcap / pcapng captures
 //! of MCTP (`LINKTYPE_MCTP`, 291: each packet starts with the MCTP transport header, DSP0236
-//! §8.1, as `tcpdump -i mctpX` writes them). The format is recognised from the content.
+//! §8.1, as `tcpdump -i mctpX` writes them) or Linux cooked captures (`tcpdump -i any`: the
+//! MCTP records kept, the others left out). The format is recognised from the content.
 
 use crate::cli::args::Layer as Start;
 
 /// The pcap link type of MCTP packets (tcpdump.org link-layer header types: LINKTYPE_MCTP).
 pub const LINKTYPE_MCTP: u32 = 291;
+
+/// Linux cooked capture v1 (`tcpdump -i any` before libpcap 1.10): a 16-byte header, the
+/// protocol (big endian) in its last two bytes.
+const LINKTYPE_LINUX_SLL: u32 = 113;
+/// Linux cooked capture v2 (`tcpdump -i any` since libpcap 1.10): a 20-byte header, the
+/// protocol (big endian) in its first two bytes.
+const LINKTYPE_LINUX_SLL2: u32 = 276;
+/// The Linux protocol number of MCTP (`ETH_P_MCTP`, include/uapi/linux/if_ether.h).
+const ETH_P_MCTP: u16 = 0x00fa;
+
+/// The MCTP packet in a record of link type `link`: the whole record for LINKTYPE_MCTP; after
+/// the cooked header for a Linux cooked capture, `None` where the record is another
+/// protocol's (a capture on `any` sees every interface).
+fn mctp_packet(link: u32, data: &[u8]) -> Result<Option<&[u8]>, String> {
+    let (proto_at, header) = match link {
+        LINKTYPE_MCTP => return Ok(Some(data)),
+        LINKTYPE_LINUX_SLL => (14, 16),
+        LINKTYPE_LINUX_SLL2 => (0, 20),
+        _ => {
+            return Err(format!(
+                "link type {link}, neither MCTP ({LINKTYPE_MCTP}) nor a Linux cooked capture \
+                 ({LINKTYPE_LINUX_SLL}, {LINKTYPE_LINUX_SLL2}); capture with tcpdump -i mctpX \
+                 or -i any"
+            ))
+        }
+    };
+    let proto = data
+        .get(proto_at..proto_at + 2)
+        .map(|p| u16::from_be_bytes([p[0], p[1]]));
+    Ok(match (proto, data.get(header..)) {
+        (Some(ETH_P_MCTP), Some(packet)) => Some(packet),
+        _ => None,
+    })
+}
 
 /// One unit to dissect, with what the input says about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,11 +80,7 @@ fn pcap(b: &[u8]) -> Option<Result<Vec<Input>, String>> {
     };
     Some((|| {
         let link = u32_at(b, 20, be).ok_or("pcap: truncated file header")? & 0x0fff_ffff;
-        if link != LINKTYPE_MCTP {
-            return Err(format!(
-                "pcap: link type {link}, not MCTP ({LINKTYPE_MCTP}); capture with tcpdump -i mctpX"
-            ));
-        }
+        mctp_packet(link, &[]).map_err(|e| format!("pcap: {e}"))?;
         let mut out = Vec::new();
         let mut at = 24usize;
         while at < b.len() {
@@ -59,7 +90,9 @@ fn pcap(b: &[u8]) -> Option<Result<Vec<Input>, String>> {
                 .ok_or_else(|| {
                     format!("pcap: record at byte {at} runs past the end of the file")
                 })?;
-            out.push(unit(data.to_vec(), Some(Start::Mctp)));
+            if let Some(packet) = mctp_packet(link, data)? {
+                out.push(unit(packet.to_vec(), Some(Start::Mctp)));
+            }
             at += 16 + len;
         }
         Ok(out)
@@ -105,14 +138,13 @@ fn pcapng(b: &[u8]) -> Option<Result<Vec<Input>, String>> {
                     let data = body.get(20..20usize.saturating_add(cap)).ok_or_else(|| {
                         format!("pcapng: packet at byte {at} runs past its block")
                     })?;
-                    match links.get(iface) {
-                        Some(&LINKTYPE_MCTP) => out.push(unit(data.to_vec(), Some(Start::Mctp))),
-                        Some(l) => {
-                            return Err(format!(
-                                "pcapng: interface {iface} has link type {l}, not MCTP ({LINKTYPE_MCTP})"
-                            ))
-                        }
-                        None => return Err(format!("pcapng: packet for undescribed interface {iface}")),
+                    let Some(&link) = links.get(iface) else {
+                        return Err(format!("pcapng: packet for undescribed interface {iface}"));
+                    };
+                    let packet = mctp_packet(link, data)
+                        .map_err(|e| format!("pcapng: interface {iface}: {e}"))?;
+                    if let Some(packet) = packet {
+                        out.push(unit(packet.to_vec(), Some(Start::Mctp)));
                     }
                 }
                 3 => {
@@ -284,5 +316,33 @@ mod tests {
         pcap[n - 13] = 0xff;
         pcap[n - 12] = 0xff;
         assert!(parse(&pcap, hex).is_err());
+    }
+
+    #[test]
+    fn a_linux_cooked_capture_keeps_its_mctp_records() {
+        // `tcpdump -i any`: an SLL2 header (protocol first), MCTP (00FAh) and IPv4 records.
+        let mut pcap = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0];
+        pcap.extend([0u8; 8]);
+        pcap.extend(65535u32.to_le_bytes());
+        pcap.extend(LINKTYPE_LINUX_SLL2.to_le_bytes());
+        for (proto, body) in [
+            (ETH_P_MCTP, &[1u8, 8, 9, 0xc8, 0x04][..]),
+            (0x0800, &[0x45]),
+        ] {
+            let mut rec = proto.to_be_bytes().to_vec();
+            rec.extend([0u8; 18]);
+            rec.extend(body);
+            pcap.extend([0u8; 8]);
+            pcap.extend((rec.len() as u32).to_le_bytes());
+            pcap.extend((rec.len() as u32).to_le_bytes());
+            pcap.extend(rec);
+        }
+        let u = parse(&pcap, hex).unwrap();
+        assert_eq!(u.len(), 1);
+        assert_eq!(u[0].bytes, [1, 8, 9, 0xc8, 0x04]);
+        // Ethernet (1) is neither.
+        pcap[20..24].copy_from_slice(&1u32.to_le_bytes());
+        let e = parse(&pcap, hex).unwrap_err();
+        assert!(e.contains("link type 1, neither MCTP"), "{e}");
     }
 }

@@ -225,7 +225,9 @@ fn layers_can_be_forced() {
 
 #[test]
 fn decode_reads_its_own_log_dumps_binary_and_captures() {
-    // A capture written by a requester command: one record per message, pcap LINKTYPE_MCTP.
+    // A capture written by a requester command on the simulated drive: one pcap record
+    // (LINKTYPE_MCTP) per packet of 64 payload bytes at most, as a baseline link carries
+    // them: the 72-byte Identify request in 2, the 4120-byte response in 65.
     let cap = temp_path("c.pcap");
     let c = cap.to_str().unwrap();
     ok(&["--capture", c, "id-ctrl", "-o", "json"]);
@@ -234,14 +236,21 @@ fn decode_reads_its_own_log_dumps_binary_and_captures() {
     assert_eq!(&raw[20..24], &291u32.to_le_bytes());
     let r = ok(&["decode", "-f", c, "--summary"]);
     let lines: Vec<&str> = r.stdout.lines().collect();
-    assert_eq!(lines.len(), 2, "{}", r.stdout);
+    assert_eq!(lines.len(), 2 + 65, "{}", r.stdout);
+    let whole: Vec<&&str> = lines
+        .iter()
+        .filter(|l| !l.contains("(packet of a longer message)"))
+        .collect();
+    assert_eq!(whole.len(), 2, "{}", r.stdout);
     assert!(
-        lines[0].contains("request") && lines[0].contains("(Identify)"),
+        lines[1].contains("EOM") && lines[1].contains("request") && lines[1].contains("(Identify)"),
         "{}",
         r.stdout
     );
     assert!(
-        lines[1].contains("response") && lines[1].contains("Successful Completion"),
+        lines[66].contains("EOM")
+            && lines[66].contains("response")
+            && lines[66].contains("Successful Completion"),
         "{}",
         r.stdout
     );

@@ -89,7 +89,9 @@ pub struct Global {
     #[arg(long, global = true)]
     pub sim_dual_port: bool,
     /// Write every message sent and received to FILE as a pcap capture of MCTP packets
-    /// (LINKTYPE_MCTP), for `decode --file` or Wireshark.
+    /// (LINKTYPE_MCTP, a record per packet as tcpdump writes them: 64-byte payloads on the
+    /// simulated drive; a packet per message on AF_MCTP, whose packets the kernel makes), for
+    /// `decode --file` or Wireshark.
     #[arg(long, value_name = "FILE", global = true)]
     pub capture: Option<PathBuf>,
 }

@@ -1,14 +1,21 @@
 //! `--capture FILE`: the messages a command (or `serve`) exchanges, written as a pcap file of
-//! MCTP packets (`LINKTYPE_MCTP`, 291: each record starts with the MCTP transport header,
-//! DSP0236 §8.1), which `decode --file` and Wireshark read. Each message is one record with
-//! SOM and EOM set: the packetisation the kernel or bus used is not seen at this layer. The
-//! local EID is written as 0 (the null EID) where this tool does not know it (a requester on
+//! MCTP packets (`LINKTYPE_MCTP`, 291: each record one packet starting with the MCTP transport
+//! header, DSP0236 §8.1), the records `tcpdump -i mctpX` writes, which `decode --file` and
+//! Wireshark read. Where this tool packetises (the simulated drive's link and I2C, at the
+//! baseline transmission unit of 64 bytes, DSP0236 §8.3) each packet is a record; over
+//! AF_MCTP the kernel packetises by its route's MTU, which this tool does not read, so each
+//! message is one record with SOM and EOM set (what `lo`, MTU 65536, would carry). The local
+//! EID is written as 0 (the null EID) where this tool does not know it (a requester on
 //! AF_MCTP: the kernel chooses it).
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
+
+use nvme_mi_core::mctp::header::{Packet, PacketRepr, HEADER_LEN};
+use nvme_mi_core::mctp::tag::Tag;
+use nvme_mi_core::mctp::{Eid, Fragmenter};
 
 use super::decode::LINKTYPE_MCTP;
 use super::error::{CliError, CliResult};
@@ -18,6 +25,8 @@ pub struct Capture {
     out: BufWriter<File>,
     failed: bool,
     local: u8,
+    /// Packet payload bytes, where this tool packetises; `None`: a record per message.
+    tu: Option<usize>,
 }
 
 impl Capture {
@@ -37,6 +46,7 @@ impl Capture {
             out,
             failed: false,
             local: 0,
+            tu: None,
         })
     }
 
@@ -45,27 +55,52 @@ impl Capture {
         self.local = eid;
     }
 
-    /// Record one message from `src` to `dst` (0: this side) with message tag `tag` (`to`: the sender owns
-    /// the tag, i.e. a request).
+    /// Record each message as packets of `tu` payload bytes (the link's transmission unit).
+    pub fn set_transmission_unit(&mut self, tu: usize) {
+        self.tu = Some(tu);
+    }
+
+    /// Record one message from `src` to `dst` (0: this side) with message tag `tag` (`to`: the
+    /// sender owns the tag, i.e. a request): one record per packet.
     pub fn message(&mut self, src: u8, dst: u8, to: bool, tag: u8, msg: &[u8]) {
+        let local = |e: u8| Eid(if e == 0 { self.local } else { e });
+        let header = PacketRepr {
+            dest: local(dst),
+            src: local(src),
+            som: true,
+            eom: true,
+            seq: 0,
+            tag_owner: to,
+            tag: Tag::new(tag & 7).unwrap_or_default(),
+        };
+        let mut packet = vec![0u8; HEADER_LEN + self.tu.unwrap_or(msg.len())];
+        let parts = [msg];
+        match self.tu.map(|tu| Fragmenter::new(&parts, header, tu)) {
+            Some(Ok(mut f)) => {
+                while let Some(Ok(n)) = f.next(&mut packet) {
+                    self.record(&packet[..n]);
+                }
+            }
+            _ => {
+                header.emit(&mut Packet::new_unchecked(&mut packet[..]));
+                packet[HEADER_LEN..].copy_from_slice(msg);
+                self.record(&packet);
+            }
+        }
+    }
+
+    /// Write one pcap record holding `packet`.
+    fn record(&mut self, packet: &[u8]) {
         let t = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default();
-        let len = (msg.len() + 4) as u32;
-        let mut rec = Vec::with_capacity(16 + msg.len() + 4);
+        let len = packet.len() as u32;
+        let mut rec = Vec::with_capacity(16 + packet.len());
         rec.extend((t.as_secs() as u32).to_le_bytes());
         rec.extend(t.subsec_micros().to_le_bytes());
         rec.extend(len.to_le_bytes());
         rec.extend(len.to_le_bytes());
-        // Header version 1, destination, source, SOM | EOM | TO | tag.
-        let local = |e: u8| if e == 0 { self.local } else { e };
-        rec.extend([
-            0x01,
-            local(dst),
-            local(src),
-            0xc0 | (u8::from(to) << 3) | (tag & 7),
-        ]);
-        rec.extend_from_slice(msg);
+        rec.extend_from_slice(packet);
         if self
             .out
             .write_all(&rec)

@@ -62,6 +62,11 @@ impl Ctx {
             if matches!(dev.device, DeviceSpec::Sim { .. }) {
                 c.set_local(sim_link::REQUESTER_EID.0);
             }
+            // The simulated drive's link and I2C carry baseline-sized packets; the kernel
+            // packetises AF_MCTP itself.
+            if !matches!(dev.device, DeviceSpec::Mctp { .. }) {
+                c.set_transmission_unit(nvme_mi_core::mctp::BASELINE_TU);
+            }
             log.capture(c);
         }
         let ep = Endpoint::with_config(log, vec![0u8; MAX_MESSAGE_LEN], config);

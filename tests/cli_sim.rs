@@ -397,7 +397,11 @@ fn every_feature_and_the_selections() {
         r.stdout
     );
     // A controller reset (CC.EN cleared and set) returns it to its default.
-    ok(&["--sim-state", s, "reset", "sim"]);
+    let r = ok(&["--sim-state", s, "reset", "sim"]);
+    assert_eq!(
+        r.stdout,
+        "controller 0 reset (CC.EN cleared, CSTS.RDY 0; CC.EN set, CSTS.RDY 1)\n"
+    );
     let r = ok(&["--sim-state", s, "get-feature", "sim", "-f", "1"]);
     assert_eq!(
         r.stdout,

@@ -55,6 +55,11 @@ impl CliError {
         CliError::new(2, message)
     }
 
+    /// A timeout (exit code 3).
+    pub fn timeout(message: impl Into<String>) -> Self {
+        CliError::new(3, message)
+    }
+
     /// An integrity or decoding failure (exit code 4).
     pub fn integrity(message: impl Into<String>) -> Self {
         CliError::new(4, message)

@@ -364,43 +364,71 @@ pub fn vpd_write(c: &mut Ctx, offset: u16, data: &[u8]) -> CliResult {
 
 /// Offset of the Controller Configuration register, CC, in BAR0 (NVMe Base 2.x §3.1.4.5).
 const CC: u64 = 0x14;
+/// Offset of the Controller Status register, CSTS, in BAR0 (NVMe Base 2.x §3.1.4.6).
+const CSTS: u64 = 0x1c;
+/// How long `reset` waits for CSTS.RDY to follow CC.EN (a controller reports its own bound
+/// in CAP.TO, up to 127.5 s; a drive over NVMe-MI answering at all is expected far sooner).
+const READY_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// `reset`: a Controller Level Reset of one controller (NVMe Base 2.x §3.7.2): CC.EN cleared
-/// and set again with PCIe Memory Writes to the controller's registers (NVMe-MI 1.2 §7).
+/// Read a 32-bit controller register of BAR0 through a PCIe Memory Read (NVMe-MI 1.2 §7).
+fn register(c: &mut Ctx, ctrl: u16, offset: u64) -> CliResult<u32> {
+    let read = PcieCommand::MemoryRead {
+        bar: Bar(0),
+        offset,
+        length: 4,
+    };
+    let b = c.ep.pcie(ctrl, read).map_err(|e| {
+        CliError::from(e).context(&format!(
+            "reading the registers of controller {ctrl} (a controller reset needs the PCIe commands of NVMe-MI §7)"
+        ))
+    })?;
+    let mut w = [0u8; 4];
+    w.copy_from_slice(b.get(..4).unwrap_or(&[0; 4]));
+    Ok(u32::from_le_bytes(w))
+}
+
+/// Wait until CSTS.RDY is `ready`, as the host must between clearing and setting CC.EN
+/// (NVMe Base 2.x §3.5.2).
+fn wait_ready(c: &mut Ctx, ctrl: u16, ready: bool) -> CliResult {
+    let start = std::time::Instant::now();
+    loop {
+        if (register(c, ctrl, CSTS)? & 1 != 0) == ready {
+            return Ok(());
+        }
+        if start.elapsed() > READY_WAIT {
+            return Err(CliError::timeout(format!(
+                "controller {ctrl}: CSTS.RDY did not become {} within {} s of the CC.EN write",
+                u8::from(ready),
+                READY_WAIT.as_secs()
+            )));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// `reset`: a Controller Level Reset of one controller (NVMe Base 2.x §3.7.2): CC.EN cleared,
+/// CSTS.RDY awaited at 0, CC.EN set, CSTS.RDY awaited at 1, with PCIe Memory Reads and Writes
+/// to the controller's registers (NVMe-MI 1.2 §7).
 pub fn controller_reset(c: &mut Ctx) -> CliResult {
     let fmt = c.fmt;
     let ctrl = c.ctrl()?;
-    let read = PcieCommand::MemoryRead {
-        bar: Bar(0),
-        offset: CC,
-        length: 4,
-    };
-    let cc = {
-        let b = c.ep.pcie(ctrl, read).map_err(|e| {
-            CliError::from(e).context(&format!(
-                "reading CC of controller {ctrl} (a controller reset needs the PCIe commands of NVMe-MI §7)"
-            ))
-        })?;
-        let mut w = [0u8; 4];
-        w.copy_from_slice(b.get(..4).unwrap_or(&[0; 4]));
-        u32::from_le_bytes(w)
-    };
-    let off = (cc & !1).to_le_bytes();
-    let on = (cc | 1).to_le_bytes();
-    for data in [&off, &on] {
+    let cc = register(c, ctrl, CC)?;
+    for enable in [false, true] {
+        let value = if enable { cc | 1 } else { cc & !1 };
         c.ep.pcie(
             ctrl,
             PcieCommand::MemoryWrite {
                 bar: Bar(0),
                 offset: CC,
-                data,
+                data: &value.to_le_bytes(),
             },
         )?;
+        wait_ready(c, ctrl, enable)?;
     }
     emit(
         fmt,
-        || format!("controller {ctrl} reset (CC.EN cleared and set)"),
-        || json!({ "ctrl": ctrl, "reset": "controller" }),
+        || format!("controller {ctrl} reset (CC.EN cleared, CSTS.RDY 0; CC.EN set, CSTS.RDY 1)"),
+        || json!({ "ctrl": ctrl, "reset": "controller", "ready": true }),
         &[],
     )
 }

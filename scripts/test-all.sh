@@ -16,7 +16,14 @@ STEPS=(setup fmt clippy test i2c-sim bench fuzz doc thumb firmware uml-kernel um
 # Install missing Debian packages (apt), nothing when all are present.
 step_setup() { ./scripts/setup.sh; }
 
-step_fmt() { cargo fmt --all -- --check; }
+# Formatting, and no import cycles between the modules of any crate of the workspace.
+step_fmt() {
+    cargo fmt --all -- --check
+    local crate
+    for crate in nvme-mi-core nvme-mi-sim nvme-mi-i2c nvme-mi-linux . firmware; do
+        python3 scripts/module-cycles.py "$crate"
+    done
+}
 
 step_clippy() { cargo clippy --workspace --all-targets -- -D warnings; }
 

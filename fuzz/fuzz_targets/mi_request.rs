@@ -9,7 +9,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use nvme_mi_core::mi::admin::{decode_request, RequestError};
+use nvme_mi_core::mi::admin::{decode_request, AdminRequestError};
 use nvme_mi_core::mi::command::MiRequest;
 use nvme_mi_core::mi::control_primitive::ControlPrimitiveRequestRepr;
 use nvme_mi_core::mi::pcie::PcieRequestRepr;
@@ -61,14 +61,14 @@ fuzz_target!(|data: &[u8]| {
             let again = decode_request(&out[..n]).expect("emitted Admin request decodes");
             assert_eq!(again, req, "decode(emit(decode(x)))");
         }
-        Err(RequestError::Reject {
+        Err(AdminRequestError::Reject {
             header: h,
             rejection,
         }) => {
             assert_eq!(h, header);
             check_rejection(&h, &rejection);
         }
-        Err(RequestError::Discard(_)) => {
+        Err(AdminRequestError::Discard(_)) => {
             assert!(header.nmimt != Nmimt::AdminCommand || header.ror != Ror::Request);
         }
         Err(e) => panic!("unknown Admin decode error {e:?}"),

@@ -14,7 +14,7 @@
 use libfuzzer_sys::fuzz_target;
 use nvme_mi_core::mi::admin::parse_response;
 use nvme_mi_core::mi::aem::{emit_aem, parse_aem};
-use nvme_mi_core::mi::command::{MiRequest, Opcode, RequestRepr, ResponseRepr};
+use nvme_mi_core::mi::command::{MiCommandRequestRepr, MiCommandResponseRepr, MiRequest, Opcode};
 use nvme_mi_core::mi::control_primitive::ControlPrimitiveResponseRepr;
 use nvme_mi_core::mi::pcie::PcieResponseRepr;
 use nvme_mi_core::mi::status::{ResponseHeader, StatusInfo};
@@ -25,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
     let mut input = Input::new(data);
     let mut req_in = Input::new(input.chunk());
     let opcode = Opcode::from_u8(req_in.byte());
-    let raw = RequestRepr {
+    let raw = MiCommandRequestRepr {
         opcode,
         nmd0: req_in.u32(),
         nmd1: req_in.u32(),
@@ -49,12 +49,12 @@ fuzz_target!(|data: &[u8]| {
         );
     }
 
-    if let Ok(r) = ResponseRepr::parse_message(&m) {
+    if let Ok(r) = MiCommandResponseRepr::parse_message(&m) {
         let n = r.emit(m.csi(), &mut out).expect("MI response re-emits");
         let m2 = Message::new_checked(&out[..n]).unwrap();
         m2.check_mic().unwrap();
         assert_eq!(
-            ResponseRepr::parse_message(&m2),
+            MiCommandResponseRepr::parse_message(&m2),
             Ok(r),
             "parse(emit(parse(x)))"
         );

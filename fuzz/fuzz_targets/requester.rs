@@ -16,8 +16,9 @@ use libfuzzer_sys::fuzz_target;
 use nvme_mi_core::mctp::control::ControlRequest;
 use nvme_mi_core::mi::admin::{GetLogPage, Identify, Lid};
 use nvme_mi_core::mi::command::{
-    ConfigurationGetRequest, ControllerHealthStatusPollRequest, Dtyp, MiCommand, MiRequest, Opcode,
-    ReadDataStructureRequest, RequestRepr, ResetRequest, SubsystemHealthStatusPollRequest,
+    ConfigurationGetRequest, ControllerHealthStatusPollRequest, Dtyp, MiCommand,
+    MiCommandRequestRepr, MiRequest, Opcode, ReadDataStructureRequest, ResetRequest,
+    SubsystemHealthStatusPollRequest,
 };
 use nvme_mi_core::mi::control_primitive::ControlPrimitive;
 use nvme_mi_core::mi::pcie::PcieCommand;
@@ -204,7 +205,7 @@ fuzz_target!(|data: &[u8]| {
         }
         _ => {
             let mut rin = Input::new(req_bytes);
-            let raw = RequestRepr {
+            let raw = MiCommandRequestRepr {
                 opcode: Opcode::from_u8(rin.byte()),
                 nmd0: rin.u32(),
                 nmd1: rin.u32(),

@@ -21,7 +21,7 @@ use nvme_mi_core::loopback::LoopPeer;
 use nvme_mi_core::mctp::{Eid, MsgTypeIc};
 use nvme_mi_core::mi::admin::{decode_request, parse_response};
 use nvme_mi_core::mi::aem::parse_aem;
-use nvme_mi_core::mi::command::{MiRequest, ResponseRepr};
+use nvme_mi_core::mi::command::{MiCommandResponseRepr, MiRequest};
 use nvme_mi_core::mi::status::StatusInfo;
 use nvme_mi_core::mi::{Message, MessageHeader, Nmimt, Ror, MAX_MESSAGE_LEN};
 use nvme_mi_core::responder::{Outgoing, Respond};
@@ -51,7 +51,7 @@ fn check_answer(request: &[u8], resp: &[u8]) {
             Nmimt::MiCommand => {
                 let req =
                     MiRequest::parse(&m).expect("success to an MI request that does not decode");
-                let r = ResponseRepr::parse_message(&rm).expect("MI response decodes");
+                let r = MiCommandResponseRepr::parse_message(&rm).expect("MI response decodes");
                 let StatusInfo::Success(nmresp) = r.info else {
                     unreachable!()
                 };

@@ -2,7 +2,7 @@
 //! fix-up that lets the fuzzer past the CRC, and the checks every NVMe-MI response must pass
 //! whoever produced it.
 
-use nvme_mi_core::mctp::control::ResponseRepr as ControlResponse;
+use nvme_mi_core::mctp::control::ControlResponseRepr as ControlResponse;
 use nvme_mi_core::mi::command::{MiCommand, MiRequest, MiResponse};
 use nvme_mi_core::mi::header::{MessageHeader, MIN_MESSAGE_LEN};
 use nvme_mi_core::mi::integrity::{self, MIC_LEN};
@@ -96,7 +96,7 @@ pub fn check_mi_response(request: &MessageHeader, resp: &[u8]) -> ResponseHeader
 /// gets an error completion.
 pub fn check_control_response(request: &[u8], resp: &[u8]) {
     let r = ControlResponse::parse(resp).expect("control response decodes");
-    match nvme_mi_core::mctp::control::RequestRepr::parse(request) {
+    match nvme_mi_core::mctp::control::ControlRequestRepr::parse(request) {
         Ok(req) => {
             assert_eq!(r.instance_id, req.instance_id, "control instance ID echoed");
             assert_eq!(

@@ -8,8 +8,8 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
 
 use nvme_mi_core::mctp::control::{
-    ControlRequest, ControlResponse, EidType, EndpointType, GetEndpointIdResponse, RequestRepr,
-    ResponseRepr,
+    ControlRequest, ControlRequestRepr, ControlResponse, ControlResponseRepr, EidType,
+    EndpointType, GetEndpointIdResponse,
 };
 use nvme_mi_core::mctp::fragment::Fragmenter;
 use nvme_mi_core::mctp::header::PacketRepr;
@@ -285,7 +285,7 @@ fn primitives_events_control(c: &mut Criterion) {
     });
 
     // MCTP control Get Endpoint ID.
-    let req = RequestRepr {
+    let req = ControlRequestRepr {
         instance_id: 1,
         datagram: false,
         body: ControlRequest::GetEndpointId,
@@ -305,7 +305,7 @@ fn primitives_events_control(c: &mut Criterion) {
     });
     g.bench_function("mctp_control/request/decode", |b| {
         b.iter(|| {
-            RequestRepr::parse(black_box(&ctl_req[..]))
+            ControlRequestRepr::parse(black_box(&ctl_req[..]))
                 .unwrap()
                 .instance_id
         })
@@ -315,7 +315,7 @@ fn primitives_events_control(c: &mut Criterion) {
     });
     g.bench_function("mctp_control/response/decode", |b| {
         b.iter(|| {
-            ResponseRepr::parse_for(black_box(&ctl_resp[..]), req.body.command())
+            ControlResponseRepr::parse_for(black_box(&ctl_resp[..]), req.body.command())
                 .unwrap()
                 .completion
         })

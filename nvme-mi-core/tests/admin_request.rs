@@ -272,7 +272,7 @@ fn builder_encodings() {
         mset: true,
         pi: 1,
         pil: true,
-        ses: Ses::CryptographicErase,
+        ses: SecureEraseSettings::CryptographicErase,
         ..FormatNvm::new(1, 0x23)
     };
     assert_eq!(fmt.format_index(), 0x23);

@@ -14,7 +14,7 @@ fn message(repr: &AdminRequestRepr, data: &[u8]) -> Vec<u8> {
 
 fn rejection(msg: &[u8]) -> Rejection {
     match decode_request(msg) {
-        Err(RequestError::Reject { rejection, header }) => {
+        Err(AdminRequestError::Reject { rejection, header }) => {
             assert_eq!(header.nmimt, Nmimt::AdminCommand);
             rejection
         }
@@ -45,8 +45,8 @@ fn dofst_dlen_violations() {
             ..base
         };
         decode_request(&message(&r, &[])).err().map(|e| match e {
-            RequestError::Reject { rejection, .. } => rejection,
-            RequestError::Discard(e) => panic!("discarded: {e}"),
+            AdminRequestError::Reject { rejection, .. } => rejection,
+            AdminRequestError::Discard(e) => panic!("discarded: {e}"),
             _ => unreachable!(),
         })
     };
@@ -176,7 +176,7 @@ fn prohibited_opcodes_rejected() {
             _ => assert!(
                 !matches!(
                     res,
-                    Err(RequestError::Reject {
+                    Err(AdminRequestError::Reject {
                         rejection: Rejection::InvalidCommandOpcode,
                         ..
                     })
@@ -206,7 +206,7 @@ fn size_and_framing() {
     bad[44] ^= 1;
     assert!(matches!(
         decode_request(&bad),
-        Err(RequestError::Discard(Error::IntegrityMismatch { .. }))
+        Err(AdminRequestError::Discard(Error::IntegrityMismatch { .. }))
     ));
     // Response direction or another message type: dropped.
     let mut resp = msg.clone();
@@ -214,14 +214,14 @@ fn size_and_framing() {
     nvme_mi_core::mi::integrity::seal(&mut resp).unwrap();
     assert_eq!(
         decode_request(&resp),
-        Err(RequestError::Discard(Error::WrongDirection))
+        Err(AdminRequestError::Discard(Error::WrongDirection))
     );
     let mut mi = msg.clone();
     mi[1] = 0x08;
     nvme_mi_core::mi::integrity::seal(&mut mi).unwrap();
     assert_eq!(
         decode_request(&mi),
-        Err(RequestError::Discard(Error::WrongNmimt(1)))
+        Err(AdminRequestError::Discard(Error::WrongNmimt(1)))
     );
 }
 

@@ -4,11 +4,11 @@
 
 use nvme_mi_core::mctp::control::header::{ControlHeader, ControlHeaderRepr, MessageKind};
 use nvme_mi_core::mctp::control::{
-    CommandCode, CompletionCode, ControlRequest, ControlResponse, EidAllocationStatus,
-    EidAssignmentStatus, EidType, EndpointType, Error, GetEndpointIdResponse,
-    GetEndpointUuidResponse, GetMessageTypeSupportResponse, GetVendorMessageSupportRequest,
-    GetVendorMessageSupportResponse, GetVersionSupportRequest, GetVersionSupportResponse,
-    RequestRepr, ResponseRepr, SetEidOperation, SetEndpointIdRequest, SetEndpointIdResponse,
+    CommandCode, CompletionCode, ControlRequest, ControlRequestRepr, ControlResponse,
+    ControlResponseRepr, EidAllocationStatus, EidAssignmentStatus, EidType, EndpointType, Error,
+    GetEndpointIdResponse, GetEndpointUuidResponse, GetMessageTypeSupportResponse,
+    GetVendorMessageSupportRequest, GetVendorMessageSupportResponse, GetVersionSupportRequest,
+    GetVersionSupportResponse, SetEidOperation, SetEndpointIdRequest, SetEndpointIdResponse,
     VendorCapability, VersionEntries, VersionEntry,
 };
 use nvme_mi_core::mctp::smbus::{self, FrameRepr};
@@ -44,7 +44,7 @@ fn frame_vector(h: &str, repr: FrameRepr, check: impl Fn(&[u8]) -> Vec<u8>) {
 
 #[test]
 fn get_eid_request_vector() {
-    let expected = RequestRepr {
+    let expected = ControlRequestRepr {
         instance_id: 1,
         datagram: false,
         body: ControlRequest::GetEndpointId,
@@ -54,7 +54,7 @@ fn get_eid_request_vector() {
         src_addr: 0x10,
     };
     frame_vector(GET_EID_REQ, bmc_to_drive, |msg| {
-        assert_eq!(RequestRepr::parse(msg), Ok(expected));
+        assert_eq!(ControlRequestRepr::parse(msg), Ok(expected));
         let h = ControlHeader::new_checked(msg).unwrap();
         assert!(h.rq() && !h.datagram());
         assert_eq!(h.command(), CommandCode::GetEndpointId);
@@ -67,7 +67,7 @@ fn get_eid_request_vector() {
 
 #[test]
 fn get_eid_response_vector() {
-    let expected = ResponseRepr {
+    let expected = ControlResponseRepr {
         instance_id: 1,
         completion: CompletionCode::Success,
         body: ControlResponse::GetEndpointId(GetEndpointIdResponse {
@@ -82,19 +82,19 @@ fn get_eid_response_vector() {
         src_addr: 0x1d,
     };
     frame_vector(GET_EID_RESP, drive_to_bmc, |msg| {
-        assert_eq!(ResponseRepr::parse(msg), Ok(expected));
+        assert_eq!(ControlResponseRepr::parse(msg), Ok(expected));
         assert_eq!(
-            ResponseRepr::parse_for(msg, CommandCode::GetEndpointId),
+            ControlResponseRepr::parse_for(msg, CommandCode::GetEndpointId),
             Ok(expected)
         );
         assert_eq!(
-            ResponseRepr::parse_for(msg, CommandCode::GetEndpointUuid),
+            ControlResponseRepr::parse_for(msg, CommandCode::GetEndpointUuid),
             Err(Error::CommandMismatch {
                 expected: CommandCode::GetEndpointUuid,
                 received: CommandCode::GetEndpointId
             })
         );
-        assert_eq!(RequestRepr::parse(msg), Err(Error::NotARequest));
+        assert_eq!(ControlRequestRepr::parse(msg), Err(Error::NotARequest));
         let mut buf = [0u8; 16];
         let n = expected.emit(&mut buf).unwrap();
         buf[..n].to_vec()
@@ -105,7 +105,7 @@ fn get_eid_response_vector() {
 fn worked_layouts() {
     let mut buf = [0u8; 64];
     // Set EID (Set, EID 0x0a), instance 3.
-    let req = RequestRepr {
+    let req = ControlRequestRepr {
         instance_id: 3,
         datagram: false,
         body: ControlRequest::SetEndpointId(SetEndpointIdRequest {
@@ -126,7 +126,7 @@ fn worked_layouts() {
     assert_eq!(&buf[..n], &[0x00, 0x03, 0x01, 0x00, 0x11, 0x0a, 0x04]);
     // Get MCTP Version Support of the base spec: 1.3.3 and 1.0, big-endian entries.
     let list = [VersionEntry::V1_3_3, VersionEntry::V1_0];
-    let resp = ResponseRepr {
+    let resp = ControlResponseRepr {
         instance_id: 0,
         completion: CompletionCode::Success,
         body: ControlResponse::GetMctpVersionSupport(GetVersionSupportResponse {
@@ -138,24 +138,24 @@ fn worked_layouts() {
         &buf[..n],
         &[0x00, 0x00, 0x04, 0x00, 0x02, 0xf1, 0xf3, 0xf3, 0x00, 0xf1, 0xf0, 0xff, 0x00]
     );
-    let back = ResponseRepr::parse(&buf[..n]).unwrap();
+    let back = ControlResponseRepr::parse(&buf[..n]).unwrap();
     let ControlResponse::GetMctpVersionSupport(v) = back.body else {
         panic!("{back:?}")
     };
     assert_eq!(v.entries.iter().collect::<Vec<_>>(), list);
     // An NVMe-MI device's Get Message Type Support answer (digest C.4): `00 01 04` after CC.
     let msg = [0x00, 0x05, 0x05, 0x00, 0x01, 0x04];
-    let r = ResponseRepr::parse(&msg).unwrap();
+    let r = ControlResponseRepr::parse(&msg).unwrap();
     assert_eq!(
         r.body,
         ControlResponse::GetMessageTypeSupport(GetMessageTypeSupportResponse { types: &[4] })
     );
     // Datagram bit.
-    let d = RequestRepr::parse(&[0x00, 0xc5, 0x02]).unwrap();
+    let d = ControlRequestRepr::parse(&[0x00, 0xc5, 0x02]).unwrap();
     assert!(d.datagram);
     assert_eq!(d.instance_id, 5);
     // Type-not-supported answer to Get Version: header and CC only.
-    let e = RequestRepr::parse(&[0x00, 0x80, 0x04, 0x42])
+    let e = ControlRequestRepr::parse(&[0x00, 0x80, 0x04, 0x42])
         .unwrap()
         .error_response(CompletionCode::VERSION_TYPE_NOT_SUPPORTED);
     let n = e.emit(&mut buf).unwrap();
@@ -169,12 +169,12 @@ fn error_response_parses_for_every_command() {
             for trailing in [&[][..], &[0xde, 0xad][..]] {
                 let mut msg = vec![0x00, 0x1f, cmd, cc];
                 msg.extend_from_slice(trailing);
-                let r = ResponseRepr::parse(&msg).unwrap();
+                let r = ControlResponseRepr::parse(&msg).unwrap();
                 assert_eq!(r.instance_id, 0x1f);
                 assert_eq!(r.completion, CompletionCode::from_u8(cc));
                 assert_eq!(r.body, ControlResponse::NoData(CommandCode::from_u8(cmd)));
                 assert_eq!(
-                    ResponseRepr::parse_for(&msg, CommandCode::from_u8(cmd)),
+                    ControlResponseRepr::parse_for(&msg, CommandCode::from_u8(cmd)),
                     Ok(r)
                 );
             }
@@ -184,36 +184,39 @@ fn error_response_parses_for_every_command() {
 
 #[test]
 fn header_errors() {
-    assert_eq!(RequestRepr::parse(&[]), Err(Error::Truncated));
-    assert_eq!(RequestRepr::parse(&[0x00, 0x81]), Err(Error::Truncated));
+    assert_eq!(ControlRequestRepr::parse(&[]), Err(Error::Truncated));
     assert_eq!(
-        ResponseRepr::parse(&[0x00, 0x01, 0x02]),
+        ControlRequestRepr::parse(&[0x00, 0x81]),
         Err(Error::Truncated)
     );
     assert_eq!(
-        RequestRepr::parse(&[0x80, 0x81, 0x02]),
+        ControlResponseRepr::parse(&[0x00, 0x01, 0x02]),
+        Err(Error::Truncated)
+    );
+    assert_eq!(
+        ControlRequestRepr::parse(&[0x80, 0x81, 0x02]),
         Err(Error::NotControl(0x80))
     );
     assert_eq!(
-        ResponseRepr::parse(&[0x04, 0x01, 0x02, 0x00]),
+        ControlResponseRepr::parse(&[0x04, 0x01, 0x02, 0x00]),
         Err(Error::NotControl(0x04))
     );
     assert_eq!(
-        ResponseRepr::parse(&[0x00, 0x81, 0x02]),
+        ControlResponseRepr::parse(&[0x00, 0x81, 0x02]),
         Err(Error::NotAResponse)
     );
     // Reserved bit 5 of byte 1 is ignored.
     assert_eq!(
-        RequestRepr::parse(&[0x00, 0xa1, 0x02]).map(|r| r.instance_id),
+        ControlRequestRepr::parse(&[0x00, 0xa1, 0x02]).map(|r| r.instance_id),
         Ok(1)
     );
-    let bad = RequestRepr {
+    let bad = ControlRequestRepr {
         instance_id: 32,
         datagram: false,
         body: ControlRequest::GetEndpointId,
     };
     assert_eq!(bad.emit(&mut [0u8; 8]), Err(Error::InvalidInstanceId(32)));
-    let ok = RequestRepr {
+    let ok = ControlRequestRepr {
         instance_id: 0,
         ..bad
     };
@@ -221,7 +224,7 @@ fn header_errors() {
     // Success responses that lack their data are truncated.
     for cmd in 1..=6u8 {
         assert_eq!(
-            ResponseRepr::parse(&[0x00, 0x00, cmd, 0x00]),
+            ControlResponseRepr::parse(&[0x00, 0x00, cmd, 0x00]),
             Err(Error::Truncated),
             "command {cmd}"
         );
@@ -285,7 +288,7 @@ fn parts() -> impl Strategy<Value = Parts> {
         )
 }
 
-fn build_request(p: &Parts) -> RequestRepr<'_> {
+fn build_request(p: &Parts) -> ControlRequestRepr<'_> {
     let body = match p.kind % 7 {
         0 => ControlRequest::SetEndpointId(SetEndpointIdRequest {
             operation: SetEidOperation::from_bits(p.a),
@@ -303,14 +306,14 @@ fn build_request(p: &Parts) -> RequestRepr<'_> {
             data: &p.bytes,
         },
     };
-    RequestRepr {
+    ControlRequestRepr {
         instance_id: p.iid,
         datagram: p.flag,
         body,
     }
 }
 
-fn build_response(p: &Parts) -> ResponseRepr<'_> {
+fn build_response(p: &Parts) -> ControlResponseRepr<'_> {
     let assignment = match p.a & 3 {
         0 => EidAssignmentStatus::Accepted,
         1 => EidAssignmentStatus::Rejected,
@@ -405,7 +408,7 @@ fn build_response(p: &Parts) -> ResponseRepr<'_> {
             ControlResponse::NoData(CommandCode::from_u8(p.a)),
         ),
     };
-    ResponseRepr {
+    ControlResponseRepr {
         instance_id: p.iid,
         completion,
         body,
@@ -414,11 +417,11 @@ fn build_response(p: &Parts) -> ResponseRepr<'_> {
 
 /// True if the message length is implied by its content, so that every strict prefix must be
 /// rejected (an `Other` body or an unknown vendor format extend to the end of the message).
-fn self_delimiting_request(r: &RequestRepr) -> bool {
+fn self_delimiting_request(r: &ControlRequestRepr) -> bool {
     !matches!(r.body, ControlRequest::Other { .. })
 }
 
-fn self_delimiting_response(r: &ResponseRepr) -> bool {
+fn self_delimiting_response(r: &ControlResponseRepr) -> bool {
     !matches!(
         r.body,
         ControlResponse::Other { .. }
@@ -436,11 +439,11 @@ proptest! {
         let mut buf = [0u8; 64];
         let n = req.emit(&mut buf).unwrap();
         prop_assert_eq!(n, req.buffer_len());
-        prop_assert_eq!(RequestRepr::parse(&buf[..n]), Ok(req));
-        prop_assert_eq!(ResponseRepr::parse(&buf[..n]), Err(Error::NotAResponse));
+        prop_assert_eq!(ControlRequestRepr::parse(&buf[..n]), Ok(req));
+        prop_assert_eq!(ControlResponseRepr::parse(&buf[..n]), Err(Error::NotAResponse));
         if self_delimiting_request(&req) {
             for k in 0..n {
-                prop_assert!(RequestRepr::parse(&buf[..k]).is_err(), "prefix {}", k);
+                prop_assert!(ControlRequestRepr::parse(&buf[..k]).is_err(), "prefix {}", k);
             }
         }
         // Too small an output buffer is an error, never a partial write reported as success.
@@ -455,12 +458,12 @@ proptest! {
         let mut buf = [0u8; 128];
         let n = resp.emit(&mut buf).unwrap();
         prop_assert_eq!(n, resp.buffer_len());
-        prop_assert_eq!(ResponseRepr::parse(&buf[..n]), Ok(resp));
-        prop_assert_eq!(ResponseRepr::parse_for(&buf[..n], resp.body.command()), Ok(resp));
-        prop_assert_eq!(RequestRepr::parse(&buf[..n]), Err(Error::NotARequest));
+        prop_assert_eq!(ControlResponseRepr::parse(&buf[..n]), Ok(resp));
+        prop_assert_eq!(ControlResponseRepr::parse_for(&buf[..n], resp.body.command()), Ok(resp));
+        prop_assert_eq!(ControlRequestRepr::parse(&buf[..n]), Err(Error::NotARequest));
         if self_delimiting_response(&resp) {
             for k in 0..n {
-                prop_assert!(ResponseRepr::parse(&buf[..k]).is_err(), "prefix {}", k);
+                prop_assert!(ControlResponseRepr::parse(&buf[..k]).is_err(), "prefix {}", k);
             }
         }
         prop_assert_eq!(resp.emit(&mut buf[..n - 1]), Err(Error::BufferTooSmall));
@@ -495,9 +498,9 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..80),
                                    cmd in any::<u8>()) {
-        let _ = RequestRepr::parse(&bytes);
-        let _ = ResponseRepr::parse(&bytes);
-        let _ = ResponseRepr::parse_for(&bytes, CommandCode::from_u8(cmd));
+        let _ = ControlRequestRepr::parse(&bytes);
+        let _ = ControlResponseRepr::parse(&bytes);
+        let _ = ControlResponseRepr::parse_for(&bytes, CommandCode::from_u8(cmd));
         let h = ControlHeader::new_unchecked(&bytes[..]);
         let _ = (h.data(), h.completion(), h.command(), h.instance_id());
     }
@@ -509,11 +512,11 @@ proptest! {
                                                  data in proptest::collection::vec(any::<u8>(), 0..40)) {
         let mut msg = vec![0x00, iid, cmd, 0x00];
         msg.extend_from_slice(&data);
-        if let Ok(r) = ResponseRepr::parse(&msg) {
+        if let Ok(r) = ControlResponseRepr::parse(&msg) {
             let mut buf = [0u8; 128];
             let n = r.emit(&mut buf).unwrap();
             // Reserved bits are sent as 0 and extra bytes dropped.
-            let again = ResponseRepr::parse(&buf[..n]).unwrap();
+            let again = ControlResponseRepr::parse(&buf[..n]).unwrap();
             prop_assert_eq!(again, r);
             prop_assert!(n <= msg.len());
         }
@@ -527,24 +530,30 @@ fn corrupted_type_byte_or_direction_is_rejected() {
     for bit in 0..8 {
         let mut m = req;
         m[0] ^= 1 << bit;
-        assert_eq!(RequestRepr::parse(&m), Err(Error::NotControl(1 << bit)));
+        assert_eq!(
+            ControlRequestRepr::parse(&m),
+            Err(Error::NotControl(1 << bit))
+        );
         let mut m = resp;
         m[0] ^= 1 << bit;
-        assert_eq!(ResponseRepr::parse(&m), Err(Error::NotControl(1 << bit)));
+        assert_eq!(
+            ControlResponseRepr::parse(&m),
+            Err(Error::NotControl(1 << bit))
+        );
     }
     // Rq flipped: the request reads as a response without its completion code, the response
     // as a request.
     let mut m = req;
     m[1] ^= 0x80;
-    assert_eq!(RequestRepr::parse(&m), Err(Error::Truncated));
+    assert_eq!(ControlRequestRepr::parse(&m), Err(Error::Truncated));
     let mut m = resp;
     m[1] ^= 0x80;
-    assert_eq!(ResponseRepr::parse(&m), Err(Error::NotAResponse));
+    assert_eq!(ControlResponseRepr::parse(&m), Err(Error::NotAResponse));
     // Command code changed: the requester notices.
     let mut m = resp;
     m[2] = 0x03;
     assert_eq!(
-        ResponseRepr::parse_for(&m, CommandCode::GetEndpointId),
+        ControlResponseRepr::parse_for(&m, CommandCode::GetEndpointId),
         Err(Error::CommandMismatch {
             expected: CommandCode::GetEndpointId,
             received: CommandCode::GetEndpointUuid

@@ -392,7 +392,7 @@ fn reserved_opcode_is_invalid_command_opcode() {
     let msg = Message::new_checked(&v[..]).unwrap();
     assert_eq!(
         MiRequest::parse(&msg),
-        Ok(MiRequest::VendorSpecific(RequestRepr {
+        Ok(MiRequest::VendorSpecific(MiCommandRequestRepr {
             opcode: Opcode::VendorSpecific(0xc5),
             nmd0: 1,
             nmd1: 2,
@@ -523,18 +523,18 @@ fn reserved_bits_are_ignored() {
 #[test]
 fn request_view_and_repr_agree() {
     let v = hex(CONFIG_GET_MTU_REQ);
-    let view = Request::new_checked(&v[..]).unwrap();
+    let view = MiCommandRequest::new_checked(&v[..]).unwrap();
     assert_eq!(view.opcode(), Opcode::ConfigurationGet);
     assert_eq!(view.nmd0(), 0x0100_0003);
     assert_eq!(view.nmd1(), 0);
     assert!(view.data().is_empty());
     let msg = Message::new_checked(&v[..]).unwrap();
     assert_eq!(
-        RequestRepr::parse(&view),
-        RequestRepr::parse_message(&msg).unwrap()
+        MiCommandRequestRepr::parse(&view),
+        MiCommandRequestRepr::parse_message(&msg).unwrap()
     );
     let r = hex(READ_CTRL_LIST_RESP);
-    let view = Response::new_checked(&r[..]).unwrap();
+    let view = MiCommandResponse::new_checked(&r[..]).unwrap();
     assert_eq!(view.status(), ResponseStatus::Success);
     assert_eq!(view.nmresp(), 4);
     assert_eq!(view.data(), &[1, 0, 1, 0]);
@@ -543,7 +543,7 @@ fn request_view_and_repr_agree() {
 #[test]
 fn response_length_mismatches() {
     // RDL disagrees with the data.
-    let resp = ResponseRepr {
+    let resp = MiCommandResponseRepr {
         info: StatusInfo::Success([5, 0, 0]),
         data: &[1, 0, 1, 0],
     };
@@ -553,7 +553,7 @@ fn response_length_mismatches() {
     let req = ReadDataStructureRequest::new(Dtyp::ControllerList);
     assert_eq!(req.parse_response(&msg), Err(Error::InconsistentLength));
     // Controller health: RENT disagrees with the data.
-    let resp = ResponseRepr {
+    let resp = MiCommandResponseRepr {
         info: StatusInfo::Success([0, 0, 2]),
         data: &[0; 16],
     };
@@ -562,7 +562,7 @@ fn response_length_mismatches() {
     let req = ControllerHealthStatusPollRequest::default();
     assert_eq!(req.parse_response(&msg), Err(Error::Truncated));
     // VPD read: more data than asked for.
-    let resp = ResponseRepr {
+    let resp = MiCommandResponseRepr {
         info: StatusInfo::Success([0; 3]),
         data: &[0; 5],
     };

@@ -268,26 +268,26 @@ proptest! {
 
     #[test]
     fn vendor_specific_opcode(opc in 0xc0u8..=0xff, nmd0: u32, nmd1: u32, data in bytes(64), csi in csi()) {
-        let raw = RequestRepr { opcode: Opcode::from_u8(opc), nmd0, nmd1, data: &data };
+        let raw = MiCommandRequestRepr { opcode: Opcode::from_u8(opc), nmd0, nmd1, data: &data };
         let mut buf = vec![0u8; raw.buffer_len()];
         raw.emit(csi, &mut buf).unwrap();
         let msg = Message::new_checked(&buf[..]).unwrap();
         prop_assert_eq!(MiRequest::parse(&msg), Ok(MiRequest::VendorSpecific(raw)));
-        let view = Request::new_checked(&buf[..]).unwrap();
-        prop_assert_eq!(RequestRepr::parse(&view), raw);
+        let view = MiCommandRequest::new_checked(&buf[..]).unwrap();
+        prop_assert_eq!(MiCommandRequestRepr::parse(&view), raw);
     }
 
     #[test]
     fn raw_response_round_trip(status: u8, b: [u8; 3], data in bytes(64), csi in csi()) {
         let info = StatusInfo::from_parts(ResponseStatus::from_u8(status), b);
-        let r = ResponseRepr { info, data: &data };
+        let r = MiCommandResponseRepr { info, data: &data };
         let mut buf = vec![0u8; r.buffer_len()];
         r.emit(csi, &mut buf).unwrap();
         let msg = Message::new_checked(&buf[..]).unwrap();
         msg.check_mic().unwrap();
-        prop_assert_eq!(ResponseRepr::parse_message(&msg), Ok(r));
-        let view = Response::new_checked(&buf[..]).unwrap();
-        prop_assert_eq!(ResponseRepr::parse(&view), r);
+        prop_assert_eq!(MiCommandResponseRepr::parse_message(&msg), Ok(r));
+        let view = MiCommandResponse::new_checked(&buf[..]).unwrap();
+        prop_assert_eq!(MiCommandResponseRepr::parse(&view), r);
         prop_assert_eq!(view.status().to_u8(), status);
     }
 

@@ -10,8 +10,8 @@ use nvme_mi_core::mi::admin::{
     AdminCompletion, Cns, CommitAction, DecodedAdminRequest, DeviceSelfTest, Fid, FirmwareCommit,
     FirmwareImageDownload, FormatNvm, GetFeatures, GetLogPage, Identify, NamespaceAttachment,
     NamespaceManagement, NsAttachmentSel, NsManagementSel, NvmeStatus, Sanact, Sanitize, Sct,
-    SecurityReceive, Sel, Ses, SetFeatures, Stc, TemperatureThreshold, Thsel, TypedCommand,
-    IDENTIFY_DATA_LEN, TMPSEL_ALL, TMPSEL_COMPOSITE,
+    SecureEraseSettings, SecurityReceive, Sel, SetFeatures, Stc, TemperatureThreshold, Thsel,
+    TypedCommand, IDENTIFY_DATA_LEN, TMPSEL_ALL, TMPSEL_COMPOSITE,
 };
 use nvme_mi_core::mi::command::ControllerList;
 use nvme_mi_core::mi::status::{Mprt, ParameterErrorLocation, Rejection};
@@ -511,7 +511,9 @@ impl Sim {
         }
         if !matches!(
             c.ses,
-            Ses::None | Ses::UserDataErase | Ses::CryptographicErase
+            SecureEraseSettings::None
+                | SecureEraseSettings::UserDataErase
+                | SecureEraseSettings::CryptographicErase
         ) {
             return Err(INVALID_FIELD);
         }

@@ -4,10 +4,10 @@ use nvme_mi_core::mi::admin::AdminOpcode;
 use nvme_mi_core::mi::command::{
     CommandList, CommandListEntry, CompositeControllerStatus, ConfigurationGetRequest,
     ConfigurationSetRequest, ControllerHealth, ControllerHealthStatusPollRequest,
-    ControllerInformation, ControllerList, ControllerStatus, Dtyp, HealthChangeSelect, MiRequest,
-    NvmSubsystemHealth, NvmSubsystemInformation, Opcode, PciePortData, PortCapabilities,
-    PortInformation, ReadDataStructureRequest, RequestRepr, ResetType, ShutdownType,
-    SmbusFrequency, TwoWirePortData, VpdReadRequest, VpdWriteRequest,
+    ControllerInformation, ControllerList, ControllerStatus, Dtyp, HealthChangeSelect,
+    MiCommandRequestRepr, MiRequest, NvmSubsystemHealth, NvmSubsystemInformation, Opcode,
+    PciePortData, PortCapabilities, PortInformation, ReadDataStructureRequest, ResetType,
+    ShutdownType, SmbusFrequency, TwoWirePortData, VpdReadRequest, VpdWriteRequest,
 };
 use nvme_mi_core::mi::status::{Rejection, ResponseStatus};
 use nvme_mi_core::mi::Nmimt;
@@ -93,7 +93,7 @@ impl Sim {
                     self.subsystem_reset();
                     Ok(MiReply::NoResponse)
                 }
-                ResetType::Unknown(_) => Err(RequestRepr::invalid_nmd0(24)),
+                ResetType::Unknown(_) => Err(MiCommandRequestRepr::invalid_nmd0(24)),
             },
             MiRequest::Shutdown(r) => match r.shutdown_type {
                 ShutdownType::Normal => {
@@ -104,7 +104,7 @@ impl Sim {
                     self.shutdown(true);
                     Ok(success([0; 3], 0))
                 }
-                ShutdownType::Unknown(_) => Err(RequestRepr::invalid_nmd0(24)),
+                ShutdownType::Unknown(_) => Err(MiCommandRequestRepr::invalid_nmd0(24)),
             },
             // SES commands are for enclosures; this drive has no Management Endpoint Buffer
             // (MEBS 0) and no vendor specific commands.
@@ -215,7 +215,7 @@ impl Sim {
             Dtyp::MebCommandSupportList => {
                 CommandList::emit(&[], data).map_err(|_| Rejection::InternalError)?
             }
-            Dtyp::Unknown(_) => return Err(RequestRepr::invalid_nmd0(24)),
+            Dtyp::Unknown(_) => return Err(MiCommandRequestRepr::invalid_nmd0(24)),
         };
         Ok(with_rdl(n))
     }
@@ -295,7 +295,7 @@ impl Sim {
         r: &ConfigurationSetRequest<'_>,
         data: &mut [u8],
     ) -> Result<MiReply, Rejection> {
-        let port_field = RequestRepr::invalid_nmd0(24);
+        let port_field = MiCommandRequestRepr::invalid_nmd0(24);
         match *r {
             ConfigurationSetRequest::SmbusI2cFrequency { port_id, frequency } => {
                 if port_id != self.smbus_port() {
@@ -303,7 +303,7 @@ impl Sim {
                 }
                 // At most 400 kHz (TWPRT.MSMBFREQ).
                 if !matches!(frequency, SmbusFrequency::Khz100 | SmbusFrequency::Khz400) {
-                    return Err(RequestRepr::invalid_nmd0(8));
+                    return Err(MiCommandRequestRepr::invalid_nmd0(8));
                 }
                 self.smbus_freq = frequency;
                 Ok(success([0; 3], 0))
@@ -319,7 +319,7 @@ impl Sim {
                     _ => return Err(port_field),
                 };
                 if !(crate::BASELINE_MTU..=max).contains(&mtus) {
-                    return Err(RequestRepr::invalid_nmd1(0));
+                    return Err(MiCommandRequestRepr::invalid_nmd1(0));
                 }
                 self.mtu[usize::from(port_id)] = mtus;
                 Ok(success([0; 3], 0))
@@ -333,7 +333,9 @@ impl Sim {
                 let n = self.events.configure(aerd, aemd, enable_list, data)?;
                 Ok(success([0; 3], n))
             }
-            ConfigurationSetRequest::VendorSpecific { .. } => Err(RequestRepr::invalid_nmd0(0)),
+            ConfigurationSetRequest::VendorSpecific { .. } => {
+                Err(MiCommandRequestRepr::invalid_nmd0(0))
+            }
         }
     }
 
@@ -342,7 +344,7 @@ impl Sim {
         r: &ConfigurationGetRequest<'_>,
         data: &mut [u8],
     ) -> Result<MiReply, Rejection> {
-        let port_field = RequestRepr::invalid_nmd0(24);
+        let port_field = MiCommandRequestRepr::invalid_nmd0(24);
         match *r {
             ConfigurationGetRequest::SmbusI2cFrequency { port_id } => {
                 if port_id != self.smbus_port() {
@@ -362,17 +364,19 @@ impl Sim {
                     .ok_or(Rejection::InternalError)?;
                 Ok(success([0; 3], n))
             }
-            ConfigurationGetRequest::VendorSpecific { .. } => Err(RequestRepr::invalid_nmd0(0)),
+            ConfigurationGetRequest::VendorSpecific { .. } => {
+                Err(MiCommandRequestRepr::invalid_nmd0(0))
+            }
         }
     }
 
     fn vpd_range(offset: u16, len: usize) -> Result<core::ops::Range<usize>, Rejection> {
         let start = usize::from(offset);
         if start > VPD_LEN || (start == VPD_LEN && len > 0) {
-            return Err(RequestRepr::invalid_nmd0(0));
+            return Err(MiCommandRequestRepr::invalid_nmd0(0));
         }
         if start + len > VPD_LEN {
-            return Err(RequestRepr::invalid_nmd1(0));
+            return Err(MiCommandRequestRepr::invalid_nmd1(0));
         }
         Ok(start..start + len)
     }

@@ -8,7 +8,7 @@ use nvme_mi_core::mctp::Eid;
 use nvme_mi_core::mi::admin::{AdminOpcode, AdminRequestRepr, Cflgs};
 use nvme_mi_core::mi::aem::{parse_aem, AeConfigEntry, AeConfigList, AeId};
 use nvme_mi_core::mi::command::{
-    ConfigurationSetRequest, MiCommand, Opcode, RequestRepr, ResetRequest, ResetType,
+    ConfigurationSetRequest, MiCommand, MiCommandRequestRepr, Opcode, ResetRequest, ResetType,
 };
 use nvme_mi_core::mi::status::ResponseHeader;
 use nvme_mi_core::mi::{Csi, Message, MAX_MESSAGE_LEN};
@@ -111,7 +111,7 @@ fn arbitrary_requests_never_break_the_drive() {
             if opcode == 7 && g.below(8) != 0 {
                 opcode = 1;
             }
-            let repr = RequestRepr {
+            let repr = MiCommandRequestRepr {
                 opcode: Opcode::from_u8(opcode),
                 nmd0: g.field(),
                 nmd1: g.field(),

@@ -416,7 +416,7 @@ pub struct AttachArgs {
 
 /// Protocol layers `decode` starts from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Layer {
+pub enum StartLayer {
     /// An SMBus/I2C frame: address, command code 0x0F, byte count, source, MCTP packet, PEC.
     Smbus,
     /// An MCTP packet: transport header and payload.
@@ -1222,7 +1222,7 @@ pub enum Command {
         file: Option<String>,
         /// The layer of every unit.
         #[arg(long, value_enum)]
-        layer: Option<Layer>,
+        layer: Option<StartLayer>,
         /// Output format: normal or json.
         #[arg(short = 'o', long = "output-format", value_enum, value_name = "FMT")]
         output: Option<OutputFormat>,

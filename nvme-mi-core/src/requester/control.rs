@@ -3,7 +3,7 @@
 use super::endpoint::{AsyncEndpoint, Endpoint};
 use super::RequestError;
 use crate::mctp::control::{
-    CompletionCode, ControlRequest, ControlResponse, RequestRepr, ResponseRepr,
+    CompletionCode, ControlRequest, ControlRequestRepr, ControlResponse, ControlResponseRepr,
 };
 use crate::mi::control_primitive::{ControlPrimitive, PrimitiveResponse};
 use crate::mi::status::{ResponseStatus, StatusInfo};
@@ -13,7 +13,7 @@ use crate::transport::{AsyncTransport, Transport};
 const MAX_CONTROL_REQUEST: usize = 64;
 
 fn encode_control(req: ControlRequest<'_>, out: &mut [u8; MAX_CONTROL_REQUEST]) -> Option<usize> {
-    RequestRepr {
+    ControlRequestRepr {
         instance_id: 0,
         datagram: false,
         body: req,
@@ -52,7 +52,7 @@ macro_rules! control_commands {
                 let n = encode_control(request, &mut buf).ok_or(RequestError::InvalidArgument)?;
                 let data = buf.get(3..n).ok_or(RequestError::InvalidArgument)?;
                 let msg = self.mctp_control_raw(command.to_u8(), data)$($aw)*?;
-                let r = ResponseRepr::parse_for(msg, command).map_err(|_| RequestError::Malformed(crate::mi::Error::InvalidField))?;
+                let r = ControlResponseRepr::parse_for(msg, command).map_err(|_| RequestError::Malformed(crate::mi::Error::InvalidField))?;
                 if r.completion != CompletionCode::Success {
                     return Err(RequestError::Control(r.completion));
                 }

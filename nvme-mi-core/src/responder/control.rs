@@ -2,9 +2,9 @@
 //! EID assignment, UUID, version and message-type queries.
 
 use crate::mctp::control::{
-    CompletionCode, ControlRequest, ControlResponse, EidAllocationStatus, EidAssignmentStatus,
-    EidType, EndpointType, GetEndpointIdResponse, GetEndpointUuidResponse,
-    GetMessageTypeSupportResponse, GetVersionSupportResponse, RequestRepr, SetEidOperation,
+    CompletionCode, ControlRequest, ControlRequestRepr, ControlResponse, EidAllocationStatus,
+    EidAssignmentStatus, EidType, EndpointType, GetEndpointIdResponse, GetEndpointUuidResponse,
+    GetMessageTypeSupportResponse, GetVersionSupportResponse, SetEidOperation,
     SetEndpointIdResponse, VersionEntries, VersionEntry,
 };
 use crate::mctp::{Eid, MsgType};
@@ -38,7 +38,7 @@ pub(crate) struct Identity {
 /// Answer the control request `msg` into `out`; `None` for datagrams and for messages that
 /// are not control requests.
 pub(crate) fn serve_control(id: &mut Identity, msg: &[u8], out: &mut [u8]) -> Option<usize> {
-    let req = match RequestRepr::parse(msg) {
+    let req = match ControlRequestRepr::parse(msg) {
         Ok(r) => r,
         Err(_) => return answer_malformed(msg, out),
     };

@@ -5,9 +5,7 @@ use super::device::{AdminReply, Context, Device, MiReply};
 use super::{Outgoing, Respond};
 use crate::mctp::control::VersionEntry;
 use crate::mctp::{Eid, MsgTypeIc};
-use crate::mi::admin::{
-    decode_request, AdminCompletion, AdminRequestRepr, RequestError as AdminDecodeError,
-};
+use crate::mi::admin::{decode_request, AdminCompletion, AdminRequestError, AdminRequestRepr};
 use crate::mi::command::{ConfigurationSetRequest, MiRequest};
 use crate::mi::control_primitive::{
     ControlPrimitive, ControlPrimitiveRequestRepr, ControlPrimitiveResponseRepr, Cpas,
@@ -331,7 +329,7 @@ impl<D: Device, P: Clone> Responder<D, P> {
     ) -> Option<usize> {
         let req = match decode_request(msg) {
             Ok(r) => r,
-            Err(AdminDecodeError::Reject { header, rejection }) => {
+            Err(AdminRequestError::Reject { header, rejection }) => {
                 return self.reject(&header, rejection, out)
             }
             Err(_) => {

@@ -1,10 +1,12 @@
 //! One-shot queries to `mctpd`: list endpoints, set up an endpoint.
 
 use super::call::call;
-use super::endpoint::Endpoint;
+use super::endpoint::DiscoveredEndpoint;
+use super::event::Filter;
 use super::local::LocalEids;
-use super::tree::{interface_path, Tree, BUS_OWNER_IFACE, OBJECT_MANAGER_IFACE};
-use super::watcher::{AsyncWatcher, Filter, Watcher};
+use super::objects::managed_objects;
+use super::tree::{interface_path, Tree, BUS_OWNER_IFACE};
+use super::watcher::{AsyncWatcher, Watcher};
 use super::Error;
 use crate::MctpAddr;
 use nvme_mi_core::mctp::Eid;
@@ -33,53 +35,15 @@ impl SetupEndpoint {
     }
 }
 
-/// Reads `mctpd`'s object tree: `GetManagedObjects` on the 2.x tree, and on the 1.x tree when
-/// nobody owns the 2.x bus name. Returns the tree read and its objects.
-pub(crate) async fn managed_objects(
-    conn: &zbus::Connection,
-    timeout: Duration,
-) -> Result<(Tree, ManagedObjects), Error> {
-    for tree in Tree::ALL {
-        match managed_objects_of(conn, timeout, tree).await {
-            Err(Error::NotRunning) => continue,
-            other => return other.map(|objects| (tree, objects)),
-        }
-    }
-    Err(Error::NotRunning)
-}
-
-/// `GetManagedObjects` on one tree; [`Error::NotRunning`] if its bus name has no owner.
-pub(crate) async fn managed_objects_of(
-    conn: &zbus::Connection,
-    timeout: Duration,
-    tree: Tree,
-) -> Result<ManagedObjects, Error> {
-    let reply = call(
-        conn,
-        timeout,
-        tree.bus_name(),
-        tree.root(),
-        OBJECT_MANAGER_IFACE,
-        "GetManagedObjects",
-        &(),
-    )
-    .await
-    .map_err(|e| match e {
-        Error::Bus(ref b) if Error::is_no_owner(b) => Error::NotRunning,
-        other => other,
-    })?;
-    Ok(reply.body().deserialize::<ManagedObjects>()?)
-}
-
 /// Every well-formed endpoint object among `objects` that is not one of the host's own EIDs
 /// (the network objects' `LocalEIDs`, see [`LocalEids`]), ordered by network and EID. Objects
 /// without the endpoint interface (interfaces, networks) are not endpoints; an endpoint object
 /// with a malformed property is skipped, so that one bad object hides no other.
-pub(crate) fn endpoints_of(objects: ManagedObjects) -> Vec<Endpoint> {
+pub(crate) fn endpoints_of(objects: ManagedObjects) -> Vec<DiscoveredEndpoint> {
     let local = LocalEids::from_snapshot(&objects);
-    let mut out: Vec<Endpoint> = objects
+    let mut out: Vec<DiscoveredEndpoint> = objects
         .into_iter()
-        .filter_map(|(path, ifaces)| Endpoint::from_interfaces(path, &ifaces).ok())
+        .filter_map(|(path, ifaces)| DiscoveredEndpoint::from_interfaces(path, &ifaces).ok())
         .filter(|e| !local.contains(e.net, e.eid))
         .collect();
     out.sort_by(|a, b| (a.net, a.eid, a.path.as_str()).cmp(&(b.net, b.eid, b.path.as_str())));
@@ -126,15 +90,15 @@ impl AsyncDiscovery {
 
     /// Every endpoint `mctpd` publishes, whatever its message types, ordered by network and
     /// EID; the host's own EIDs, which `mctpd` 2.x publishes too, are left out.
-    pub async fn endpoints(&self) -> Result<Vec<Endpoint>, Error> {
+    pub async fn endpoints(&self) -> Result<Vec<DiscoveredEndpoint>, Error> {
         let (_, objects) = managed_objects(&self.conn, self.timeout).await?;
         Ok(endpoints_of(objects))
     }
 
     /// The endpoints that support NVMe-MI, ordered by network and EID.
-    pub async fn list_nvme_mi(&self) -> Result<Vec<Endpoint>, Error> {
+    pub async fn list_nvme_mi(&self) -> Result<Vec<DiscoveredEndpoint>, Error> {
         let mut all = self.endpoints().await?;
-        all.retain(Endpoint::supports_nvme_mi);
+        all.retain(DiscoveredEndpoint::supports_nvme_mi);
         Ok(all)
     }
 
@@ -238,12 +202,12 @@ impl Discovery {
 
     /// Every endpoint `mctpd` publishes, whatever its message types, ordered by network and
     /// EID; the host's own EIDs are left out.
-    pub fn endpoints(&self) -> Result<Vec<Endpoint>, Error> {
+    pub fn endpoints(&self) -> Result<Vec<DiscoveredEndpoint>, Error> {
         zbus::block_on(self.inner.endpoints())
     }
 
     /// The endpoints that support NVMe-MI (message type 4), ordered by network and EID.
-    pub fn list_nvme_mi(&self) -> Result<Vec<Endpoint>, Error> {
+    pub fn list_nvme_mi(&self) -> Result<Vec<DiscoveredEndpoint>, Error> {
         zbus::block_on(self.inner.list_nvme_mi())
     }
 

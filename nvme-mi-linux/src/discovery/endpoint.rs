@@ -41,7 +41,7 @@ impl Connectivity {
 /// An MCTP endpoint known to `mctpd`: one object below its object manager with the interface
 /// `xyz.openbmc_project.MCTP.Endpoint`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Endpoint {
+pub struct DiscoveredEndpoint {
     /// The MCTP network (`NetworkId`; published as `u` by `mctpd` 2.x, `i` by 1.x).
     pub net: u32,
     /// The endpoint's EID (`EID`, `y`).
@@ -57,7 +57,7 @@ pub struct Endpoint {
     pub path: OwnedObjectPath,
 }
 
-impl Endpoint {
+impl DiscoveredEndpoint {
     /// Builds an endpoint from the interfaces and properties of its D-Bus object.
     ///
     /// Requires `NetworkId` (`u`, or `i` and not negative), `EID` (`y`) and
@@ -115,7 +115,7 @@ impl Endpoint {
             Some(s) => Connectivity::from_property(&s),
             None => Connectivity::Unknown(String::new()),
         };
-        Ok(Endpoint {
+        Ok(DiscoveredEndpoint {
             net,
             eid,
             uuid,
@@ -179,15 +179,15 @@ impl Endpoint {
     }
 }
 
-impl fmt::Display for Endpoint {
+impl fmt::Display for DiscoveredEndpoint {
     /// Formats the device address, `mctp:<net>,<eid>`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.mctp_addr().fmt(f)
     }
 }
 
-impl From<&Endpoint> for MctpAddr {
-    fn from(ep: &Endpoint) -> Self {
+impl From<&DiscoveredEndpoint> for MctpAddr {
+    fn from(ep: &DiscoveredEndpoint) -> Self {
         ep.mctp_addr()
     }
 }
@@ -228,7 +228,7 @@ mod tests {
             ),
             (CC_ENDPOINT_IFACE, "Connectivity", Value::from("Degraded")),
         ]);
-        let ep = Endpoint::from_interfaces(path(), &ifaces).unwrap();
+        let ep = DiscoveredEndpoint::from_interfaces(path(), &ifaces).unwrap();
         assert_eq!((ep.net, ep.eid), (1, 9));
         assert_eq!(ep.message_types, [0, 4]);
         assert!(ep.supports_nvme_mi());
@@ -252,7 +252,7 @@ mod tests {
             (ENDPOINT_IFACE, "EID", Value::U8(20)),
             (ENDPOINT_IFACE, "SupportedMessageTypes", types(&[0, 1])),
         ]);
-        let ep = Endpoint::from_interfaces(path(), &ifaces).unwrap();
+        let ep = DiscoveredEndpoint::from_interfaces(path(), &ifaces).unwrap();
         assert_eq!(ep.net, 3);
         assert!(!ep.supports_nvme_mi());
         assert!(ep.supports(MsgType::Pldm));
@@ -308,7 +308,7 @@ mod tests {
                     list.remove(idx);
                 }
             }
-            let err = Endpoint::from_interfaces(path(), &props(&list)).unwrap_err();
+            let err = DiscoveredEndpoint::from_interfaces(path(), &props(&list)).unwrap_err();
             match err {
                 Error::Property {
                     property: p,
@@ -323,7 +323,7 @@ mod tests {
             .map(|(i, n, v)| (*i, *n, v.try_clone().unwrap()))
             .collect();
         list.push((UUID_IFACE, "UUID", Value::U8(1)));
-        assert!(Endpoint::from_interfaces(path(), &props(&list)).is_err());
+        assert!(DiscoveredEndpoint::from_interfaces(path(), &props(&list)).is_err());
     }
 
     #[test]
@@ -344,7 +344,7 @@ mod tests {
 
     #[test]
     fn uuid_forms() {
-        let mut ep = Endpoint {
+        let mut ep = DiscoveredEndpoint {
             net: 1,
             eid: 8,
             uuid: Some("00112233445566778899AABBCCDDEEFF".into()),

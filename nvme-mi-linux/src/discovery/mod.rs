@@ -38,16 +38,19 @@ mod call;
 mod client;
 mod endpoint;
 mod error;
+mod event;
 mod local;
+mod objects;
 mod tracker;
 mod tree;
 mod watcher;
 
 pub use client::{AsyncDiscovery, Discovery, SetupEndpoint};
-pub use endpoint::{Connectivity, Endpoint};
+pub use endpoint::{Connectivity, DiscoveredEndpoint};
 pub use error::{Error, PropertyProblem};
+pub use event::Event;
 pub use tree::{interface_path, Tree};
-pub use watcher::{AsyncWatcher, Event, Events, Watcher};
+pub use watcher::{AsyncWatcher, Events, Watcher};
 
 /// The `zbus` version this module is built on, re-exported so that callers can build a
 /// [`Connection`](zbus::blocking::Connection) for [`Discovery::from_connection`] without a

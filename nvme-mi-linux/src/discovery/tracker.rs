@@ -2,28 +2,28 @@
 //!
 //! The tracker keeps the raw properties of every object that has one of the endpoint
 //! interfaces, in whatever order those interfaces arrive, and reports an [`Event`] only when
-//! the [`Endpoint`] built from them appears, disappears or differs. Replaying a change that a
+//! the [`DiscoveredEndpoint`] built from them appears, disappears or differs. Replaying a change that a
 //! snapshot already contains therefore reports nothing, which is what makes "subscribe first,
 //! then read the snapshot" safe.
 
-use super::endpoint::{Endpoint, Interfaces};
+use super::endpoint::{DiscoveredEndpoint, Interfaces};
+use super::event::{Event, Filter};
 use super::local::LocalEids;
 use super::tree::{CC_ENDPOINT_IFACE, ENDPOINT_IFACE, NETWORK_IFACE, UUID_IFACE};
-use super::watcher::{Event, Filter};
 use std::collections::BTreeSet;
 use std::collections::{HashMap, HashSet, VecDeque};
 use zbus::fdo::ManagedObjects;
 use zbus::names::OwnedInterfaceName;
 use zbus::zvariant::{OwnedObjectPath, OwnedValue};
 
-/// True for the interfaces an [`Endpoint`] is built from.
+/// True for the interfaces a [`DiscoveredEndpoint`] is built from.
 fn relevant(iface: &str) -> bool {
     [ENDPOINT_IFACE, UUID_IFACE, CC_ENDPOINT_IFACE].contains(&iface)
 }
 
 /// The network an endpoint object's `NetworkId` names, if it has a valid one.
 pub(crate) fn endpoint_net_eid(path: &OwnedObjectPath, ifaces: &Interfaces) -> Option<(u32, u8)> {
-    Endpoint::from_interfaces(path.clone(), ifaces)
+    DiscoveredEndpoint::from_interfaces(path.clone(), ifaces)
         .ok()
         .map(|e| (e.net, e.eid))
 }
@@ -33,7 +33,7 @@ pub(crate) fn endpoint_net_eid(path: &OwnedObjectPath, ifaces: &Interfaces) -> O
 pub(crate) struct Tracker {
     filter: Filter,
     objects: HashMap<OwnedObjectPath, Interfaces>,
-    visible: HashMap<OwnedObjectPath, Endpoint>,
+    visible: HashMap<OwnedObjectPath, DiscoveredEndpoint>,
     /// The host's own EIDs, which are never reported (see [`LocalEids`]).
     local: LocalEids,
 }
@@ -75,8 +75,8 @@ impl Tracker {
     }
 
     /// The endpoints currently known and passing the filter, ordered by network and EID.
-    pub(crate) fn endpoints(&self) -> Vec<Endpoint> {
-        let mut all: Vec<Endpoint> = self.visible.values().cloned().collect();
+    pub(crate) fn endpoints(&self) -> Vec<DiscoveredEndpoint> {
+        let mut all: Vec<DiscoveredEndpoint> = self.visible.values().cloned().collect();
         all.sort_by_key(|e| (e.net, e.eid));
         all
     }
@@ -199,7 +199,7 @@ impl Tracker {
         let new = self
             .objects
             .get(path)
-            .and_then(|ifaces| Endpoint::from_interfaces(path.clone(), ifaces).ok())
+            .and_then(|ifaces| DiscoveredEndpoint::from_interfaces(path.clone(), ifaces).ok())
             .filter(|ep| self.filter.passes(ep) && !self.local.contains(ep.net, ep.eid));
         match (self.visible.get(path), new) {
             (None, Some(new)) => {

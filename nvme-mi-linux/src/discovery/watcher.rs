@@ -1,10 +1,11 @@
 //! Following `mctpd`'s endpoints as they come and go.
 
 use super::call::call;
-use super::client::managed_objects_of;
-use super::endpoint::Endpoint;
+use super::endpoint::DiscoveredEndpoint;
 use super::endpoint::Interfaces;
+use super::event::{Event, Filter};
 use super::local::eids_of;
+use super::objects::managed_objects_of;
 use super::tracker::{endpoint_net_eid, Tracker};
 use super::tree::{
     network_path, Tree, DBUS_NAME, DBUS_PATH, NETWORK_IFACE, OBJECT_MANAGER_IFACE, PROPERTIES_IFACE,
@@ -23,53 +24,6 @@ use zbus::{MatchRule, Message, MessageStream};
 /// full (replies to other calls on it included), so this is generous: `mctpd` sends a few
 /// signals per endpoint.
 const MAX_QUEUED: usize = 4096;
-
-/// A change to the set of endpoints a watcher follows.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Event {
-    /// An endpoint appeared (or was present when the watcher started).
-    Added(Endpoint),
-    /// An endpoint went away (or no longer passes the watcher's filter).
-    Removed {
-        /// Its network.
-        net: u32,
-        /// Its EID.
-        eid: u8,
-        /// Its former object path.
-        path: OwnedObjectPath,
-    },
-    /// A property of a known endpoint changed (connectivity, UUID, message types); the
-    /// endpoint as it is now.
-    Changed(Endpoint),
-}
-
-impl Event {
-    /// The network and EID the event is about.
-    pub fn address(&self) -> (u32, u8) {
-        match self {
-            Event::Added(e) | Event::Changed(e) => (e.net, e.eid),
-            Event::Removed { net, eid, .. } => (*net, *eid),
-        }
-    }
-}
-
-/// Which endpoints a watcher reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Filter {
-    /// Those that support NVMe-MI.
-    NvmeMi,
-    /// All.
-    All,
-}
-
-impl Filter {
-    pub(crate) fn passes(self, ep: &Endpoint) -> bool {
-        match self {
-            Filter::NvmeMi => ep.supports_nvme_mi(),
-            Filter::All => true,
-        }
-    }
-}
 
 /// Follows `mctpd`'s endpoints (async). The blocking twin is [`Watcher`].
 ///
@@ -149,7 +103,7 @@ impl AsyncWatcher {
 
     /// The endpoints known now (after the events already returned and those pending),
     /// ordered by network and EID.
-    pub fn endpoints(&self) -> Vec<Endpoint> {
+    pub fn endpoints(&self) -> Vec<DiscoveredEndpoint> {
         self.tracker.endpoints()
     }
 
@@ -357,7 +311,7 @@ impl Watcher {
     }
 
     /// The endpoints known now, ordered by network and EID.
-    pub fn endpoints(&self) -> Vec<Endpoint> {
+    pub fn endpoints(&self) -> Vec<DiscoveredEndpoint> {
         self.inner.endpoints()
     }
 

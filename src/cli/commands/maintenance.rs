@@ -3,7 +3,7 @@
 
 use nvme_mi_core::mi::admin::{
     parse_response, AdminCompletion, AdminOpcode, AdminRequestRepr, DeviceSelfTest, FormatNvm,
-    Sanact, Sanitize, SecurityProtocol, SecurityReceive, SecuritySend, Ses, Stc,
+    Sanact, Sanitize, SecureEraseSettings, SecurityProtocol, SecurityReceive, SecuritySend, Stc,
 };
 use nvme_mi_core::mi::status::StatusInfo;
 use nvme_mi_core::mi::{Nmimt, MAX_DATA_LEN};
@@ -72,7 +72,7 @@ pub fn format(c: &mut Ctx, f: &Format) -> CliResult {
     let fmt = c.fmt;
     let ctrl = c.ctrl()?;
     let cmd = FormatNvm {
-        ses: Ses::from_u8(f.ses),
+        ses: SecureEraseSettings::from_u8(f.ses),
         pi: f.pi,
         pil: f.pil,
         mset: f.ms,

@@ -4,7 +4,7 @@
 //! §8.1, as `tcpdump -i mctpX` writes them) or Linux cooked captures (`tcpdump -i any`: the
 //! MCTP records kept, the others left out). The format is recognised from the content.
 
-use crate::cli::args::Layer as Start;
+use crate::cli::args::StartLayer as Start;
 
 /// The pcap link type of MCTP packets (tcpdump.org link-layer header types: LINKTYPE_MCTP).
 pub const LINKTYPE_MCTP: u32 = 291;

@@ -4,7 +4,8 @@
 use nvme_mi_core::mctp::control;
 use nvme_mi_core::mi::admin::{parse_response, AdminRequest, AdminRequestRepr, TypedCommand};
 use nvme_mi_core::mi::command::{
-    DataStructure, Dtyp, MiRequest, NvmSubsystemHealth, Opcode, RequestRepr, ResponseRepr,
+    DataStructure, Dtyp, MiCommandRequestRepr, MiCommandResponseRepr, MiRequest,
+    NvmSubsystemHealth, Opcode,
 };
 use nvme_mi_core::mi::control_primitive::{ControlPrimitiveRequestRepr, ControlPrimitiveResponse};
 use nvme_mi_core::mi::status::StatusInfo;
@@ -50,14 +51,14 @@ pub fn message(bytes: &[u8], last: &mut LastRequest, out: &mut Vec<Layer>) {
 
 fn mctp_control(bytes: &[u8]) -> Layer {
     let mut l = Layer::new("MCTP control message (DSP0236 §11)");
-    match control::RequestRepr::parse(bytes) {
+    match control::ControlRequestRepr::parse(bytes) {
         Ok(r) => {
             l.field("direction", "request")
                 .field("instance ID", r.instance_id)
                 .field("command", words(&r.body.command()))
                 .field("request", named(&r.body));
         }
-        Err(control::Error::NotARequest) => match control::ResponseRepr::parse(bytes) {
+        Err(control::Error::NotARequest) => match control::ControlResponseRepr::parse(bytes) {
             Ok(r) => {
                 l.field("direction", "response")
                     .field("instance ID", r.instance_id)
@@ -156,7 +157,7 @@ fn nvme_mi(bytes: &[u8], last: &mut LastRequest, out: &mut Vec<Layer>) {
 
 fn mi_request(msg: &Message<&[u8]>, last: &mut LastRequest) -> Layer {
     let mut l = Layer::new("NVMe-MI Command request (NVMe-MI 1.2 §5)");
-    match RequestRepr::parse_message(msg) {
+    match MiCommandRequestRepr::parse_message(msg) {
         Ok(r) => {
             l.field(
                 "opcode",
@@ -188,7 +189,7 @@ fn mi_request(msg: &Message<&[u8]>, last: &mut LastRequest) -> Layer {
 
 fn mi_response(msg: &Message<&[u8]>, last: &mut LastRequest) -> Layer {
     let mut l = Layer::new("NVMe-MI Command response (NVMe-MI 1.2 §4.1.2)");
-    match ResponseRepr::parse_message(msg) {
+    match MiCommandResponseRepr::parse_message(msg) {
         Ok(r) => {
             l.field("status", status_text(&r.info))
                 .field("response data", format!("{} bytes", r.data.len()));

@@ -15,7 +15,7 @@ use nvme_mi_core::mctp::Reassembler;
 use nvme_mi_core::mi::MAX_MESSAGE_LEN;
 use serde_json::json;
 
-use crate::cli::args::{Layer as Start, OutputFormat};
+use crate::cli::args::{OutputFormat, StartLayer as Start};
 use crate::cli::error::{CliError, CliResult};
 use report::{Layer, Unit};
 

@@ -67,11 +67,11 @@ impl ControlRequest<'_> {
 
 /// A whole control request: header fields and command data (DSP0236 §12; digest C.1, C.4).
 ///
-/// The command code is the one of [`RequestRepr::body`]; an [`ControlRequest::Other`] body
+/// The command code is the one of [`ControlRequestRepr::body`]; an [`ControlRequest::Other`] body
 /// carrying a known command code is emitted as given but parses back as the typed variant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct RequestRepr<'a> {
+pub struct ControlRequestRepr<'a> {
     /// Instance ID (0..=31).
     pub instance_id: u8,
     /// D: unacknowledged datagram (no response expected).
@@ -80,7 +80,7 @@ pub struct RequestRepr<'a> {
     pub body: ControlRequest<'a>,
 }
 
-impl<'a> RequestRepr<'a> {
+impl<'a> ControlRequestRepr<'a> {
     /// Decode any control request, from the message type byte. Extra bytes after a known
     /// command's data are ignored; reserved bits too.
     pub fn parse(msg: &'a [u8]) -> Result<Self, Error> {
@@ -107,7 +107,7 @@ impl<'a> RequestRepr<'a> {
             }
             command => ControlRequest::Other { command, data },
         };
-        Ok(RequestRepr {
+        Ok(ControlRequestRepr {
             instance_id: hdr.instance_id,
             datagram,
             body,
@@ -146,8 +146,8 @@ impl<'a> RequestRepr<'a> {
     }
 
     /// The response to this request with `body` (success; same instance ID).
-    pub fn response<'b>(&self, body: ControlResponse<'b>) -> ResponseRepr<'b> {
-        ResponseRepr {
+    pub fn response<'b>(&self, body: ControlResponse<'b>) -> ControlResponseRepr<'b> {
+        ControlResponseRepr {
             instance_id: self.instance_id,
             completion: CompletionCode::Success,
             body,
@@ -156,8 +156,8 @@ impl<'a> RequestRepr<'a> {
 
     /// An error response to this request: header and `completion` only (same instance ID
     /// and command code).
-    pub fn error_response(&self, completion: CompletionCode) -> ResponseRepr<'static> {
-        ResponseRepr {
+    pub fn error_response(&self, completion: CompletionCode) -> ControlResponseRepr<'static> {
+        ControlResponseRepr {
             instance_id: self.instance_id,
             completion,
             body: ControlResponse::NoData(self.body.command()),
@@ -229,7 +229,7 @@ impl ControlResponse<'_> {
 /// (DSP0236 §12; digest C.1, C.3, C.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct ResponseRepr<'a> {
+pub struct ControlResponseRepr<'a> {
     /// Instance ID (0..=31), echoing the request's.
     pub instance_id: u8,
     /// The completion code.
@@ -239,7 +239,7 @@ pub struct ResponseRepr<'a> {
     pub body: ControlResponse<'a>,
 }
 
-impl<'a> ResponseRepr<'a> {
+impl<'a> ControlResponseRepr<'a> {
     /// Decode any control response, from the message type byte, using the command code it
     /// carries. With a completion code other than success, nothing after the completion code
     /// is read. Extra bytes after a known command's data are ignored; reserved bits too.
@@ -278,7 +278,7 @@ impl<'a> ResponseRepr<'a> {
                 command => ControlResponse::Other { command, data },
             }
         };
-        Ok(ResponseRepr {
+        Ok(ControlResponseRepr {
             instance_id: hdr.instance_id,
             completion,
             body,
@@ -287,7 +287,7 @@ impl<'a> ResponseRepr<'a> {
 
     /// Decode the response to a request with command `expected`:
     /// [`Error::CommandMismatch`] if it answers another command, otherwise as
-    /// [`ResponseRepr::parse`]. (The instance ID is the caller's to match.)
+    /// [`ControlResponseRepr::parse`]. (The instance ID is the caller's to match.)
     pub fn parse_for(msg: &'a [u8], expected: CommandCode) -> Result<Self, Error> {
         let h = ControlHeader::new_unchecked(msg);
         let hdr = ControlHeaderRepr::parse(&h)?;

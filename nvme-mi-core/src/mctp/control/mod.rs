@@ -5,24 +5,24 @@
 //! are big-endian.
 //!
 //! One codec serves both sides:
-//! - a bus owner (requester) builds a [`RequestRepr`], emits it, and decodes the answer with
-//!   [`ResponseRepr::parse_for`] and the command it sent;
-//! - an endpoint (responder) decodes any request with [`RequestRepr::parse`] and encodes its
-//!   answer with [`ResponseRepr::emit`] (an error answer is [`RequestRepr::error_response`]).
+//! - a bus owner (requester) builds a [`ControlRequestRepr`], emits it, and decodes the answer with
+//!   [`ControlResponseRepr::parse_for`] and the command it sent;
+//! - an endpoint (responder) decodes any request with [`ControlRequestRepr::parse`] and encodes its
+//!   answer with [`ControlResponseRepr::emit`] (an error answer is [`ControlRequestRepr::error_response`]).
 //!
 //! ```
 //! use nvme_mi_core::mctp::control::{
 //!     CompletionCode, ControlRequest, ControlResponse, GetEndpointIdResponse, EidType,
-//!     EndpointType, RequestRepr, ResponseRepr,
+//!     EndpointType, ControlRequestRepr, ControlResponseRepr,
 //! };
 //! use nvme_mi_core::mctp::Eid;
 //! // Requester: Get Endpoint ID, instance 1 (digest B.7 example 2).
-//! let req = RequestRepr { instance_id: 1, datagram: false, body: ControlRequest::GetEndpointId };
+//! let req = ControlRequestRepr { instance_id: 1, datagram: false, body: ControlRequest::GetEndpointId };
 //! let mut buf = [0u8; 8];
 //! let n = req.emit(&mut buf).unwrap();
 //! assert_eq!(&buf[..n], &[0x00, 0x81, 0x02]);
 //! // Responder: decode it and answer.
-//! let got = RequestRepr::parse(&buf[..n]).unwrap();
+//! let got = ControlRequestRepr::parse(&buf[..n]).unwrap();
 //! let resp = got.response(ControlResponse::GetEndpointId(GetEndpointIdResponse {
 //!     eid: Eid(9),
 //!     endpoint_type: EndpointType::Simple,
@@ -32,7 +32,7 @@
 //! let n = resp.emit(&mut buf).unwrap();
 //! assert_eq!(&buf[..n], &[0x00, 0x01, 0x02, 0x00, 0x09, 0x01, 0x00]);
 //! // Requester: decode the answer to the command it sent.
-//! let back = ResponseRepr::parse_for(&buf[..n], req.body.command()).unwrap();
+//! let back = ControlResponseRepr::parse_for(&buf[..n], req.body.command()).unwrap();
 //! assert_eq!(back.completion, CompletionCode::Success);
 //! ```
 
@@ -54,7 +54,7 @@ pub use error::Error;
 pub use get_eid::{EidType, EndpointType, GetEndpointIdResponse};
 pub use get_uuid::GetEndpointUuidResponse;
 pub use header::{ControlHeader, ControlHeaderRepr, MessageKind};
-pub use message::{ControlRequest, ControlResponse, RequestRepr, ResponseRepr};
+pub use message::{ControlRequest, ControlRequestRepr, ControlResponse, ControlResponseRepr};
 pub use msg_type_support::GetMessageTypeSupportResponse;
 pub use set_eid::{
     EidAllocationStatus, EidAssignmentStatus, SetEidOperation, SetEndpointIdRequest,

@@ -3,7 +3,7 @@
 
 use super::opcode::AdminOpcode;
 use super::request::AdminRequestRepr;
-use crate::mi::{Error, Result};
+use crate::mi::{Error, Result, MAX_DATA_LEN};
 
 /// The direction and full size of a command's data transfer (NVMe-MI 1.2 §6.1; digest E.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -62,6 +62,27 @@ pub trait AdminCommand: Sized {
         } else {
             Err(Error::InvalidField)
         }
+    }
+}
+
+impl AdminRequestRepr {
+    /// A request for `cmd` to controller `ctlid` in slot 0: the command's fields, DOFST 0 and
+    /// DLEN the command's whole data transfer (capped at 4096), CFLGS clear.
+    ///
+    /// ```
+    /// use nvme_mi_core::mi::admin::{AdminRequestRepr, Cns, Identify};
+    /// let r = AdminRequestRepr::for_command(0, &Identify::new(Cns::Controller));
+    /// assert_eq!((r.cdw10, r.dofst, r.dlen), (1, 0, 4096));
+    /// ```
+    pub fn for_command<C: AdminCommand>(ctlid: u16, cmd: &C) -> Self {
+        let mut r = AdminRequestRepr {
+            opcode: C::OPCODE,
+            ctlid,
+            ..Default::default()
+        };
+        cmd.encode(&mut r);
+        r.dlen = cmd.data_transfer().len().min(MAX_DATA_LEN as u32);
+        r
     }
 }
 

@@ -28,7 +28,7 @@ pub struct DecodedAdminRequest<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
-pub enum RequestError {
+pub enum AdminRequestError {
     /// Drop the message without answering: not NVMe-MI, integrity check mismatch, not an
     /// Admin request.
     Discard(Error),
@@ -41,21 +41,21 @@ pub enum RequestError {
     },
 }
 
-impl fmt::Display for RequestError {
+impl fmt::Display for AdminRequestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RequestError::Discard(e) => write!(f, "dropped: {e}"),
-            RequestError::Reject { rejection, .. } => write!(f, "rejected: {rejection}"),
+            AdminRequestError::Discard(e) => write!(f, "dropped: {e}"),
+            AdminRequestError::Reject { rejection, .. } => write!(f, "rejected: {rejection}"),
         }
     }
 }
 
-impl core::error::Error for RequestError {}
+impl core::error::Error for AdminRequestError {}
 
 /// Decode a complete Admin request message (type byte to integrity check).
 ///
 /// In order: the NVMe-MI framing and integrity check, NMIMT 2 with ROR 0 (else
-/// [`RequestError::Discard`]); then at least 68 bytes before the integrity check (else
+/// [`AdminRequestError::Discard`]); then at least 68 bytes before the integrity check (else
 /// Invalid Command Size); an opcode allowed out of band (else Invalid Command Opcode, see
 /// [`AdminOpcode::oob_support`](super::AdminOpcode::oob_support)); the data placement rules
 /// ([`check_data_placement`]) with the command's default [`TypedCommand::data_transfer`].
@@ -68,24 +68,24 @@ impl core::error::Error for RequestError {}
 /// let req = decode_request(&msg).unwrap();
 /// assert_eq!(req.command, TypedCommand::Identify(Identify::controller()));
 /// ```
-pub fn decode_request(msg: &[u8]) -> Result<DecodedAdminRequest<'_>, RequestError> {
-    let m = Message::new_checked(msg).map_err(RequestError::Discard)?;
-    m.check_mic().map_err(RequestError::Discard)?;
+pub fn decode_request(msg: &[u8]) -> Result<DecodedAdminRequest<'_>, AdminRequestError> {
+    let m = Message::new_checked(msg).map_err(AdminRequestError::Discard)?;
+    m.check_mic().map_err(AdminRequestError::Discard)?;
     let header = MessageHeader::parse(&m);
     if header.ror != Ror::Request {
-        return Err(RequestError::Discard(Error::WrongDirection));
+        return Err(AdminRequestError::Discard(Error::WrongDirection));
     }
     if header.nmimt != Nmimt::AdminCommand {
-        return Err(RequestError::Discard(Error::WrongNmimt(
+        return Err(AdminRequestError::Discard(Error::WrongNmimt(
             header.nmimt.to_u8(),
         )));
     }
-    let reject = |rejection| RequestError::Reject { header, rejection };
+    let reject = |rejection| AdminRequestError::Reject { header, rejection };
     if msg.len() < MIN_REQUEST_LEN {
         return Err(reject(Rejection::InvalidCommandSize));
     }
-    let view = AdminRequest::new_checked(msg).map_err(RequestError::Discard)?;
-    let repr = AdminRequestRepr::parse(&view).map_err(RequestError::Discard)?;
+    let view = AdminRequest::new_checked(msg).map_err(AdminRequestError::Discard)?;
+    let repr = AdminRequestRepr::parse(&view).map_err(AdminRequestError::Discard)?;
     if !repr.opcode.allowed_out_of_band() {
         return Err(reject(Rejection::InvalidCommandOpcode));
     }

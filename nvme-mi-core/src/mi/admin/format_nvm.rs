@@ -9,7 +9,7 @@ use super::spec_enum::spec_enum;
 
 spec_enum! {
     /// Secure Erase Settings, SES (NVMe Base 2.x Format NVM, CDW10 bits 11:9).
-    pub enum Ses: 3 bits {
+    pub enum SecureEraseSettings: 3 bits {
         /// No secure erase (000b).
         None = 0,
         /// User data erase (001b).
@@ -34,7 +34,7 @@ pub struct FormatNvm {
     /// Protection information location: 1 = first bytes of metadata.
     pub pil: bool,
     /// Secure erase settings.
-    pub ses: Ses,
+    pub ses: SecureEraseSettings,
     /// LBA format index, high 2 bits.
     pub lbafu: u8,
 }
@@ -48,7 +48,7 @@ impl FormatNvm {
             mset: false,
             pi: 0,
             pil: false,
-            ses: Ses::None,
+            ses: SecureEraseSettings::None,
             lbafu: (index >> 4) & 0x03,
         }
     }
@@ -79,7 +79,7 @@ impl AdminCommand for FormatNvm {
             mset: bit(r.cdw10, 4),
             pi: bits(r.cdw10, 5, 3) as u8,
             pil: bit(r.cdw10, 8),
-            ses: Ses::from_u8(bits(r.cdw10, 9, 3) as u8),
+            ses: SecureEraseSettings::from_u8(bits(r.cdw10, 9, 3) as u8),
             lbafu: bits(r.cdw10, 12, 2) as u8,
         }
     }

@@ -15,7 +15,7 @@
 //! - [`AdminOpcode`] and [`AdminOpcode::oob_support`]: which commands a management endpoint
 //!   accepts out of band (digest E.4).
 //! - Responder: [`decode_request`] (framing, size, opcode, [`check_data_placement`]) gives a
-//!   [`DecodedAdminRequest`] with a [`TypedCommand`], or a [`RequestError`] to drop or answer.
+//!   [`DecodedAdminRequest`] with a [`TypedCommand`], or a [`AdminRequestError`] to drop or answer.
 //! - [`AdminResponse`] / [`AdminResponseRepr`] / [`parse_response`]: the response, in its
 //!   full form or the 8-byte short error / More Processing Required form (digest E.2, D.6).
 //!
@@ -58,13 +58,13 @@ mod typed_command;
 pub use cflgs::Cflgs;
 pub use command::{AdminCommand, DataTransfer};
 pub use completion::AdminCompletion;
-pub use decode::{decode_request, DecodedAdminRequest, RequestError};
+pub use decode::{decode_request, AdminRequestError, DecodedAdminRequest};
 pub use device_self_test::{DeviceSelfTest, Stc};
 pub use feature_id::Fid;
 pub use features::{FeatureDwords, GetFeatures, Sel, SetFeatures};
 pub use firmware_commit::{CommitAction, FirmwareCommit};
 pub use firmware_download::{FirmwareChunks, FirmwareImageDownload};
-pub use format_nvm::{FormatNvm, Ses};
+pub use format_nvm::{FormatNvm, SecureEraseSettings};
 pub use get_log_page::{GetLogPage, Lid, LogPageChunks};
 pub use identify::{Cns, Identify, IDENTIFY_DATA_LEN};
 pub use namespace_attachment::{NamespaceAttachment, NsAttachmentSel, CONTROLLER_LIST_LEN};

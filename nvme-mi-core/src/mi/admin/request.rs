@@ -16,7 +16,6 @@
 //! Offsets here are counted from message byte 0, the `0x84` type byte.
 
 use super::cflgs::Cflgs;
-use super::command::AdminCommand;
 use super::opcode::AdminOpcode;
 use crate::mi::header::{emit_message, Message, MessageHeader, HEADER_LEN};
 use crate::mi::integrity::MIC_LEN;
@@ -232,25 +231,6 @@ pub struct AdminRequestRepr {
 }
 
 impl AdminRequestRepr {
-    /// A request for `cmd` to controller `ctlid` in slot 0: the command's fields, DOFST 0 and
-    /// DLEN the command's whole data transfer (capped at 4096), CFLGS clear.
-    ///
-    /// ```
-    /// use nvme_mi_core::mi::admin::{AdminRequestRepr, Cns, Identify};
-    /// let r = AdminRequestRepr::for_command(0, &Identify::new(Cns::Controller));
-    /// assert_eq!((r.cdw10, r.dofst, r.dlen), (1, 0, 4096));
-    /// ```
-    pub fn for_command<C: AdminCommand>(ctlid: u16, cmd: &C) -> Self {
-        let mut r = AdminRequestRepr {
-            opcode: C::OPCODE,
-            ctlid,
-            ..Default::default()
-        };
-        cmd.encode(&mut r);
-        r.dlen = cmd.data_transfer().len().min(MAX_DATA_LEN as u32);
-        r
-    }
-
     /// Parse the fields of a checked request view (NMIMT must be 2, ROR 0).
     pub fn parse<T: AsRef<[u8]>>(req: &AdminRequest<T>) -> Result<Self> {
         let hdr = MessageHeader::parse(&req.message());

@@ -1,7 +1,9 @@
 //! Configuration Set and Configuration Get (NVMe-MI 1.2 §5.2 and §5.1; digest
 //! D.8.4, F.1, F.2).
 
-use super::{CompositeControllerStatus, Empty, MiCommand, MiResponse, Opcode, RequestRepr};
+use super::{
+    CompositeControllerStatus, Empty, MiCommand, MiCommandRequestRepr, MiResponse, Opcode,
+};
 use crate::mi::status::Rejection;
 use crate::mi::{Error, Result};
 
@@ -226,14 +228,14 @@ impl<'a> ConfigurationSetRequest<'a> {
     /// that field; request data with an identifier that takes none, or an Asynchronous Event
     /// request without its AE Enable List ⇒ Invalid Command Input Data Size. An MTUS the
     /// endpoint does not support is the responder's to reject.
-    pub fn parse(raw: &RequestRepr<'a>) -> core::result::Result<Self, Rejection> {
+    pub fn parse(raw: &MiCommandRequestRepr<'a>) -> core::result::Result<Self, Rejection> {
         let d0 = raw.nmd0;
         match ConfigId::from_u8(d0 as u8) {
             ConfigId::SmbusI2cFrequency => {
                 raw.expect_no_data()?;
                 let frequency = SmbusFrequency::from_u8(((d0 >> 8) & 0xf) as u8);
                 if let SmbusFrequency::Unknown(_) = frequency {
-                    return Err(RequestRepr::invalid_nmd0(8));
+                    return Err(MiCommandRequestRepr::invalid_nmd0(8));
                 }
                 Ok(ConfigurationSetRequest::SmbusI2cFrequency {
                     port_id: port_id(d0),
@@ -272,7 +274,7 @@ impl<'a> ConfigurationSetRequest<'a> {
                 nmd1: raw.nmd1,
                 data: raw.data,
             }),
-            ConfigId::Unknown(_) => Err(RequestRepr::invalid_nmd0(0)),
+            ConfigId::Unknown(_) => Err(MiCommandRequestRepr::invalid_nmd0(0)),
         }
     }
 }
@@ -435,7 +437,7 @@ impl<'a> ConfigurationGetRequest<'a> {
 
     /// Decode on the responder side: reserved identifier ⇒ Invalid Parameter at NMD0 bits
     /// 7:0; request data with a defined identifier ⇒ Invalid Command Input Data Size.
-    pub fn parse(raw: &RequestRepr<'a>) -> core::result::Result<Self, Rejection> {
+    pub fn parse(raw: &MiCommandRequestRepr<'a>) -> core::result::Result<Self, Rejection> {
         let d0 = raw.nmd0;
         let id = ConfigId::from_u8(d0 as u8);
         match id {
@@ -447,7 +449,7 @@ impl<'a> ConfigurationGetRequest<'a> {
                     data: raw.data,
                 })
             }
-            ConfigId::Unknown(_) => return Err(RequestRepr::invalid_nmd0(0)),
+            ConfigId::Unknown(_) => return Err(MiCommandRequestRepr::invalid_nmd0(0)),
             _ => raw.expect_no_data()?,
         }
         Ok(match id {

@@ -2,7 +2,7 @@ use zerocopy::little_endian::U16;
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
 use super::{
-    CompositeControllerStatus, CriticalWarning, MiCommand, MiResponse, Opcode, RequestRepr,
+    CompositeControllerStatus, CriticalWarning, MiCommand, MiCommandRequestRepr, MiResponse, Opcode,
 };
 use crate::mi::status::Rejection;
 use crate::mi::{Csi, Error, Result};
@@ -53,12 +53,12 @@ impl ControllerHealthStatusPollRequest {
     /// Decode on the responder side. MAXRENT = 0xFF (256 entries, more than RENT can count)
     /// is rejected with Invalid Parameter at NMD0 bits 23:16, following the digest; request
     /// data is rejected; reserved bits are ignored.
-    pub fn parse(raw: &RequestRepr<'_>) -> core::result::Result<Self, Rejection> {
+    pub fn parse(raw: &MiCommandRequestRepr<'_>) -> core::result::Result<Self, Rejection> {
         raw.expect_no_data()?;
         let d0 = raw.nmd0;
         let maxrent = (d0 >> 16) as u8;
         if maxrent == 0xff {
-            return Err(RequestRepr::invalid_nmd0(16));
+            return Err(MiCommandRequestRepr::invalid_nmd0(16));
         }
         Ok(ControllerHealthStatusPollRequest {
             sctlid: d0 as u16,
@@ -369,13 +369,13 @@ mod tests {
         assert_eq!(r.nmd1(), 0x8000_0011);
         let raw = r.to_repr();
         assert_eq!(ControllerHealthStatusPollRequest::parse(&raw), Ok(r));
-        let bad = RequestRepr {
+        let bad = MiCommandRequestRepr {
             nmd0: 0x00ff_0000,
             ..raw
         };
         assert_eq!(
             ControllerHealthStatusPollRequest::parse(&bad),
-            Err(RequestRepr::invalid_nmd0(16))
+            Err(MiCommandRequestRepr::invalid_nmd0(16))
         );
     }
 

@@ -4,7 +4,7 @@
 //! recommendation, NMD0 is the whole 32-bit DOFST (offset into the buffer, whose size MEBS
 //! is 32 bits) and NMD1 the whole 32-bit DLEN.
 
-use super::{DataResponse, Empty, MiCommand, Opcode, RequestRepr};
+use super::{DataResponse, Empty, MiCommand, MiCommandRequestRepr, Opcode};
 use crate::mi::status::Rejection;
 use crate::mi::Result;
 
@@ -24,7 +24,7 @@ pub struct MebReadRequest {
 
 impl MebReadRequest {
     /// Decode on the responder side; request data is rejected.
-    pub fn parse(raw: &RequestRepr<'_>) -> core::result::Result<Self, Rejection> {
+    pub fn parse(raw: &MiCommandRequestRepr<'_>) -> core::result::Result<Self, Rejection> {
         raw.expect_no_data()?;
         Ok(MebReadRequest {
             offset: raw.nmd0,
@@ -64,7 +64,7 @@ pub struct MebWriteRequest<'a> {
 impl<'a> MebWriteRequest<'a> {
     /// Decode on the responder side: request data whose length differs from DLEN ⇒ Invalid
     /// Command Input Data Size.
-    pub fn parse(raw: &RequestRepr<'a>) -> core::result::Result<Self, Rejection> {
+    pub fn parse(raw: &MiCommandRequestRepr<'a>) -> core::result::Result<Self, Rejection> {
         Ok(MebWriteRequest {
             offset: raw.nmd0,
             data: raw.expect_data_len(raw.nmd1)?,

@@ -1,7 +1,7 @@
 use super::{
     ConfigurationGetRequest, ConfigurationSetRequest, ControllerHealthStatusPollRequest,
-    MebReadRequest, MebWriteRequest, MiCommand, Opcode, ReadDataStructureRequest, RequestRepr,
-    ResetRequest, SesReceiveRequest, SesSendRequest, ShutdownRequest,
+    MebReadRequest, MebWriteRequest, MiCommand, MiCommandRequestRepr, Opcode,
+    ReadDataStructureRequest, ResetRequest, SesReceiveRequest, SesSendRequest, ShutdownRequest,
     SubsystemHealthStatusPollRequest, VpdReadRequest, VpdWriteRequest,
 };
 use crate::mi::header::Message;
@@ -40,7 +40,7 @@ pub enum MiRequest<'a> {
     /// Shutdown.
     Shutdown(ShutdownRequest),
     /// A vendor specific opcode, fields kept raw.
-    VendorSpecific(RequestRepr<'a>),
+    VendorSpecific(MiCommandRequestRepr<'a>),
 }
 
 impl<'a> MiRequest<'a> {
@@ -63,12 +63,13 @@ impl<'a> MiRequest<'a> {
     /// is not considered here: the data-size checks apply to the data in the message. A
     /// responder supporting MEB-resident data checks the flag before calling this.
     pub fn parse<T: AsRef<[u8]>>(msg: &'a Message<T>) -> core::result::Result<Self, Rejection> {
-        let raw = RequestRepr::parse_message(msg).map_err(|_| Rejection::InvalidCommandSize)?;
+        let raw =
+            MiCommandRequestRepr::parse_message(msg).map_err(|_| Rejection::InvalidCommandSize)?;
         Self::parse_repr(&raw)
     }
 
     /// Decode the plain values of a request (see [`MiRequest::parse`]).
-    pub fn parse_repr(raw: &RequestRepr<'a>) -> core::result::Result<Self, Rejection> {
+    pub fn parse_repr(raw: &MiCommandRequestRepr<'a>) -> core::result::Result<Self, Rejection> {
         Ok(match raw.opcode {
             Opcode::ReadDataStructure => {
                 MiRequest::ReadDataStructure(ReadDataStructureRequest::parse(raw)?)
@@ -104,7 +105,7 @@ impl<'a> MiRequest<'a> {
     }
 
     /// The request as plain values.
-    pub fn to_repr(&self) -> RequestRepr<'_> {
+    pub fn to_repr(&self) -> MiCommandRequestRepr<'_> {
         match self {
             MiRequest::ReadDataStructure(r) => r.to_repr(),
             MiRequest::SubsystemHealthStatusPoll(r) => r.to_repr(),

@@ -8,7 +8,7 @@
 //! Layers, from raw to typed:
 //!
 //! * [`Request`] and [`Response`]: checked views over a whole message;
-//! * [`RequestRepr`] and [`ResponseRepr`]: the opcode, NMD0, NMD1 and data (or status, NMRESP
+//! * [`MiCommandRequestRepr`] and [`MiCommandResponseRepr`]: the opcode, NMD0, NMD1 and data (or status, NMRESP
 //!   and data) as plain values, for any opcode including vendor specific ones;
 //! * one typed request per command (e.g. [`SubsystemHealthStatusPollRequest`]) implementing
 //!   [`MiCommand`], which the requester emits ([`MiCommand::emit_request`]) and whose typed
@@ -189,10 +189,11 @@ pub use opcode::Opcode;
 pub use port_info::{PciePortData, PortCapabilities, PortInformation, PortType, TwoWirePortData};
 pub use read_data_structure::{DataStructure, ReadDataStructureRequest, ReadDataStructureResponse};
 pub use request::{
-    Request, RequestRepr, DATA_OFFSET, NMD0_OFFSET, NMD1_OFFSET, REQUEST_HEADER_LEN,
+    MiCommandRequest, MiCommandRequestRepr, DATA_OFFSET, NMD0_OFFSET, NMD1_OFFSET,
+    REQUEST_HEADER_LEN,
 };
 pub use reset::{ResetRequest, ResetType};
-pub use response::{Response, ResponseRepr};
+pub use response::{MiCommandResponse, MiCommandResponseRepr};
 pub use ses::{SesReceiveRequest, SesReceiveResponse, SesSendRequest};
 pub use shutdown::{ShutdownRequest, ShutdownType};
 pub use subsystem_health::{

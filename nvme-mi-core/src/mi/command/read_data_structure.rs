@@ -1,8 +1,8 @@
 use zerocopy::IntoBytes;
 
 use super::{
-    CommandList, ControllerInformation, ControllerList, Dtyp, MiCommand, MiResponse,
-    NvmSubsystemInformation, Opcode, PortInformation, RequestRepr,
+    CommandList, ControllerInformation, ControllerList, Dtyp, MiCommand, MiCommandRequestRepr,
+    MiResponse, NvmSubsystemInformation, Opcode, PortInformation,
 };
 use crate::mi::status::Rejection;
 use crate::mi::{Error, Result};
@@ -41,12 +41,12 @@ impl ReadDataStructureRequest {
     /// request data ⇒ Invalid Command Input Data Size. A non-existent port or controller is
     /// the responder's to reject (at [`ReadDataStructureRequest::PORTID_LOCATION`] or
     /// [`ReadDataStructureRequest::CTRLID_LOCATION`]).
-    pub fn parse(raw: &RequestRepr<'_>) -> core::result::Result<Self, Rejection> {
+    pub fn parse(raw: &MiCommandRequestRepr<'_>) -> core::result::Result<Self, Rejection> {
         raw.expect_no_data()?;
         let d0 = raw.nmd0;
         let dtyp = Dtyp::from_u8((d0 >> 24) as u8);
         if let Dtyp::Unknown(_) = dtyp {
-            return Err(RequestRepr::invalid_nmd0(24));
+            return Err(MiCommandRequestRepr::invalid_nmd0(24));
         }
         Ok(ReadDataStructureRequest {
             dtyp,
@@ -57,10 +57,10 @@ impl ReadDataStructureRequest {
     }
 
     /// The rejection for a PORTID that names no port.
-    pub const PORTID_LOCATION: Rejection = RequestRepr::invalid_nmd0(16);
+    pub const PORTID_LOCATION: Rejection = MiCommandRequestRepr::invalid_nmd0(16);
 
     /// The rejection for a CTRLID that names no controller.
-    pub const CTRLID_LOCATION: Rejection = RequestRepr::invalid_nmd0(0);
+    pub const CTRLID_LOCATION: Rejection = MiCommandRequestRepr::invalid_nmd0(0);
 }
 
 impl MiCommand for ReadDataStructureRequest {

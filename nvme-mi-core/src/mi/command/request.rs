@@ -28,14 +28,14 @@ const NMD1: usize = NMD1_OFFSET as usize;
 /// 3:0 header | 4 OPC | 7:5 reserved | 11:8 NMD0 | 15:12 NMD1 | request data | MIC
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Request<T: AsRef<[u8]>> {
+pub struct MiCommandRequest<T: AsRef<[u8]>> {
     buffer: T,
 }
 
-impl<T: AsRef<[u8]>> Request<T> {
+impl<T: AsRef<[u8]>> MiCommandRequest<T> {
     /// Wrap a buffer without any check.
     pub const fn new_unchecked(buffer: T) -> Self {
-        Request { buffer }
+        MiCommandRequest { buffer }
     }
 
     /// Wrap a buffer after checking the message bounds (see [`Message::new_checked`]) and
@@ -45,7 +45,7 @@ impl<T: AsRef<[u8]>> Request<T> {
         if buffer.as_ref().len() < REQUEST_HEADER_LEN + MIC_LEN {
             return Err(Error::Truncated);
         }
-        Ok(Request { buffer })
+        Ok(MiCommandRequest { buffer })
     }
 
     /// Give the buffer back.
@@ -80,7 +80,7 @@ impl<T: AsRef<[u8]>> Request<T> {
     }
 }
 
-impl<T: AsRef<[u8]> + AsMut<[u8]>> Request<T> {
+impl<T: AsRef<[u8]> + AsMut<[u8]>> MiCommandRequest<T> {
     /// Set the opcode.
     pub fn set_opcode(&mut self, opcode: Opcode) {
         self.buffer.as_mut()[OPC] = opcode.to_u8();
@@ -108,7 +108,7 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> Request<T> {
 /// (NVMe-MI 1.2 §5, Figure 56; digest D.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct RequestRepr<'a> {
+pub struct MiCommandRequestRepr<'a> {
     /// The opcode.
     pub opcode: Opcode,
     /// NMD0.
@@ -119,11 +119,11 @@ pub struct RequestRepr<'a> {
     pub data: &'a [u8],
 }
 
-impl<'a> RequestRepr<'a> {
+impl<'a> MiCommandRequestRepr<'a> {
     /// Read the fields of a checked view. The header's NMIMT, ROR and the integrity check are
     /// not examined: the caller has routed the message here by them.
-    pub fn parse<T: AsRef<[u8]>>(req: &'a Request<T>) -> Self {
-        RequestRepr {
+    pub fn parse<T: AsRef<[u8]>>(req: &'a MiCommandRequest<T>) -> Self {
+        MiCommandRequestRepr {
             opcode: req.opcode(),
             nmd0: req.nmd0(),
             nmd1: req.nmd1(),
@@ -136,7 +136,7 @@ impl<'a> RequestRepr<'a> {
     pub fn parse_message<T: AsRef<[u8]>>(msg: &'a Message<T>) -> Result<Self> {
         let body = msg.body();
         match body {
-            [opc, _, _, _, a0, a1, a2, a3, b0, b1, b2, b3, data @ ..] => Ok(RequestRepr {
+            [opc, _, _, _, a0, a1, a2, a3, b0, b1, b2, b3, data @ ..] => Ok(MiCommandRequestRepr {
                 opcode: Opcode::from_u8(*opc),
                 nmd0: u32::from_le_bytes([*a0, *a1, *a2, *a3]),
                 nmd1: u32::from_le_bytes([*b0, *b1, *b2, *b3]),
@@ -209,7 +209,7 @@ mod tests {
     #[test]
     fn view_and_repr() {
         let mut buf = [0u8; 24];
-        let r = RequestRepr {
+        let r = MiCommandRequestRepr {
             opcode: Opcode::VpdWrite,
             nmd0: 0x1122_3344,
             nmd1: 4,
@@ -221,17 +221,17 @@ mod tests {
             &buf[..16],
             &[0x84, 0x09, 0, 0, 6, 0, 0, 0, 0x44, 0x33, 0x22, 0x11, 4, 0, 0, 0]
         );
-        let v = Request::new_checked(&buf[..]).unwrap();
-        assert_eq!(RequestRepr::parse(&v), r);
+        let v = MiCommandRequest::new_checked(&buf[..]).unwrap();
+        assert_eq!(MiCommandRequestRepr::parse(&v), r);
         let m = Message::new_checked(&buf[..]).unwrap();
         m.check_mic().unwrap();
-        assert_eq!(RequestRepr::parse_message(&m).unwrap(), r);
-        let mut v = Request::new_unchecked(&mut buf[..]);
+        assert_eq!(MiCommandRequestRepr::parse_message(&m).unwrap(), r);
+        let mut v = MiCommandRequest::new_unchecked(&mut buf[..]);
         v.set_opcode(Opcode::VendorSpecific(0xc1));
         v.set_nmd0(7);
         v.set_nmd1(8);
         v.data_mut()[0] = 9;
-        let v = Request::new_checked(&buf[..]).unwrap();
+        let v = MiCommandRequest::new_checked(&buf[..]).unwrap();
         assert_eq!(
             (v.opcode(), v.nmd0(), v.nmd1(), v.data()),
             (Opcode::VendorSpecific(0xc1), 7, 8, &[9, 2, 3, 4][..])
@@ -244,11 +244,14 @@ mod tests {
             0x84u8, 8, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         ];
         for len in 0..buf.len() {
-            assert!(Request::new_checked(&buf[..len]).is_err());
+            assert!(MiCommandRequest::new_checked(&buf[..len]).is_err());
             if let Ok(m) = Message::new_checked(&buf[..len]) {
-                assert_eq!(RequestRepr::parse_message(&m), Err(Error::Truncated));
+                assert_eq!(
+                    MiCommandRequestRepr::parse_message(&m),
+                    Err(Error::Truncated)
+                );
             }
         }
-        assert!(Request::new_checked(&buf[..]).is_ok());
+        assert!(MiCommandRequest::new_checked(&buf[..]).is_ok());
     }
 }

@@ -1,4 +1,4 @@
-use super::{Empty, MiCommand, Opcode, RequestRepr};
+use super::{Empty, MiCommand, MiCommandRequestRepr, Opcode};
 use crate::mi::status::Rejection;
 use crate::mi::Result;
 
@@ -43,10 +43,10 @@ pub struct ResetRequest {
 impl ResetRequest {
     /// Decode on the responder side: a reserved RSTTYP ⇒ Invalid Parameter at byte 11 bit 0;
     /// request data ⇒ Invalid Command Input Data Size.
-    pub fn parse(raw: &RequestRepr<'_>) -> core::result::Result<Self, Rejection> {
+    pub fn parse(raw: &MiCommandRequestRepr<'_>) -> core::result::Result<Self, Rejection> {
         raw.expect_no_data()?;
         match ResetType::from_u8((raw.nmd0 >> 24) as u8) {
-            ResetType::Unknown(_) => Err(RequestRepr::invalid_nmd0(24)),
+            ResetType::Unknown(_) => Err(MiCommandRequestRepr::invalid_nmd0(24)),
             reset_type => Ok(ResetRequest { reset_type }),
         }
     }

@@ -13,14 +13,14 @@ const NMRESP: usize = 5;
 /// 3:0 header | 4 status | 7:5 NMRESP (24-bit LE) | response data | MIC
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Response<T: AsRef<[u8]>> {
+pub struct MiCommandResponse<T: AsRef<[u8]>> {
     buffer: T,
 }
 
-impl<T: AsRef<[u8]>> Response<T> {
+impl<T: AsRef<[u8]>> MiCommandResponse<T> {
     /// Wrap a buffer without any check.
     pub const fn new_unchecked(buffer: T) -> Self {
-        Response { buffer }
+        MiCommandResponse { buffer }
     }
 
     /// Wrap a buffer after checking the message bounds (see [`Message::new_checked`]) and that
@@ -30,7 +30,7 @@ impl<T: AsRef<[u8]>> Response<T> {
         if buffer.as_ref().len() < RESPONSE_HEADER_LEN + MIC_LEN {
             return Err(Error::Truncated);
         }
-        Ok(Response { buffer })
+        Ok(MiCommandResponse { buffer })
     }
 
     /// Give the buffer back.
@@ -62,7 +62,7 @@ impl<T: AsRef<[u8]>> Response<T> {
     }
 }
 
-impl<T: AsRef<[u8]> + AsMut<[u8]>> Response<T> {
+impl<T: AsRef<[u8]> + AsMut<[u8]>> MiCommandResponse<T> {
     /// Set the status.
     pub fn set_status(&mut self, s: ResponseStatus) {
         self.buffer.as_mut()[STATUS] = s.to_u8();
@@ -86,17 +86,17 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> Response<T> {
 /// Figure 61; digest D.4, D.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct ResponseRepr<'a> {
+pub struct MiCommandResponseRepr<'a> {
     /// The status and bytes 7:5.
     pub info: StatusInfo,
     /// The response data (empty for error responses).
     pub data: &'a [u8],
 }
 
-impl<'a> ResponseRepr<'a> {
+impl<'a> MiCommandResponseRepr<'a> {
     /// Read the fields of a checked view.
-    pub fn parse<T: AsRef<[u8]>>(resp: &'a Response<T>) -> Self {
-        ResponseRepr {
+    pub fn parse<T: AsRef<[u8]>>(resp: &'a MiCommandResponse<T>) -> Self {
+        MiCommandResponseRepr {
             info: StatusInfo::from_parts(resp.status(), resp.status_bytes()),
             data: resp.data(),
         }
@@ -108,7 +108,7 @@ impl<'a> ResponseRepr<'a> {
     pub fn parse_message<T: AsRef<[u8]>>(msg: &'a Message<T>) -> Result<Self> {
         let h = ResponseHeader::parse_as(msg, Nmimt::MiCommand)?;
         let data = msg.body().get(4..).ok_or(Error::Truncated)?;
-        Ok(ResponseRepr { info: h.info, data })
+        Ok(MiCommandResponseRepr { info: h.info, data })
     }
 
     /// Length of the complete message.
@@ -137,7 +137,7 @@ mod tests {
 
     #[test]
     fn view_and_repr() {
-        let r = ResponseRepr {
+        let r = MiCommandResponseRepr {
             info: StatusInfo::Success([4, 0, 0]),
             data: &[1, 0, 1, 0],
         };
@@ -147,14 +147,14 @@ mod tests {
             &buf[..n],
             &[0x84, 0x88, 0, 0, 0, 4, 0, 0, 1, 0, 1, 0, 0x7d, 0xb1, 0x8d, 0x07]
         );
-        let v = Response::new_checked(&buf[..]).unwrap();
-        assert_eq!(ResponseRepr::parse(&v), r);
+        let v = MiCommandResponse::new_checked(&buf[..]).unwrap();
+        assert_eq!(MiCommandResponseRepr::parse(&v), r);
         assert_eq!(v.nmresp(), 4);
-        let mut v = Response::new_unchecked(&mut buf[..]);
+        let mut v = MiCommandResponse::new_unchecked(&mut buf[..]);
         v.set_status(ResponseStatus::InternalError);
         v.set_nmresp(0x0012_3456);
         v.data_mut()[0] = 7;
-        let v = Response::new_checked(&buf[..]).unwrap();
+        let v = MiCommandResponse::new_checked(&buf[..]).unwrap();
         assert_eq!(v.status(), ResponseStatus::InternalError);
         assert_eq!(v.status_bytes(), [0x56, 0x34, 0x12]);
         assert_eq!(v.data()[0], 7);
@@ -164,13 +164,19 @@ mod tests {
     fn rejects() {
         let buf = [0x84u8, 0x88, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
         for len in 0..buf.len() {
-            assert!(Response::new_checked(&buf[..len]).is_err());
+            assert!(MiCommandResponse::new_checked(&buf[..len]).is_err());
         }
         let req = [0x84u8, 0x08, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
         let m = Message::new_checked(&req[..]).unwrap();
-        assert_eq!(ResponseRepr::parse_message(&m), Err(Error::WrongDirection));
+        assert_eq!(
+            MiCommandResponseRepr::parse_message(&m),
+            Err(Error::WrongDirection)
+        );
         let adm = [0x84u8, 0x90, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
         let m = Message::new_checked(&adm[..]).unwrap();
-        assert_eq!(ResponseRepr::parse_message(&m), Err(Error::WrongNmimt(2)));
+        assert_eq!(
+            MiCommandResponseRepr::parse_message(&m),
+            Err(Error::WrongNmimt(2))
+        );
     }
 }

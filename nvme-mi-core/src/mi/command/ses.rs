@@ -5,7 +5,7 @@
 //! code in NMD0 bits 7:0 and the allocation length in NMD1 bits 15:0; SES Send carries the
 //! transfer length (the length of the request data, which holds the page) in NMD1 bits 15:0.
 
-use super::{DataResponse, Empty, MiCommand, Opcode, RequestRepr};
+use super::{DataResponse, Empty, MiCommand, MiCommandRequestRepr, Opcode};
 use crate::mi::status::Rejection;
 use crate::mi::{Error, Result};
 
@@ -24,7 +24,7 @@ pub struct SesReceiveRequest {
 
 impl SesReceiveRequest {
     /// Decode on the responder side; request data is rejected.
-    pub fn parse(raw: &RequestRepr<'_>) -> core::result::Result<Self, Rejection> {
+    pub fn parse(raw: &MiCommandRequestRepr<'_>) -> core::result::Result<Self, Rejection> {
         raw.expect_no_data()?;
         Ok(SesReceiveRequest {
             page_code: raw.nmd0 as u8,
@@ -67,7 +67,7 @@ pub struct SesSendRequest<'a> {
 impl<'a> SesSendRequest<'a> {
     /// Decode on the responder side: request data whose length differs from the transfer
     /// length ⇒ Invalid Command Input Data Size.
-    pub fn parse(raw: &RequestRepr<'a>) -> core::result::Result<Self, Rejection> {
+    pub fn parse(raw: &MiCommandRequestRepr<'a>) -> core::result::Result<Self, Rejection> {
         Ok(SesSendRequest {
             data: raw.expect_data_len(raw.nmd1 & 0xffff)?,
         })

@@ -1,4 +1,4 @@
-use super::{Empty, MiCommand, Opcode, RequestRepr};
+use super::{Empty, MiCommand, MiCommandRequestRepr, Opcode};
 use crate::mi::status::Rejection;
 use crate::mi::Result;
 
@@ -46,10 +46,10 @@ pub struct ShutdownRequest {
 impl ShutdownRequest {
     /// Decode on the responder side: a reserved SHDNTYP ⇒ Invalid Parameter at byte 11
     /// bit 0; request data ⇒ Invalid Command Input Data Size.
-    pub fn parse(raw: &RequestRepr<'_>) -> core::result::Result<Self, Rejection> {
+    pub fn parse(raw: &MiCommandRequestRepr<'_>) -> core::result::Result<Self, Rejection> {
         raw.expect_no_data()?;
         match ShutdownType::from_u8((raw.nmd0 >> 24) as u8) {
-            ShutdownType::Unknown(_) => Err(RequestRepr::invalid_nmd0(24)),
+            ShutdownType::Unknown(_) => Err(MiCommandRequestRepr::invalid_nmd0(24)),
             shutdown_type => Ok(ShutdownRequest { shutdown_type }),
         }
     }

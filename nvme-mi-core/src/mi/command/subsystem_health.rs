@@ -3,8 +3,8 @@ use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
 use super::fixed::{emit_fixed, parse_fixed};
 use super::{
-    CompositeControllerStatus, CompositeTemperature, CriticalWarning, MiCommand, MiResponse,
-    Opcode, RequestRepr,
+    CompositeControllerStatus, CompositeTemperature, CriticalWarning, MiCommand,
+    MiCommandRequestRepr, MiResponse, Opcode,
 };
 use crate::mi::status::Rejection;
 use crate::mi::Result;
@@ -156,7 +156,7 @@ pub struct SubsystemHealthStatusPollRequest {
 
 impl SubsystemHealthStatusPollRequest {
     /// Decode on the responder side: reserved bits are ignored; request data is rejected.
-    pub fn parse(raw: &RequestRepr<'_>) -> core::result::Result<Self, Rejection> {
+    pub fn parse(raw: &MiCommandRequestRepr<'_>) -> core::result::Result<Self, Rejection> {
         raw.expect_no_data()?;
         Ok(SubsystemHealthStatusPollRequest {
             clear_status: raw.nmd1 & (1 << 31) != 0,

@@ -1,4 +1,4 @@
-use super::{Opcode, RequestRepr, ResponseRepr};
+use super::{MiCommandRequestRepr, MiCommandResponseRepr, Opcode};
 use crate::mi::header::Message;
 use crate::mi::status::StatusInfo;
 use crate::mi::{Csi, Error, Result};
@@ -52,8 +52,8 @@ pub trait MiCommand {
     fn decode_response<'r>(&self, nmresp: [u8; 3], data: &'r [u8]) -> Result<Self::Response<'r>>;
 
     /// The request as plain values.
-    fn to_repr(&self) -> RequestRepr<'_> {
-        RequestRepr {
+    fn to_repr(&self) -> MiCommandRequestRepr<'_> {
+        MiCommandRequestRepr {
             opcode: Self::OPCODE,
             nmd0: self.nmd0(),
             nmd1: self.nmd1(),
@@ -78,7 +78,7 @@ pub trait MiCommand {
         &self,
         msg: &'r Message<T>,
     ) -> Result<Outcome<Self::Response<'r>>> {
-        let r = ResponseRepr::parse_message(msg)?;
+        let r = MiCommandResponseRepr::parse_message(msg)?;
         match r.info {
             StatusInfo::Success(nmresp) => {
                 Ok(Outcome::Success(self.decode_response(nmresp, r.data)?))
@@ -102,8 +102,8 @@ pub trait MiResponse {
     }
 
     /// The response as plain values.
-    fn to_repr(&self) -> ResponseRepr<'_> {
-        ResponseRepr {
+    fn to_repr(&self) -> MiCommandResponseRepr<'_> {
+        MiCommandResponseRepr {
             info: StatusInfo::Success(self.nmresp()),
             data: self.response_data(),
         }

@@ -1,6 +1,6 @@
 //! VPD Read and VPD Write (NVMe-MI 1.2 §5.11–5.12; digest D.8.5).
 
-use super::{DataResponse, Empty, MiCommand, Opcode, RequestRepr};
+use super::{DataResponse, Empty, MiCommand, MiCommandRequestRepr, Opcode};
 use crate::mi::status::Rejection;
 use crate::mi::Result;
 
@@ -20,7 +20,7 @@ pub struct VpdReadRequest {
 
 impl VpdReadRequest {
     /// Decode on the responder side; request data is rejected.
-    pub fn parse(raw: &RequestRepr<'_>) -> core::result::Result<Self, Rejection> {
+    pub fn parse(raw: &MiCommandRequestRepr<'_>) -> core::result::Result<Self, Rejection> {
         raw.expect_no_data()?;
         Ok(VpdReadRequest {
             offset: raw.nmd0 as u16,
@@ -60,7 +60,7 @@ pub struct VpdWriteRequest<'a> {
 impl<'a> VpdWriteRequest<'a> {
     /// Decode on the responder side: request data whose length differs from DLEN ⇒ Invalid
     /// Command Input Data Size.
-    pub fn parse(raw: &RequestRepr<'a>) -> core::result::Result<Self, Rejection> {
+    pub fn parse(raw: &MiCommandRequestRepr<'a>) -> core::result::Result<Self, Rejection> {
         Ok(VpdWriteRequest {
             offset: raw.nmd0 as u16,
             data: raw.expect_data_len(raw.nmd1 & 0xffff)?,

@@ -24,7 +24,7 @@ use zbus::blocking::Connection;
 use zbus::interface;
 use zbus::object_server::SignalEmitter;
 
-use super::follow::Bus;
+use super::follow::MessageBus;
 use super::poll::Target;
 use super::state::Record;
 
@@ -170,11 +170,11 @@ macro_rules! set {
 
 impl Sensors {
     /// Connects to `bus` and takes the well-known name `name`.
-    pub fn connect(bus: &Bus, name: &str) -> Result<Self, String> {
+    pub fn connect(bus: &MessageBus, name: &str) -> Result<Self, String> {
         let builder = match bus {
-            Bus::System => zbus::blocking::connection::Builder::system(),
-            Bus::Session => zbus::blocking::connection::Builder::session(),
-            Bus::Address(a) => zbus::blocking::connection::Builder::address(a.as_str()),
+            MessageBus::System => zbus::blocking::connection::Builder::system(),
+            MessageBus::Session => zbus::blocking::connection::Builder::session(),
+            MessageBus::Address(a) => zbus::blocking::connection::Builder::address(a.as_str()),
         }
         .map_err(|e| e.to_string())?;
         let conn = builder

@@ -13,9 +13,9 @@ use nvme_mi_linux::discovery::{Discovery, Event};
 use super::poll::Target;
 use super::Msg;
 
-/// Which bus `mctpd` is on.
+/// A D-Bus message bus: the one `mctpd` is on, or the one the monitor publishes on.
 #[derive(Debug, Clone)]
-pub enum Bus {
+pub enum MessageBus {
     /// The system bus (where `mctpd` runs).
     System,
     /// The session bus.
@@ -29,11 +29,11 @@ const RECONNECT: Duration = Duration::from_secs(5);
 /// How often the thread looks at the stop flag.
 const TICK: Duration = Duration::from_millis(500);
 
-fn connect(bus: &Bus) -> Result<Discovery, nvme_mi_linux::discovery::Error> {
+fn connect(bus: &MessageBus) -> Result<Discovery, nvme_mi_linux::discovery::Error> {
     match bus {
-        Bus::System => Discovery::connect_system(),
-        Bus::Session => Discovery::connect_session(),
-        Bus::Address(a) => Discovery::connect_address(a),
+        MessageBus::System => Discovery::connect_system(),
+        MessageBus::Session => Discovery::connect_session(),
+        MessageBus::Address(a) => Discovery::connect_address(a),
     }
 }
 
@@ -42,7 +42,7 @@ fn target(net: u32, eid: u8) -> Target {
 }
 
 /// Runs until `stop` is set, sending [`Msg::Added`] and [`Msg::Removed`].
-pub fn follow(bus: Bus, tx: Sender<Msg>, stop: Arc<AtomicBool>) {
+pub fn follow(bus: MessageBus, tx: Sender<Msg>, stop: Arc<AtomicBool>) {
     let mut known: BTreeSet<Target> = BTreeSet::new();
     let mut warned = false;
     while !stop.load(Ordering::Relaxed) {

@@ -11,7 +11,7 @@ use prometheus_client::metrics::MetricType;
 use prometheus_client::registry::{Registry, Unit};
 
 use super::poll::Target;
-use super::reading::{ErrorKind, CRITICAL_WARNINGS, CSTS_FLAGS};
+use super::reading::{FailureKind, CRITICAL_WARNINGS, CSTS_FLAGS};
 use super::state::{Record, State, LATENCY_BUCKETS};
 
 /// The content type of [`encode`]'s text.
@@ -104,7 +104,7 @@ impl Collector for Monitor {
             events.push((l.clone(), r.events));
             events_on.push((l.clone(), i64::from(r.events_enabled)));
             polls.push((l.clone(), r.polls));
-            for k in ErrorKind::ALL {
+            for k in FailureKind::ALL {
                 let n = r.errors.get(&k).copied().unwrap_or(0);
                 errors.push((with(l.clone(), "kind", k.name()), n));
             }
@@ -304,7 +304,7 @@ pub fn encode(registry: &Registry) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::commands::monitor::reading::{Identity, Outcome, Smart, SubsystemHealth};
+    use crate::cli::commands::monitor::reading::{Identity, PollOutcome, Smart, SubsystemHealth};
 
     #[test]
     fn exposition_has_conventional_names_and_labels() {
@@ -315,7 +315,7 @@ mod tests {
             s.add(t.clone());
             s.apply(
                 &t,
-                Outcome {
+                PollOutcome {
                     health: Some(SubsystemHealth {
                         temperature_celsius: Some(44),
                         warnings: 0b10,

@@ -34,7 +34,7 @@ use crate::cli::args::{OutputFormat, Settings};
 use crate::cli::device::DeviceSpec;
 use crate::cli::error::{CliError, CliResult};
 use poll::{Poller, Target};
-use reading::{ErrorKind, Outcome, PollError};
+use reading::{FailureKind, PollError, PollOutcome};
 use schedule::{Schedule, Timing, Work};
 use state::State;
 
@@ -115,7 +115,7 @@ pub struct Job {
     target: Target,
     poller: Option<Poller>,
     work: Work,
-    outcome: Outcome,
+    outcome: PollOutcome,
 }
 
 /// One watched endpoint, as the scheduler sees it.
@@ -152,12 +152,12 @@ fn worker(
             match Poller::open(job.target.clone(), deadline, events, epoch) {
                 Ok(p) => job.poller = Some(p),
                 Err(message) => {
-                    job.outcome = Outcome {
+                    job.outcome = PollOutcome {
                         error: Some(PollError {
-                            kind: ErrorKind::Transport,
+                            kind: FailureKind::Transport,
                             message,
                         }),
-                        ..Outcome::default()
+                        ..PollOutcome::default()
                     };
                 }
             }
@@ -171,11 +171,11 @@ fn worker(
     }
 }
 
-fn parse_bus(s: &str, option: &str) -> CliResult<follow::Bus> {
+fn parse_bus(s: &str, option: &str) -> CliResult<follow::MessageBus> {
     match s {
-        "system" => Ok(follow::Bus::System),
-        "session" => Ok(follow::Bus::Session),
-        other if other.contains(':') => Ok(follow::Bus::Address(other.to_owned())),
+        "system" => Ok(follow::MessageBus::System),
+        "session" => Ok(follow::MessageBus::Session),
+        other if other.contains(':') => Ok(follow::MessageBus::Address(other.to_owned())),
         other => Err(CliError::usage(format!(
             "{option} {other}: expected system, session, none or a D-Bus address"
         ))),
@@ -421,7 +421,7 @@ impl Scheduler {
                 target: t,
                 poller,
                 work,
-                outcome: Outcome::default(),
+                outcome: PollOutcome::default(),
             });
             // Never full: at most `free` jobs are queued or running.
             if jobs.try_send(job).is_ok() {

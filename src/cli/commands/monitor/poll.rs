@@ -16,7 +16,7 @@ use nvme_mi_core::time::Instant;
 use nvme_mi_core::transport::{Error as _, ErrorKind as TransportKind, Transport};
 
 use super::reading::{
-    ControllerHealth, ErrorKind, Identity, Outcome, PollError, Smart, SubsystemHealth,
+    ControllerReading, FailureKind, Identity, PollError, PollOutcome, Smart, SubsystemHealth,
 };
 use super::schedule::Work;
 use crate::cli::device::{AnyTransport, DeviceError, DeviceSpec};
@@ -79,16 +79,16 @@ pub struct Poller {
     events_enabled: bool,
 }
 
-fn kind_of(e: &RequestError<DeviceError>) -> ErrorKind {
+fn kind_of(e: &RequestError<DeviceError>) -> FailureKind {
     match e {
-        RequestError::Timeout { .. } => ErrorKind::Timeout,
-        RequestError::Transport(t) if t.kind() == TransportKind::Timeout => ErrorKind::Timeout,
-        RequestError::Transport(_) => ErrorKind::Transport,
-        RequestError::Integrity { .. } => ErrorKind::Integrity,
+        RequestError::Timeout { .. } => FailureKind::Timeout,
+        RequestError::Transport(t) if t.kind() == TransportKind::Timeout => FailureKind::Timeout,
+        RequestError::Transport(_) => FailureKind::Transport,
+        RequestError::Integrity { .. } => FailureKind::Integrity,
         RequestError::Status(_) | RequestError::Nvme(_) | RequestError::Control(_) => {
-            ErrorKind::Status
+            FailureKind::Status
         }
-        _ => ErrorKind::Protocol,
+        _ => FailureKind::Protocol,
     }
 }
 
@@ -101,7 +101,7 @@ fn failed(what: &str, e: &RequestError<DeviceError>) -> PollError {
 
 fn protocol(what: &str) -> PollError {
     PollError {
-        kind: ErrorKind::Protocol,
+        kind: FailureKind::Protocol,
         message: what.into(),
     }
 }
@@ -173,9 +173,9 @@ impl Poller {
     }
 
     /// Runs one job.
-    pub fn run(&mut self, work: Work) -> Outcome {
+    pub fn run(&mut self, work: Work) -> PollOutcome {
         self.catch_up();
-        let mut out = Outcome::default();
+        let mut out = PollOutcome::default();
         if self.events_enabled {
             self.receive_events(&mut out);
             if out.error.is_some() {
@@ -269,7 +269,7 @@ impl Poller {
     }
 
     /// Controller Health Status Poll of every controller and the SMART log of the first.
-    fn details(&mut self, out: &mut Outcome) {
+    fn details(&mut self, out: &mut PollOutcome) {
         let req = ControllerHealthStatusPollRequest {
             all: true,
             incf: true,
@@ -281,7 +281,7 @@ impl Poller {
                 out.controllers = Some(
                     r.entries
                         .iter()
-                        .map(|e| ControllerHealth {
+                        .map(|e| ControllerReading {
                             id: e.controller_id(),
                             csts: e.status().bits(),
                             temperature_celsius: e.temperature_celsius(),
@@ -369,7 +369,7 @@ impl Poller {
     }
 
     /// Takes every AEM that has arrived (without waiting) and acknowledges them.
-    fn receive_events(&mut self, out: &mut Outcome) {
+    fn receive_events(&mut self, out: &mut PollOutcome) {
         loop {
             let now = self.ep.transport_mut().now();
             match self.ep.recv_event(now) {

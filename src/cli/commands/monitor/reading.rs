@@ -22,7 +22,7 @@ pub struct SubsystemHealth {
 
 /// One Controller Health Data Structure (NVMe-MI 1.2, 5.3 Controller Health Status Poll).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct ControllerHealth {
+pub struct ControllerReading {
     /// Controller identifier.
     pub id: u16,
     /// Controller Status (CSTS) bits.
@@ -72,7 +72,7 @@ pub struct Identity {
 
 /// The kinds of poll failure, for the error counter's `kind` label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ErrorKind {
+pub enum FailureKind {
     /// No (complete) response within the deadline.
     Timeout,
     /// A response whose integrity check failed.
@@ -85,24 +85,24 @@ pub enum ErrorKind {
     Transport,
 }
 
-impl ErrorKind {
+impl FailureKind {
     /// Every kind, in label order.
-    pub const ALL: [ErrorKind; 5] = [
-        ErrorKind::Timeout,
-        ErrorKind::Integrity,
-        ErrorKind::Status,
-        ErrorKind::Protocol,
-        ErrorKind::Transport,
+    pub const ALL: [FailureKind; 5] = [
+        FailureKind::Timeout,
+        FailureKind::Integrity,
+        FailureKind::Status,
+        FailureKind::Protocol,
+        FailureKind::Transport,
     ];
 
     /// The label value.
     pub fn name(self) -> &'static str {
         match self {
-            ErrorKind::Timeout => "timeout",
-            ErrorKind::Integrity => "integrity",
-            ErrorKind::Status => "status",
-            ErrorKind::Protocol => "protocol",
-            ErrorKind::Transport => "transport",
+            FailureKind::Timeout => "timeout",
+            FailureKind::Integrity => "integrity",
+            FailureKind::Status => "status",
+            FailureKind::Protocol => "protocol",
+            FailureKind::Transport => "transport",
         }
     }
 }
@@ -111,18 +111,18 @@ impl ErrorKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PollError {
     /// The kind.
-    pub kind: ErrorKind,
+    pub kind: FailureKind,
     /// What failed, for people.
     pub message: String,
 }
 
 /// What one job on an endpoint produced.
 #[derive(Debug, Clone, Default)]
-pub struct Outcome {
+pub struct PollOutcome {
     /// The subsystem health, if the health poll succeeded.
     pub health: Option<SubsystemHealth>,
     /// Controller health, if it was due and succeeded.
-    pub controllers: Option<Vec<ControllerHealth>>,
+    pub controllers: Option<Vec<ControllerReading>>,
     /// The SMART log, if it was due and succeeded.
     pub smart: Option<Smart>,
     /// The identity, when it was read in this job.

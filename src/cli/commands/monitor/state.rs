@@ -8,7 +8,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use super::poll::Target;
 use super::reading::{
-    ControllerHealth, ErrorKind, Identity, Outcome, PollError, Smart, SubsystemHealth,
+    ControllerReading, FailureKind, Identity, PollError, PollOutcome, Smart, SubsystemHealth,
 };
 
 /// Upper bounds of the poll latency histogram, seconds.
@@ -75,7 +75,7 @@ pub struct Record {
     /// The last NVM Subsystem Health.
     pub health: Option<Stamped<SubsystemHealth>>,
     /// The last Controller Health of every controller.
-    pub controllers: Option<Stamped<Vec<ControllerHealth>>>,
+    pub controllers: Option<Stamped<Vec<ControllerReading>>>,
     /// The last SMART log.
     pub smart: Option<Stamped<Smart>>,
     /// Asynchronous Event Messages received.
@@ -85,7 +85,7 @@ pub struct Record {
     /// Health polls sent.
     pub polls: u64,
     /// Failed jobs by kind of their first failure.
-    pub errors: BTreeMap<ErrorKind, u64>,
+    pub errors: BTreeMap<FailureKind, u64>,
     /// The last failure.
     pub last_error: Option<PollError>,
     /// Health poll latency.
@@ -143,7 +143,7 @@ impl State {
     }
 
     /// Applies the outcome of a job at `now`; `polled`: a health poll was sent.
-    pub fn apply(&mut self, target: &Target, mut out: Outcome, polled: bool, now: Instant) {
+    pub fn apply(&mut self, target: &Target, mut out: PollOutcome, polled: bool, now: Instant) {
         let Some(r) = self.records.get_mut(target) else {
             return;
         };
@@ -186,7 +186,7 @@ mod tests {
         let t = Target::Mctp { net: 1, eid: 9 };
         let t0 = Instant::now();
         s.add(t.clone());
-        let good = Outcome {
+        let good = PollOutcome {
             health: Some(SubsystemHealth {
                 temperature_celsius: Some(41),
                 ..Default::default()
@@ -195,9 +195,9 @@ mod tests {
             ..Default::default()
         };
         s.apply(&t, good, true, t0);
-        let bad = Outcome {
+        let bad = PollOutcome {
             error: Some(PollError {
-                kind: ErrorKind::Timeout,
+                kind: FailureKind::Timeout,
                 message: "timed out".into(),
             }),
             ..Default::default()
@@ -207,7 +207,7 @@ mod tests {
         let r = &s.records[&t];
         assert_eq!(r.up, Some(false));
         assert_eq!(r.polls, 2);
-        assert_eq!(r.errors[&ErrorKind::Timeout], 1);
+        assert_eq!(r.errors[&FailureKind::Timeout], 1);
         let h = r.health.as_ref().unwrap();
         assert_eq!(
             h.value.temperature_celsius,
@@ -220,7 +220,7 @@ mod tests {
         s.remove(&t);
         assert!(s.records.is_empty());
         // A late outcome for a removed endpoint is dropped.
-        s.apply(&t, Outcome::default(), true, later);
+        s.apply(&t, PollOutcome::default(), true, later);
         assert!(s.records.is_empty());
     }
 }

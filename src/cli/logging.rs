@@ -3,7 +3,7 @@
 //! (`serve`: each request with the peer it came from, each response and event sent).
 
 use nvme_mi_core::mctp::Eid;
-use nvme_mi_core::mi::status::{ResponseHeader, StatusInfo};
+use nvme_mi_core::mi::status::ResponseHeader;
 use nvme_mi_core::mi::Message;
 use nvme_mi_core::time::Instant;
 use nvme_mi_core::transport::{gather, message_len, EventSource, ResponderTransport, Transport};
@@ -73,9 +73,7 @@ fn note(bytes: &[u8]) -> &'static str {
         return "";
     };
     match ResponseHeader::parse(&m) {
-        Ok(h) if matches!(h.info, StatusInfo::MoreProcessingRequired(_)) => {
-            "  (More Processing Required)"
-        }
+        Ok(h) if h.more_processing_required().is_some() => "  (More Processing Required)",
         _ => "",
     }
 }

@@ -4,13 +4,13 @@
 use core::convert::Infallible;
 
 use super::{Policy, RequestError, Unexpected};
+use crate::mctp::control::ControlHeader;
 use crate::mctp::MsgTypeIc;
+use crate::mi::control_primitive::ControlPrimitiveResponseRepr;
+use crate::mi::status::{Mprt, ResponseHeader};
 use crate::mi::{self, Csi, Message, Nmimt, Ror};
 use crate::time::Instant;
 use crate::transport::{AsyncTransport, Error as _, ErrorKind, Transport};
-
-/// Response Message Status "More Processing Required" (NVMe-MI 1.2 §4.1.2, Figure 29).
-const STATUS_MPR: u8 = 0x01;
 
 /// What a valid response to the request looks like.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,10 +148,10 @@ impl Exchange {
                 if now >= hard {
                     return self.timeout_failure(now);
                 }
-                let wait = if mprt == 0 {
+                let wait = if mprt == Mprt(0) {
                     self.policy.response_timeout
                 } else {
-                    core::time::Duration::from_millis(u64::from(mprt) * 100)
+                    core::time::Duration::from_millis(u64::from(mprt.as_millis()))
                 };
                 let wait = core::cmp::min(wait, self.policy.max_mpr_wait);
                 Step::WaitUntil(core::cmp::min(now + wait, hard))
@@ -192,11 +192,11 @@ impl Exchange {
 
     /// Check `msg` against the expectation: `Ok(Some(mprt))` for More Processing Required,
     /// `Ok(None)` for a final response.
-    fn validate(&self, msg: &[u8]) -> Result<Option<u16>, RequestError<Infallible>> {
+    fn validate(&self, msg: &[u8]) -> Result<Option<Mprt>, RequestError<Infallible>> {
         match self.expect {
             Expect::Any => Ok(None),
             Expect::Control { instance, command } => {
-                let [ty, flags, cmd, ..] = *msg else {
+                let Some(&ty) = msg.first() else {
                     return Err(RequestError::Malformed(mi::Error::Truncated));
                 };
                 if ty != MsgTypeIc::CONTROL.to_u8() {
@@ -205,14 +205,13 @@ impl Exchange {
                         received: ty,
                     }));
                 }
-                if flags & 0x80 != 0 {
+                let h = ControlHeader::new_checked(msg)
+                    .map_err(|_| RequestError::Malformed(mi::Error::Truncated))?;
+                if h.rq() {
                     return Err(RequestError::Unexpected(Unexpected::NotAResponse));
                 }
-                if flags & 0x1f != instance || cmd != command {
+                if h.instance_id() != instance || h.command().to_u8() != command {
                     return Err(RequestError::Unexpected(Unexpected::ControlEcho));
-                }
-                if msg.len() < 4 {
-                    return Err(RequestError::Malformed(mi::Error::Truncated));
                 }
                 Ok(None)
             }
@@ -243,20 +242,14 @@ impl Exchange {
                 if m.csi() != csi {
                     return Err(RequestError::Unexpected(Unexpected::CommandSlot));
                 }
-                let body = m.body();
-                let [status, b5, b6, b7, ..] = *body else {
-                    return Err(RequestError::Malformed(mi::Error::Truncated));
-                };
                 if let Some(tag) = primitive_tag {
-                    if b5 != tag {
+                    let r = ControlPrimitiveResponseRepr::parse(&m)?;
+                    if r.tag != tag {
                         return Err(RequestError::Unexpected(Unexpected::PrimitiveTag));
                     }
+                    return Ok(None);
                 }
-                if status == STATUS_MPR && nmimt != Nmimt::ControlPrimitive {
-                    Ok(Some(u16::from_le_bytes([b6, b7])))
-                } else {
-                    Ok(None)
-                }
+                Ok(ResponseHeader::parse(&m)?.more_processing_required())
             }
         }
     }
@@ -485,7 +478,10 @@ mod tests {
     fn more_processing_then_final() {
         // MPRT 20 = 2 s; the final response comes 1.5 s later, after the 5 s timeout
         // would not matter but the MPR wait governs.
-        let mpr = mi_response(STATUS_MPR, [0, 20, 0]);
+        let mpr = mi_response(
+            crate::mi::status::ResponseStatus::MoreProcessingRequired.to_u8(),
+            [0, 20, 0],
+        );
         let ok = mi_response(0, [1, 2, 3]);
         let mut t = Scripted::new(std::vec![std::vec![(10, mpr), (1_500, ok.clone())]]);
         assert_eq!(run(&mut t, Policy::write()).unwrap(), ok);
@@ -494,7 +490,10 @@ mod tests {
 
     #[test]
     fn final_response_later_than_mprt_times_out() {
-        let mpr = mi_response(STATUS_MPR, [0, 10, 0]); // 1 s
+        let mpr = mi_response(
+            crate::mi::status::ResponseStatus::MoreProcessingRequired.to_u8(),
+            [0, 10, 0],
+        ); // 1 s
         let ok = mi_response(0, [0, 0, 0]);
         let mut t = Scripted::new(std::vec![std::vec![(10, mpr), (2_000, ok)]]);
         let e = run(&mut t, Policy::write()).unwrap_err();
@@ -514,7 +513,10 @@ mod tests {
 
     #[test]
     fn endless_more_processing_is_bounded() {
-        let mpr = mi_response(STATUS_MPR, [0, 0xff, 0xff]); // asks for 6553.5 s each time
+        let mpr = mi_response(
+            crate::mi::status::ResponseStatus::MoreProcessingRequired.to_u8(),
+            [0, 0xff, 0xff],
+        ); // asks for 6553.5 s each time
         let script: Vec<(u64, Vec<u8>)> = (0..10_000).map(|_| (1_000, mpr.clone())).collect();
         let mut t = Scripted::new(std::vec![script]);
         let policy = Policy {

@@ -1,4 +1,4 @@
-//! Admin data views: sizes, the digest E.6 offsets, unaligned parsing and building.
+//! Admin data views: sizes, the NVMe Base 2.x field offsets, unaligned parsing and building.
 
 use nvme_mi_core::mi::admin::{NvmeStatus, Sct};
 use nvme_mi_core::mi::admin_data::*;

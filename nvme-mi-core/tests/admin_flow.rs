@@ -154,7 +154,7 @@ fn identify_and_smart_round_trip() {
     assert_eq!(view.mn(), "Sim Drive");
     assert!(view.is_storage_device());
 
-    // SMART in 128-byte chunks by DOFST (the DOFST slicing alternative of the digest E.3).
+    // SMART in 128-byte chunks by DOFST (DOFST slicing, NVMe-MI 1.2 §6).
     let g = GetLogPage::new(Lid::SmartHealth, 512);
     let mut got = Vec::new();
     for off in (0..512u32).step_by(128) {

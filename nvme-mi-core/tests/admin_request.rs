@@ -238,7 +238,7 @@ proptest! {
 
 #[test]
 fn builder_encodings() {
-    // Field positions from the digest E.5.
+    // Field positions from NVMe Base 2.x.
     let r = |c: &dyn Fn(&mut AdminRequestRepr)| {
         let mut r = AdminRequestRepr::default();
         c(&mut r);

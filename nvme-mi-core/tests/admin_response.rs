@@ -41,7 +41,7 @@ fn vector_admin_mpr() {
 
 #[test]
 fn padded_mpr_form() {
-    // The 20-byte form of an MPR (digest D.6): libnvme accepts it, so do we.
+    // The 20-byte form of an MPR (NVMe-MI 1.2): libnvme accepts it, so do we.
     let mut repr = AdminResponseRepr::more_processing_required(&request(Csi::Slot1), Mprt(7));
     repr.completion = Some(AdminCompletion::default());
     let mut out = [0u8; 24];

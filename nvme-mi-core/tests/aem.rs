@@ -1,4 +1,4 @@
-//! Asynchronous Event Messages: the acknowledgement bytes (digest F.6), round trips of every
+//! Asynchronous Event Messages: the acknowledgement bytes (NVMe-MI 2.0), round trips of every
 //! list encoder, truncation and inconsistent lengths, and generation de-duplication.
 
 use nvme_mi_core::mctp::Eid;

@@ -1,4 +1,4 @@
-//! NVMe Basic Management Command: the digest G.2 worked example, round trips, truncation and
+//! NVMe Basic Management Command: the status block example, round trips, truncation and
 //! corruption.
 
 use nvme_mi_core::basic_mgmt::*;

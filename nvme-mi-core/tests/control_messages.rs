@@ -1,4 +1,4 @@
-//! MCTP control messages (DSP0236 §12; digest C.1–C.4): the Get Endpoint ID vectors inside
+//! MCTP control messages (DSP0236 §12): the Get Endpoint ID vectors inside
 //! their SMBus frames, round trips of every request and response, error responses for every
 //! command, truncation and corruption.
 
@@ -143,7 +143,7 @@ fn worked_layouts() {
         panic!("{back:?}")
     };
     assert_eq!(v.entries.iter().collect::<Vec<_>>(), list);
-    // An NVMe-MI device's Get Message Type Support answer (digest C.4): `00 01 04` after CC.
+    // An NVMe-MI device's Get Message Type Support answer (DSP0236, MCTP control messages): `00 01 04` after CC.
     let msg = [0x00, 0x05, 0x05, 0x00, 0x01, 0x04];
     let r = ControlResponseRepr::parse(&msg).unwrap();
     assert_eq!(

@@ -1,4 +1,4 @@
-//! Fragmentation (DSP0236 §8.3, digest A.5) against the conformance vectors, and properties.
+//! Fragmentation (DSP0236 §8.3) against the conformance vectors, and properties.
 
 use nvme_mi_core::mctp::fragment::{packet_count, Fragmenter, MAX_TU_SMBUS};
 use nvme_mi_core::mctp::header::{Packet, PacketRepr, HEADER_LEN};

@@ -1,4 +1,4 @@
-//! MCTP transport header (DSP0236 §8.3, digest A.1): vectors, round trips, truncation and
+//! MCTP transport header (DSP0236 §8.3): vectors, round trips, truncation and
 //! corruption.
 
 use nvme_mi_core::mctp::header::{Packet, PacketRepr, HEADER_LEN};

@@ -1,4 +1,4 @@
-//! Reassembly (DSP0236 §8.3, §8.8, digest A.5): vectors, interleaved streams, and every drop
+//! Reassembly (DSP0236 §8.3, §8.8): vectors, interleaved streams, and every drop
 //! reason with its counter.
 
 use nvme_mi_core::mctp::fragment::{Fragmenter, MAX_TU_SMBUS};

@@ -1,4 +1,4 @@
-//! Tag allocation (DSP0236 §8.9, digest A.4) against a simple model.
+//! Tag allocation (DSP0236 §8.9) against a simple model.
 
 use nvme_mi_core::mctp::{Eid, Tag, TagAllocator, TagError};
 use proptest::prelude::*;

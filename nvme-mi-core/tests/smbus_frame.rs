@@ -1,4 +1,4 @@
-//! SMBus/I2C frame layer (DSP0237; digest B.1–B.7): the conformance vectors byte for byte,
+//! SMBus/I2C frame layer (DSP0237): the conformance vectors byte for byte,
 //! round trips, truncation, corruption and limit checks.
 
 use nvme_mi_core::mctp::pec::{pec, Pec};

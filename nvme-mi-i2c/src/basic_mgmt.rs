@@ -1,5 +1,5 @@
 //! The NVMe Basic Management Command over an I2C controller: an SMBus block read with PEC
-//! (NVMe-MI 1.2 Appendix A; digest G).
+//! (NVMe-MI 1.2 Appendix A).
 //!
 //! # PEC and the adapter
 //!
@@ -23,7 +23,7 @@ use nvme_mi_core::basic_mgmt::{
 /// block limit, which both standard blocks fit: 6 and 22 bytes) and the PEC.
 pub const MAX_READ_LEN: usize = 1 + 32 + 1;
 
-/// Why a Basic Management read failed (NVMe-MI 1.2 Appendix A; digest G.1).
+/// Why a Basic Management read failed (NVMe-MI 1.2 Appendix A).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
@@ -78,7 +78,7 @@ fn check<E>(read: &BlockRead, raw: &[u8]) -> Result<(), BasicMgmtError<E>> {
 /// One SMBus block read of `command` at 7-bit `addr` into `buf` (whose length is how many
 /// bytes are read: the count byte, the data and the PEC): `write_read(addr, [command], buf)`,
 /// a write of the command code and a repeated-start read. Returns the data (after the count
-/// byte, before the PEC) once the PEC (digest G.1) checks out.
+/// byte, before the PEC) once the PEC (NVMe-MI 1.2, Appendix A) checks out.
 pub fn read_block<'b, I: embedded_hal::i2c::I2c>(
     i2c: &mut I,
     addr: u8,
@@ -116,7 +116,7 @@ fn parse_identification<E>(data: &[u8]) -> Result<IdentificationBlock, BasicMgmt
 }
 
 /// Read the status block (command code 0) of the drive at 7-bit `addr` (usually
-/// [`DEFAULT_ADDRESS`](nvme_mi_core::basic_mgmt::DEFAULT_ADDRESS), 0x6A; digest G.2).
+/// [`DEFAULT_ADDRESS`](nvme_mi_core::basic_mgmt::DEFAULT_ADDRESS), 0x6A).
 pub fn read_status<I: embedded_hal::i2c::I2c>(
     i2c: &mut I,
     addr: u8,
@@ -129,7 +129,7 @@ pub fn read_status<I: embedded_hal::i2c::I2c>(
     )?)
 }
 
-/// Read the identification block (command code 8: vendor ID and serial number; digest G.4).
+/// Read the identification block (command code 8: vendor ID and serial number).
 pub fn read_identification<I: embedded_hal::i2c::I2c>(
     i2c: &mut I,
     addr: u8,

@@ -346,7 +346,7 @@ impl<I, R: TargetReceiver, C: Clock, const DRIVES: usize, const WAITERS: usize>
     }
 
     /// Handle at most one received frame, delivering the message `want` into `out` when it
-    /// completes (digest B.6 checks, then reassembly).
+    /// completes (the frame checks, then reassembly).
     pub(crate) fn pump(&mut self, want: Want, out: &mut [u8]) -> Pumped {
         if let Want::Event { src } = want {
             if let Some(p) = self.take_event(src, out) {

@@ -4,8 +4,7 @@ use core::fmt;
 
 use nvme_mi_core::transport::{self, ErrorKind};
 
-/// An error of the I2C transport, wrapping the I2C controller's error `E` (DSP0237 §6;
-/// digest B).
+/// An error of the I2C transport, wrapping the I2C controller's error `E` (DSP0237 §6).
 ///
 /// [`transport::Error::kind`] maps it for the requester engine: [`Error::Nack`] is
 /// [`ErrorKind::Unreachable`], [`Error::ArbitrationLost`] and [`Error::Bus`] are

@@ -1,11 +1,11 @@
 //! NVMe-MI over MCTP over SMBus/I2C, driven directly through `embedded-hal` 1.0.
 //!
 //! The crate gives a BMC-side [`Transport`](nvme_mi_core::transport::Transport) (and its async
-//! twin) that carries MCTP messages as SMBus block writes (DSP0237; digest B), built on the
+//! twin) that carries MCTP messages as SMBus block writes (DSP0237), built on the
 //! core's [`Fragmenter`](nvme_mi_core::mctp::fragment::Fragmenter),
 //! [`Reassembler`](nvme_mi_core::mctp::reassemble::Reassembler) and
 //! [`TagAllocator`](nvme_mi_core::mctp::tag::TagAllocator), plus the NVMe Basic Management
-//! Command (an SMBus block read without MCTP; digest G).
+//! Command (an SMBus block read without MCTP).
 //!
 //! | piece | what |
 //! |---|---|
@@ -17,7 +17,7 @@
 //! | [`read_status`], [`read_identification`] | Basic Management Command block reads |
 //! | `sim` (feature `sim`) | a simulated SMBus with simulated drives and a wire-time model |
 //!
-//! MCTP over SMBus uses only controller writes (digest B.4): we write requests to the drive's
+//! MCTP over SMBus uses only controller writes (DSP0237): we write requests to the drive's
 //! address, and the drive becomes bus controller to write its responses to *our* target
 //! address. Receiving therefore needs an I2C target (slave) peripheral, whose interrupt
 //! handler feeds the bytes into a [`FrameQueue`].

@@ -1,6 +1,6 @@
 //! The receive path over an I2C target peripheral that implements `embedded-mcu-hal`'s
 //! target traits (feature `embedded-mcu-hal`): the write a drive makes to our own address,
-//! collected whole (DSP0237 §6; digest B.4).
+//! collected whole (DSP0237 §6).
 //!
 //! `embedded-hal` 1.0 has no target (slave) role; `embedded-mcu-hal` 0.3 defines one as a
 //! listen → respond loop, blocking ([`blocking::I2c`]) and async ([`asynch::I2c`]). MCTP over

@@ -1,5 +1,5 @@
 //! Raising the MCTP transmission unit: NVMe-MI Configuration Set / Get, Configuration
-//! Identifier 3, MCTP Transmission Unit Size (NVMe-MI 1.2 §5.2, §5.3; digest D.8.4).
+//! Identifier 3, MCTP Transmission Unit Size (NVMe-MI 1.2 §5.2, §5.3).
 
 use core::fmt;
 
@@ -13,12 +13,12 @@ use nvme_mi_core::transport::{AsyncTransport, Transport};
 
 use crate::transport::TransmissionUnit;
 
-/// Why the transmission unit could not be raised (NVMe-MI 1.2 §5.2; digest D.8.4).
+/// Why the transmission unit could not be raised (NVMe-MI 1.2 §5.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum TuError<E> {
-    /// The size asked for is outside 64..=250 (the SMBus binding's range, digest B.3).
+    /// The size asked for is outside 64..=250 (the SMBus binding's range).
     OutOfRange(u16),
     /// Configuration Set or Get failed (an Invalid Parameter status means the drive does
     /// not support that size on that port).
@@ -81,7 +81,7 @@ macro_rules! negotiate {
 ///
 /// `port_id` is the drive's SMBus/I2C port as Read NVMe-MI Data Structure, Port Information
 /// reports it (port type 2-Wire); the simulated drive's is port 1. Changing the size while
-/// other commands are outstanding is undefined (digest D.8.4): call it between commands.
+/// other commands are outstanding is undefined (NVMe-MI 1.2): call it between commands.
 /// After a drive reset the size is 64 again: call [`TransmissionUnit::set_transmission_unit`]
 /// with 64 (or negotiate again).
 pub fn negotiate_transmission_unit<T, B>(

@@ -1,15 +1,15 @@
 //! The receive path: frames another bus controller (the drive) writes to our own target
-//! address (DSP0237 §6; digest B.4).
+//! address (DSP0237 §6).
 
 use core::task::Waker;
 
 use nvme_mi_core::mctp::smbus::MAX_FRAME_LEN;
 
 /// The most bytes a target receives after its own address byte: command code to PEC
-/// (258 bytes, digest B.3).
+/// (258 bytes).
 pub const MAX_RECEIVED_LEN: usize = MAX_FRAME_LEN - 1;
 
-/// A source of SMBus block writes addressed to our own 7-bit target address (digest B.4).
+/// A source of SMBus block writes addressed to our own 7-bit target address (DSP0237).
 ///
 /// MCTP over SMBus uses only controller writes, so the drive answers by becoming bus
 /// controller and writing to us: an I2C *target* peripheral receives those bytes. An

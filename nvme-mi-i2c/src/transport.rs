@@ -1,5 +1,5 @@
 //! Per-drive transports over a shared [`Bus`]: MCTP messages as SMBus block writes
-//! (DSP0237 §6; digest A.5, B).
+//! (DSP0237 §6).
 
 use core::cell::RefCell;
 use core::future::Future;
@@ -20,7 +20,7 @@ use crate::wait::WaiterId;
 use crate::{Bus, Clock, Error, TargetReceiver, MAX_DRIVES, MAX_WAITERS};
 
 /// How long a tag stays allocated after the request is sent, unless a receive deadline
-/// moves it: MT4, the tag expiration interval, at least 5 s (DSP0236; digest A.6).
+/// moves it: MT4, the tag expiration interval, at least 5 s (DSP0236).
 const TAG_LIFETIME: Duration = Duration::from_secs(5);
 /// How long a tag stays allocated past the deadline of the last receive call, so that a
 /// More Processing Required wait that follows can still use it.
@@ -474,7 +474,7 @@ macro_rules! transport_common {
 /// with an owned tag from the bus's tag allocator and writes each packet as one SMBus block
 /// write `i2c.write(addr, frame[1..])` (command code 0x0F, byte count, our source address,
 /// MCTP header, payload, PEC). Receiving polls the bus's [`TargetReceiver`], checks each
-/// frame (digest B.6), reassembles, and returns the message from this drive's EID with the
+/// frame (DSP0237), reassembles, and returns the message from this drive's EID with the
 /// exchange's tag and TO clear; unsolicited NVMe-MI requests (AEMs) are kept for
 /// [`EventSource::recv_unsolicited`]. The transport borrows the bus only during a call, so
 /// several transports (drives) share one bus and can be used alternately.

@@ -8,7 +8,7 @@ use nvme_mi_core::mctp::Eid;
 
 use crate::sys;
 
-/// An MCTP endpoint as the Linux kernel addresses it: a network ID and an EID (digest H.2).
+/// An MCTP endpoint as the Linux kernel addresses it: a network ID and an EID (Linux include/uapi/linux/mctp.h).
 ///
 /// Network 0 (`MCTP_NET_ANY`) means "the default network" when sending.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -146,7 +146,7 @@ impl fmt::Display for MctpDevice {
 }
 
 /// A hardware (link-layer) address on one interface, for physical addressing with the
-/// kernel's extended socket addresses (digest H.3): used to reach a device that has no EID
+/// kernel's extended socket addresses (Linux include/uapi/linux/mctp.h): used to reach a device that has no EID
 /// yet (destination EID 0), for example with MCTP control Get/Set Endpoint ID.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PhysAddr {

@@ -1,4 +1,4 @@
-//! Reception of Asynchronous Event Messages on the requester side (digest F.3, F.6): a socket
+//! Reception of Asynchronous Event Messages on the requester side (NVMe-MI 2.0): a socket
 //! bound to NVMe-MI requests, filtered to one endpoint in user space.
 
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};

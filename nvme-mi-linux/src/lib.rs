@@ -1,7 +1,7 @@
 //! NVMe-MI over the Linux kernel's `AF_MCTP` sockets.
 //!
 //! The kernel packetises MCTP; this crate moves whole messages between the
-//! [`nvme_mi_core`] engines and `AF_MCTP` sockets (digest H):
+//! [`nvme_mi_core`] engines and `AF_MCTP` sockets (Linux include/uapi/linux/mctp.h):
 //!
 //! - [`MctpTransport`]: a blocking requester ([`Transport`](nvme_mi_core::transport::Transport)
 //!   and [`EventSource`](nvme_mi_core::transport::EventSource)) to one endpoint, with

@@ -1,5 +1,5 @@
 //! The responder side over `AF_MCTP`: [`MctpListener`], bound to NVMe-MI requests (and
-//! optionally MCTP control requests) on a local address (digest H.6).
+//! optionally MCTP control requests) on a local address (Linux include/uapi/linux/mctp.h).
 
 use std::os::fd::{AsFd, BorrowedFd};
 

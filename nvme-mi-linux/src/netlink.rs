@@ -1,4 +1,4 @@
-//! Minimal rtnetlink for MCTP set-up (digest H.8): bring an interface up, give it a local
+//! Minimal rtnetlink for MCTP set-up (Linux include/uapi/linux/mctp.h): bring an interface up, give it a local
 //! EID, move it to another MCTP network, add routes. For tests, and for users without the
 //! `mctp` tool. Needs `CAP_NET_ADMIN`.
 //!

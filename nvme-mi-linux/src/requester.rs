@@ -1,5 +1,5 @@
 //! The requester side over `AF_MCTP`: [`MctpTransport`], one socket per endpoint, with a
-//! preallocated tag so that More Processing Required works (digest H.4, H.5, D.6).
+//! preallocated tag so that More Processing Required works (Linux include/uapi/linux/mctp.h).
 
 use std::os::fd::{AsFd, AsRawFd, RawFd};
 use std::time::{Duration, Instant as StdInstant};
@@ -421,7 +421,7 @@ impl MctpTransport {
     }
 
     /// A transport that sends directly on an interface to a hardware address (extended
-    /// addressing, digest H.3), bypassing routing. With `peer.eid` = 0 it reaches a device
+    /// addressing), bypassing routing. With `peer.eid` = 0 it reaches a device
     /// that has no EID yet; replies are then accepted from any source EID.
     pub fn with_physical(peer: MctpAddr, phys: PhysAddr) -> Result<Self> {
         Self::build(RequesterCore::new(peer, Some(phys), true)?)

@@ -2,8 +2,8 @@
 //! around the system calls that use it.
 //!
 //! This is the only module of the crate with `unsafe` code. Every structure is `#[repr(C)]`
-//! with its size and field offsets checked at compile time against the uapi header (digest
-//! H.2–H.4); every `unsafe` block says why it is sound. Everything above this module is safe
+//! with its size and field offsets checked at compile time against the uapi header
+//! (`include/uapi/linux/mctp.h`, Linux 6.12); every `unsafe` block says why it is sound. Everything above this module is safe
 //! Rust. The module is private and a leaf: it uses nothing else of the crate (the types that
 //! may be registered with tokio implement [`StableFd`] where they are defined), and the crate
 //! re-exports only the constants a user needs.
@@ -14,45 +14,45 @@ use std::io::{self, IoSlice};
 use std::mem::{offset_of, size_of};
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 
-/// Address family of MCTP sockets (`AF_MCTP`, `PF_MCTP`; digest H.1).
+/// Address family of MCTP sockets (`AF_MCTP`, `PF_MCTP`).
 pub const AF_MCTP: libc::c_int = 45;
-/// Socket option level of MCTP sockets (`SOL_MCTP`; digest H.1).
+/// Socket option level of MCTP sockets (`SOL_MCTP`).
 pub const SOL_MCTP: libc::c_int = 285;
-/// Socket option enabling extended addressing (`MCTP_OPT_ADDR_EXT`, an `int`; digest H.3).
+/// Socket option enabling extended addressing (`MCTP_OPT_ADDR_EXT`, an `int`).
 pub const MCTP_OPT_ADDR_EXT: libc::c_int = 1;
 
-/// "Any network": on send the default network, on bind every network (digest H.1).
+/// "Any network": on send the default network, on bind every network (Linux include/uapi/linux/mctp.h).
 pub const MCTP_NET_ANY: u32 = 0;
 /// The network every MCTP device joins unless configured otherwise
-/// (`MCTP_INITIAL_DEFAULT_NET`; digest H.1). The v1 tag ioctls always use it.
+/// (`MCTP_INITIAL_DEFAULT_NET`). The v1 tag ioctls always use it.
 pub const MCTP_INITIAL_DEFAULT_NET: u32 = 1;
-/// The NULL EID (digest H.1).
+/// The NULL EID (Linux include/uapi/linux/mctp.h).
 pub const MCTP_ADDR_NULL: u8 = 0x00;
-/// "Any EID" when binding (digest H.1).
+/// "Any EID" when binding (Linux include/uapi/linux/mctp.h).
 pub const MCTP_ADDR_ANY: u8 = 0xff;
 
-/// Tag value bits of `smctp_tag` (digest H.1).
+/// Tag value bits of `smctp_tag` (Linux include/uapi/linux/mctp.h).
 pub const MCTP_TAG_MASK: u8 = 0x07;
-/// Tag owner bit of `smctp_tag`: set on requests, clear on responses (digest H.1).
+/// Tag owner bit of `smctp_tag`: set on requests, clear on responses (Linux include/uapi/linux/mctp.h).
 pub const MCTP_TAG_OWNER: u8 = 0x08;
-/// Marks a tag allocated with `SIOCMCTPALLOCTAG[2]` (digest H.1, H.4).
+/// Marks a tag allocated with `SIOCMCTPALLOCTAG[2]` (Linux include/uapi/linux/mctp.h).
 pub const MCTP_TAG_PREALLOC: u8 = 0x10;
 
 /// First protocol-private socket ioctl (`SIOCPROTOPRIVATE`, linux/sockios.h).
 pub const SIOCPROTOPRIVATE: u32 = 0x89E0;
-/// Preallocate an owned tag for a peer on the default network (digest H.4).
+/// Preallocate an owned tag for a peer on the default network (Linux include/uapi/linux/mctp.h).
 pub const SIOCMCTPALLOCTAG: u32 = SIOCPROTOPRIVATE;
-/// Drop a tag allocated with [`SIOCMCTPALLOCTAG`] (digest H.4).
+/// Drop a tag allocated with [`SIOCMCTPALLOCTAG`] (Linux include/uapi/linux/mctp.h).
 pub const SIOCMCTPDROPTAG: u32 = SIOCPROTOPRIVATE + 1;
-/// Preallocate an owned tag for a peer on a given network (digest H.4).
+/// Preallocate an owned tag for a peer on a given network (Linux include/uapi/linux/mctp.h).
 pub const SIOCMCTPALLOCTAG2: u32 = SIOCPROTOPRIVATE + 2;
-/// Drop a tag allocated with [`SIOCMCTPALLOCTAG2`] (digest H.4).
+/// Drop a tag allocated with [`SIOCMCTPALLOCTAG2`] (Linux include/uapi/linux/mctp.h).
 pub const SIOCMCTPDROPTAG2: u32 = SIOCPROTOPRIVATE + 3;
 
 /// Length of a hardware address in [`sockaddr_mctp_ext`] (`MAX_ADDR_LEN`).
 pub const MAX_ADDR_LEN: usize = 32;
 
-/// `struct sockaddr_mctp` (digest H.2; 12 bytes, align 4). `smctp_addr` is the kernel's
+/// `struct sockaddr_mctp` (12 bytes, align 4). `smctp_addr` is the kernel's
 /// one-byte `struct mctp_addr`, flattened.
 #[allow(non_camel_case_types)]
 #[repr(C)]
@@ -89,7 +89,7 @@ impl sockaddr_mctp {
     }
 }
 
-/// `struct sockaddr_mctp_ext` (digest H.3; 52 bytes): an MCTP address plus the interface and
+/// `struct sockaddr_mctp_ext` (52 bytes): an MCTP address plus the interface and
 /// hardware address, used with [`MCTP_OPT_ADDR_EXT`] for physical addressing.
 #[allow(non_camel_case_types)]
 #[repr(C)]
@@ -107,7 +107,7 @@ pub struct sockaddr_mctp_ext {
     pub smctp_haddr: [u8; MAX_ADDR_LEN],
 }
 
-/// `struct mctp_ioc_tag_ctl` (digest H.4; 4 bytes): argument of the v1 tag ioctls.
+/// `struct mctp_ioc_tag_ctl` (4 bytes): argument of the v1 tag ioctls.
 #[allow(non_camel_case_types)]
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -121,7 +121,7 @@ pub struct mctp_ioc_tag_ctl {
     pub flags: u16,
 }
 
-/// `struct mctp_ioc_tag_ctl2` (digest H.4; 12 bytes): argument of the v2 tag ioctls. The
+/// `struct mctp_ioc_tag_ctl2` (12 bytes): argument of the v2 tag ioctls. The
 /// kernel's three bytes of trailing padding are spelled out so that every byte is defined.
 #[allow(non_camel_case_types)]
 #[repr(C)]

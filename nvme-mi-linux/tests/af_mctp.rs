@@ -343,7 +343,7 @@ fn control_requests_reach_a_listener_that_asks_for_them() {
     server.join().unwrap();
 }
 
-/// Extended addressing (digest H.3). A full round trip to EID 0 needs an interface that
+/// Extended addressing (Linux include/uapi/linux/mctp.h). A full round trip to EID 0 needs an interface that
 /// carries MCTP frames (mctp-i2c, a tun device with a peer: see `af_mctp_phys.rs`): `lo` cannot, because its
 /// Ethernet-style framing reads the MCTP ethertype 0x00FA as an 802.3 length. What `lo` does
 /// show: the kernel reads our `sockaddr_mctp_ext` as intended (index and hardware address

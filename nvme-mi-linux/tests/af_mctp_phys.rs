@@ -1,4 +1,4 @@
-//! Physical addressing (extended socket addresses, digest H.3) over a real wire: a tun
+//! Physical addressing (extended socket addresses) over a real wire: a tun
 //! interface whose other end is this test, playing a device without an EID (requester
 //! side) and a requester without an EID (listener side). Runs inside the UML rig
 //! (`scripts/test-linux-uml.sh`); skipped on a kernel without `AF_MCTP`.

@@ -1,7 +1,7 @@
-//! Asynchronous Event state (NVMe-MI 2.0 §5.3; digest F): which events are enabled, which
+//! Asynchronous Event state (NVMe-MI 2.0 §5.3): which events are enabled, which
 //! occurred and wait to be sent, the AEM awaiting acknowledgement and its retransmission.
 //!
-//! Choices where the digest is silent: every occurrence has NVM subsystem scope and no
+//! Choices where the sources this crate was checked against are silent: every occurrence has NVM subsystem scope and no
 //! occurrence specific information; AERD 0 disables retransmission; AEMD counts seconds (as
 //! libnvme documents); after 7 retransmissions without acknowledgement the AEM is dropped
 //! and NSS.ATF is set; an empty enable list (the acknowledgement) leaves AERD and AEMD as

@@ -1,6 +1,6 @@
 //! The drive's health: temperature, wear, spare and counters as functions of the seed and
 //! the virtual time, plus what tests push in; and the change detection behind the health
-//! status change flags (NVMe-MI 1.2 §5.3, §5.6; digest D.8.2, D.8.3).
+//! status change flags (NVMe-MI 1.2 §5.3, §5.6).
 
 use nvme_mi_core::mi::admin_data::SmartLog;
 use nvme_mi_core::mi::command::{CompositeControllerStatus, CompositeTemperature, CriticalWarning};

@@ -130,7 +130,7 @@ pub const SANITIZE_TIME: Duration = Duration::from_secs(8);
 /// How long Firmware Commit with immediate activation takes.
 pub const ACTIVATION_TIME: Duration = Duration::from_millis(1500);
 /// Added to the time a long operation still takes when the drive announces it in More
-/// Processing Required: MPRT is the worst case (digest D.6), and the final response leaves
+/// Processing Required: MPRT is the worst case (NVMe-MI 1.2), and the final response leaves
 /// when the operation is done plus the endpoint's own latency (the serve loop waking up, the
 /// kernel, a busy machine). Requesters wait exactly MPRT (libnvme-mi does), so without room
 /// a final response a few milliseconds late is lost to a timeout. The operation itself is
@@ -258,7 +258,8 @@ impl Sim {
             sanitize: SanitizeState::default(),
             self_test: SelfTest::default(),
             errors: ErrorLog::new(seed),
-            // Power-on value UNVERIFIED: set, as in the digest's example block (G.2).
+            // Set at power-on, as in the status block example of Intel's DC P3700 specification
+            // (Appendix D); not checked against the NVMe-MI text or a drive.
             smbus_arbitration: true,
         }
     }
@@ -450,7 +451,7 @@ impl Sim {
         IdentificationBlock::new(VENDOR_ID, self.serial_number()).to_bytes()
     }
 
-    /// Answer a Basic Management Command block read (NVMe-MI 1.2 Appendix A; digest G) at
+    /// Answer a Basic Management Command block read (NVMe-MI 1.2 Appendix A) at
     /// [`BASIC_MANAGEMENT_ADDRESS`] with command code `command`: the bytes the drive sends
     /// (length byte, data, PEC) are written into `out`. Only the status block (command 0)
     /// and the identification block (command 8) are served; other codes give `None` (the

@@ -392,7 +392,7 @@ impl Sim {
             return Ok(success([0; 3], 0));
         }
         if self.vpd_cycles == 0 {
-            // No write cycles left (digest D.8.5: status 20h).
+            // No write cycles left (status 20h).
             return Err(Rejection::Other(ResponseStatus::from_u8(0x20)));
         }
         self.vpd[range].copy_from_slice(r.data);

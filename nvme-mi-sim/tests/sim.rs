@@ -475,7 +475,7 @@ fn firmware_activation_on_reset() {
 }
 
 /// MPRT is the worst-case remaining time to the final response (More Processing Required
-/// response, digest D.6), and requesters wait exactly that long after it
+/// response), and requesters wait exactly that long after it
 /// (libnvme-mi 1.3 polls for MPRT x 100 ms, then gives up with ETIMEDOUT). The endpoint
 /// sends the final response when the operation's time is up, plus its own latency (the
 /// serve loop waking up, the kernel), so the announced time must leave room for that: a

@@ -1,4 +1,4 @@
-//! The SMBus Block Read transaction of the Basic Management Command (digest G.1): what the
+//! The SMBus Block Read transaction of the Basic Management Command (NVMe-MI 1.2, Appendix A): what the
 //! drive returns (length byte, data, PEC) and the PEC over the whole transaction.
 
 use super::{Error, Result};
@@ -12,12 +12,12 @@ pub const STATUS_BLOCK: u8 = 0;
 /// Command code (offset) of the identification block.
 pub const IDENTIFICATION_BLOCK: u8 = 8;
 /// The byte of the SMBus Send Byte that clears the SMBus Arbitration flag of every drive at
-/// the address, so that drives sharing it can arbitrate for the next read (digest G.3).
+/// the address, so that drives sharing it can arbitrate for the next read (NVMe-MI 1.2, Appendix A).
 pub const ARBITRATION_RESET: u8 = 0xff;
 /// The most data bytes one SMBus block read returns.
 pub const MAX_BLOCK_LEN: usize = 255;
 
-/// One block read (NVMe-MI 1.2 Appendix A; digest G.1): the drive's 7-bit address and the
+/// One block read (NVMe-MI 1.2 Appendix A): the drive's 7-bit address and the
 /// command code (starting offset).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -91,7 +91,7 @@ mod tests {
 
     #[test]
     fn digest_example() {
-        // Digest G.2: PEC over D4 00 D5 06 B8 FF 25 03 00 00 = 0x3A.
+        // PEC over D4 00 D5 06 B8 FF 25 03 00 00 = 0x3A.
         let r = BlockRead::new(DEFAULT_ADDRESS, STATUS_BLOCK);
         let data = [0xb8, 0xff, 0x25, 0x03, 0x00, 0x00];
         let mut out = [0u8; 16];

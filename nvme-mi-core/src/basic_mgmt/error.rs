@@ -1,7 +1,7 @@
 use core::fmt;
 
 /// Why a Basic Management block read could not be decoded or encoded (NVMe-MI 1.2 Appendix
-/// A; digest G).
+/// A).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]

@@ -1,4 +1,4 @@
-//! The identification block returned at command code 8 (digest G.4).
+//! The identification block returned at command code 8 (NVMe-MI 1.2, Appendix A).
 
 use super::{Error, Result};
 use crate::mi::admin_data::{trim_ascii, IdentifyController};
@@ -6,7 +6,7 @@ use crate::mi::admin_data::{trim_ascii, IdentifyController};
 /// Data length of the identification block (the length byte's value, 0x16).
 pub const IDENTIFICATION_BLOCK_LEN: usize = 22;
 
-/// The identification block (command code 8; digest G.4): PCI vendor ID and serial number, matching
+/// The identification block (command code 8): PCI vendor ID and serial number, matching
 /// Identify Controller VID and SN.
 ///
 /// ```

@@ -1,4 +1,4 @@
-//! The NVMe Basic Management Command (NVMe-MI 1.2 Appendix A; digest G): a plain SMBus block
+//! The NVMe Basic Management Command (NVMe-MI 1.2 Appendix A): a plain SMBus block
 //! read, no MCTP, that returns a drive's health status and identity.
 //!
 //! The management controller reads from the drive's 7-bit address (default

@@ -1,4 +1,4 @@
-//! The status block returned at command code 0 (digest G.2, G.3).
+//! The status block returned at command code 0 (NVMe-MI 1.2, Appendix A).
 
 use super::{Error, Result};
 use crate::mi::command::{CompositeTemperature, CriticalWarning};
@@ -6,7 +6,7 @@ use crate::mi::command::{CompositeTemperature, CriticalWarning};
 /// Data length of the status block (the length byte's value).
 pub const STATUS_BLOCK_LEN: usize = 6;
 
-/// Status flags, SFLGS (offset 1; digest G.3). Bits 1:0 are reserved (UNVERIFIED) and kept.
+/// Status flags, SFLGS (offset 1). Bits 1:0 are taken as reserved and kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Sflgs(pub u8);
@@ -46,7 +46,7 @@ impl Sflgs {
 /// volatile memory backup).
 const SMART_WARNINGS_DEFINED: u8 = 0x1f;
 
-/// The status block (command code 0; NVMe-MI 1.2 Appendix A; digest G.2).
+/// The status block (command code 0; NVMe-MI 1.2 Appendix A).
 ///
 /// ```
 /// use nvme_mi_core::basic_mgmt::{CompositeTemperature, CriticalWarning, Sflgs, StatusBlock};
@@ -62,8 +62,8 @@ pub struct StatusBlock {
     /// Status flags.
     pub flags: Sflgs,
     /// The SMART warnings present. On the wire (offset 2) they are inverted — a bit cleared
-    /// to 0 is a warning, 0xFF means none — and only bits 4:0 are defined (digest G.3; bits
-    /// 7:5 reserved, UNVERIFIED): reserved bits are dropped on parse and sent as 1.
+    /// to 0 is a warning, 0xFF means none — and only bits 4:0 are defined (bits
+    /// 7:5 taken as reserved): reserved bits are dropped on parse and sent as 1.
     pub warnings: CriticalWarning,
     /// Composite temperature.
     pub ctemp: CompositeTemperature,

@@ -5,7 +5,7 @@ use core::fmt;
 use super::Eid;
 
 /// Why an MCTP packet could not be decoded or a message could not be packetised
-/// (DSP0236 §8.3, digest A.1–A.5).
+/// (DSP0236 §8.3).
 ///
 /// Decoders are total: every byte string gives either a value or one of these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,13 +16,13 @@ pub enum Error {
     Truncated,
     /// The header version (byte 0, bits 3:0) is not 1, the only version DSP0236 1.x defines.
     BadVersion(u8),
-    /// The source EID is reserved (1..=7) or broadcast (0xFF): not a valid source (digest A.3).
+    /// The source EID is reserved (1..=7) or broadcast (0xFF): not a valid source (DSP0236).
     BadSourceEid(Eid),
-    /// The destination EID is reserved (1..=7): not a valid destination (digest A.3).
+    /// The destination EID is reserved (1..=7): not a valid destination (DSP0236).
     BadDestinationEid(Eid),
     /// The output buffer given to an encoder is too small.
     BufferTooSmall,
-    /// A message tag above 7 (the tag field has 3 bits, digest A.4).
+    /// A message tag above 7 (the tag field has 3 bits).
     InvalidTag(u8),
     /// A transmission unit outside the range the fragmenter accepts
     /// ([`BASELINE_TU`](super::BASELINE_TU)..=[`MAX_TU_SMBUS`](super::fragment::MAX_TU_SMBUS)).

@@ -1,10 +1,10 @@
-//! Splitting an MCTP message into packets, DSP0236 §8.3 (digest A.5).
+//! Splitting an MCTP message into packets, DSP0236 §8.3.
 //!
 //! The message is given as several slices (for NVMe-MI typically the message header, the body
 //! and the integrity check) so that nothing is copied into one buffer beforehand; the
 //! [`Fragmenter`] copies each packet's share straight into the caller's output buffer.
 //!
-//! Rules (digest A.5): every packet but the last carries exactly TU payload bytes, the last
+//! Rules (DSP0236): every packet but the last carries exactly TU payload bytes, the last
 //! carries 1..=TU; the first has SOM, the last EOM (a one-packet message has both); the
 //! sequence number starts at a caller-chosen value (Linux starts at 0) and increases by 1
 //! mod 4 per packet; tag and tag-owner bit are the caller's and are the same in every packet.
@@ -12,14 +12,14 @@
 //! The transmission unit must lie in [`BASELINE_TU`]..=[`MAX_TU_SMBUS`]: 64 bytes is the
 //! baseline every endpoint accepts (DSP0236 §8.3), larger units need negotiation (NVMe-MI
 //! Configuration Set, MCTP Transmission Unit Size), and 250 is the most an SMBus block write
-//! carries (DSP0237, digest B.3). Smaller units are rejected because a receiver may drop
+//! carries (DSP0237). Smaller units are rejected because a receiver may drop
 //! them: a peer that checks fragment sizes expects full baseline packets.
 
 use super::header::{Packet, PacketRepr, HEADER_LEN};
 use super::{Error, BASELINE_TU};
 
 /// The largest MCTP packet payload an SMBus block write can carry: 255 byte-count bytes minus
-/// the source address byte and the 4-byte MCTP header (DSP0237, digest B.3).
+/// the source address byte and the 4-byte MCTP header (DSP0237).
 pub const MAX_TU_SMBUS: usize = 250;
 
 /// Number of packets a message of `message_len` bytes needs at transmission unit `tu`
@@ -33,7 +33,7 @@ pub const fn packet_count(message_len: usize, tu: usize) -> usize {
 }
 
 /// Splits one MCTP message into packets of a given transmission unit, DSP0236 §8.3
-/// (digest A.5).
+/// (DSP0236).
 ///
 /// ```
 /// use nvme_mi_core::mctp::{fragment::Fragmenter, header::PacketRepr, Eid, Tag};

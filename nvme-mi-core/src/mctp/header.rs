@@ -1,4 +1,4 @@
-//! The MCTP packet (transport) header, DSP0236 §8.3 (digest A.1).
+//! The MCTP packet (transport) header, DSP0236 §8.3.
 //!
 //! ```text
 //! byte 0: reserved(7:4) | header version(3:0) = 1
@@ -10,7 +10,7 @@
 //!
 //! [`Packet`] is a checked view over one packet (header and payload); [`PacketRepr`] holds the
 //! header fields as plain values. [`PacketRepr::parse`] rejects what a receiver must drop
-//! (DSP0236 §8.8 (digest A.1, A.3, B.6)): a header version other than 1, a reserved or broadcast
+//! (DSP0236 §8.8): a header version other than 1, a reserved or broadcast
 //! source EID, a reserved destination EID. The reserved bits 7:4 of byte 0 are ignored on
 //! receipt and sent as 0.
 
@@ -19,7 +19,7 @@ use super::{Eid, Error, Tag};
 /// Length of the MCTP transport header.
 pub const HEADER_LEN: usize = 4;
 
-/// The only header version DSP0236 1.x defines (digest A.1).
+/// The only header version DSP0236 1.x defines.
 pub const HEADER_VERSION: u8 = 1;
 
 const VERSION_MASK: u8 = 0x0f;
@@ -38,7 +38,7 @@ mod field {
 }
 
 /// A checked view over one MCTP packet: the 4-byte transport header and its payload
-/// (DSP0236 §8.3 (digest A.1)).
+/// (DSP0236 §8.3).
 ///
 /// [`Packet::new_checked`] verifies that the header is present; the accessors never panic
 /// (on a buffer wrapped with [`Packet::new_unchecked`] that is too short they read 0 and
@@ -202,7 +202,7 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> Packet<T> {
     }
 }
 
-/// The MCTP transport header fields as plain values (DSP0236 §8.3 (digest A.1)).
+/// The MCTP transport header fields as plain values (DSP0236 §8.3).
 ///
 /// The header version is not a field: [`PacketRepr::parse`] accepts only version 1 and
 /// [`PacketRepr::emit`] always writes it.
@@ -230,7 +230,7 @@ impl PacketRepr {
     ///
     /// Errors: [`Error::Truncated`] (only for an unchecked packet), [`Error::BadVersion`],
     /// [`Error::BadSourceEid`] (1..=7 or 0xFF), [`Error::BadDestinationEid`] (1..=7), in that
-    /// order (digest B.6).
+    /// order (DSP0237).
     pub fn parse<T: AsRef<[u8]>>(pkt: &Packet<T>) -> Result<PacketRepr, Error> {
         pkt.check_len()?;
         let version = pkt.version();

@@ -1,5 +1,5 @@
 //! The SMBus Packet Error Code (PEC): CRC-8 with polynomial x⁸+x²+x+1 (0x07), initial value 0,
-//! no reflection and no final XOR (SMBus 3.x §6.4, DSP0237 §6; digest B.2).
+//! no reflection and no final XOR (SMBus 3.x §6.4, DSP0237 §6).
 //!
 //! The PEC of an MCTP-over-SMBus frame covers every byte before it, starting with the
 //! destination address byte (see [`super::smbus`]).
@@ -134,13 +134,13 @@ mod soft {
     }
 }
 
-/// The PEC (SMBus CRC-8) of `bytes` in one call (digest B.2).
+/// The PEC (SMBus CRC-8) of `bytes` in one call (DSP0237).
 pub fn pec(bytes: &[u8]) -> u8 {
     soft::update(0, bytes)
 }
 
 /// An incremental PEC computation: feed the bytes of a frame in pieces with [`Pec::update`],
-/// read the result with [`Pec::value`] (digest B.2).
+/// read the result with [`Pec::value`] (DSP0237).
 ///
 /// The CRC has no final XOR and no reflection, so the running register is the PEC of the
 /// bytes seen so far; the digest is a single byte and `Copy`.
@@ -178,7 +178,7 @@ impl Pec {
 mod tests {
     use super::*;
 
-    /// The bitwise definition from digest B.2, as an independent reference.
+    /// The bitwise definition (SMBus 3.x, Packet Error Checking: CRC-8, x^8 + x^2 + x + 1), as an independent reference.
     fn reference(bytes: &[u8]) -> u8 {
         let mut crc = 0u8;
         for &b in bytes {

@@ -1,4 +1,4 @@
-//! Reassembling MCTP packets into messages, DSP0236 §8.3, §8.8 and §8.9 (digest A.1–A.5).
+//! Reassembling MCTP packets into messages, DSP0236 §8.3, §8.8 and §8.9.
 //!
 //! # Design
 //!
@@ -9,14 +9,14 @@
 //! monotonic millisecond clock); nothing here reads a clock.
 //!
 //! A context is keyed by (source EID, destination EID, tag, tag owner), the key DSP0236
-//! §8.9 (digest A.4) makes unique: tags are allocated per (peer, local) pair and the TO bit
+//! §8.9 (DSP0236) makes unique: tags are allocated per (peer, local) pair and the TO bit
 //! separates a peer's own requests from its responses to ours. Packets of different keys can
 //! therefore arrive interleaved and still reassemble independently; a packet never joins a
 //! message of another key.
 //!
 //! A completed message is lent out as a [`Reassembled`]: its bytes stay in the context
 //! until the next call to [`Reassembler::receive`] or [`Reassembler::poll`], which frees it.
-//! The message starts with the MCTP message type byte (DSP0236 §8.5 (digest A.2)).
+//! The message starts with the MCTP message type byte (DSP0236 §8.5).
 //!
 //! # Reassembling into the caller's buffer
 //!
@@ -38,7 +38,7 @@
 //! two drops a receive causes as a side effect, [`DropReason::Restarted`] and
 //! [`DropReason::Expired`], are only counted.
 //!
-//! * Header checks, in the order Linux applies them (digest B.6): [`DropReason::Truncated`],
+//! * Header checks, in the order Linux's `mctp-i2c` driver applies them: [`DropReason::Truncated`],
 //!   [`DropReason::BadVersion`], [`DropReason::BadSourceEid`],
 //!   [`DropReason::BadDestinationEid`]; then, if a local EID is set,
 //!   [`DropReason::NotForUs`]. Such a packet leaves every context untouched: its key cannot
@@ -47,16 +47,15 @@
 //!   one; a first packet must at least hold the message type byte). Contexts are untouched.
 //! * [`DropReason::NoStart`]: a packet without SOM and no open context for its key.
 //! * [`DropReason::OutOfSequence`]: the sequence number is not the previous one + 1 mod 4
-//!   (the SOM packet's number is the base, digest A.5). The whole message is dropped. This
+//!   (the SOM packet's number is the base). The whole message is dropped. This
 //!   also catches a missing or duplicated packet — except exactly four consecutive missing
 //!   packets, which the 2-bit counter cannot see; the message's own integrity check (the
 //!   NVMe-MI MIC) catches those.
 //! * [`DropReason::BadFragmentSize`]: a middle packet whose payload differs from the SOM
 //!   packet's, or an EOM packet larger than it; the whole message is dropped. DSP0236's own
-//!   wording is UNVERIFIED in the digest (A.5); this is libmctp's behaviour, which the digest
-//!   recommends. Also a first packet that is not the last and carries less than the baseline
+//!   wording is not checked; this is libmctp's behaviour. Also a first packet that is not the last and carries less than the baseline
 //!   transmission unit ([`BASELINE_TU`], 64 bytes): every packet but the last carries exactly
-//!   one TU and no TU is below the baseline (digest A.5), so such a packet was cut short; the
+//!   one TU and no TU is below the baseline (DSP0236), so such a packet was cut short; the
 //!   packet is dropped, an open message of its key is left alone.
 //! * [`DropReason::TooLong`]: the message grows beyond `MAX` bytes (beyond the caller's
 //!   buffer for a message reassembled there). The whole message is dropped.
@@ -67,7 +66,7 @@
 //!   busy. The packet is dropped; the messages in progress are kept.
 //! * [`DropReason::Restarted`]: a SOM packet for a key whose message is still open. The
 //!   partial message is dropped and reassembly restarts with the new packet (libmctp and
-//!   mctp-rs behaviour; Linux drops both, digest A.5): a sender that gave up on a message and
+//!   mctp-rs behaviour; Linux drops both): a sender that gave up on a message and
 //!   sends a new one with the same tag is not penalised.
 //! * [`DropReason::Expired`]: an open message older than the timeout. The timeout (default
 //!   [`DEFAULT_TIMEOUT_MS`], the 6 s of mctp-estack and of Linux's tag lifetime) runs from
@@ -80,12 +79,12 @@ use core::num::NonZeroU64;
 use super::header::{Packet, PacketRepr};
 use super::{Eid, Error, MsgTypeIc, Tag, BASELINE_TU};
 
-/// The default reassembly timeout, measured from the first packet of a message (digest A.5:
-/// mctp-estack's reassembly timeout; also Linux's 6 s tag lifetime, digest A.4).
+/// The default reassembly timeout, measured from the first packet of a message (as
+/// mctp-estack's reassembly timeout; also Linux's 6 s tag lifetime).
 pub const DEFAULT_TIMEOUT_MS: u64 = 6000;
 
-/// Why a packet or a partially reassembled message was dropped (DSP0236 §8.8, digest A.5,
-/// B.6). See the [module documentation](self) for what each one means.
+/// Why a packet or a partially reassembled message was dropped (DSP0236 §8.8).
+/// See the [module documentation](self) for what each one means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
@@ -249,7 +248,7 @@ impl DropCounters {
 }
 
 /// A reassembled MCTP message, lent by the [`Reassembler`] until its next `receive` or
-/// `poll` (DSP0236 §8.5 (digest A.2)), or lying in the caller's buffer
+/// `poll` (DSP0236 §8.5), or lying in the caller's buffer
 /// ([`Reassembler::receive_into`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reassembled<'a> {
@@ -297,7 +296,7 @@ impl<'a> Reassembled<'a> {
     }
 }
 
-/// What identifies a message in progress (DSP0236 §8.9, digest A.4).
+/// What identifies a message in progress (DSP0236 §8.9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Key {
     src: Eid,
@@ -376,7 +375,7 @@ fn extend(buf: &mut [u8], len: &mut usize, payload: &[u8]) -> Result<(), DropRea
 
 /// Reassembles MCTP packets into messages: `N` messages in progress at once, each up to
 /// `MAX` bytes in the reassembler's own contexts, or of any length in a caller's buffer
-/// (DSP0236 §8.3, §8.8; digest A.5). See the [module documentation](self).
+/// (DSP0236 §8.3, §8.8). See the [module documentation](self).
 ///
 /// ```
 /// use nvme_mi_core::mctp::reassemble::Reassembler;
@@ -458,7 +457,7 @@ impl<const N: usize, const MAX: usize> Reassembler<N, MAX> {
     }
 
     /// Accept only packets addressed to `eid`, the NULL EID (physical addressing; the binding
-    /// has already matched our physical address) or the broadcast EID (digest A.3).
+    /// has already matched our physical address) or the broadcast EID (DSP0236).
     /// `None` (the default) accepts every destination.
     pub fn set_local_eid(&mut self, eid: Option<Eid>) {
         self.local_eid = eid;

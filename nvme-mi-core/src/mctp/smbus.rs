@@ -1,5 +1,5 @@
 //! The MCTP-over-SMBus/I2C binding: one MCTP packet travels as one SMBus Block Write with PEC
-//! (DSP0237 §6; digest B.1–B.6).
+//! (DSP0237 §6).
 //!
 //! ```text
 //! byte 0    destination slave address  dest7 << 1          (bit 0 = 0: write)
@@ -11,7 +11,7 @@
 //! ```
 //!
 //! This layer carries the MCTP packet as opaque bytes: it neither reads nor checks the MCTP
-//! header (that is [`super::header`]'s job, step 5 onwards of digest B.6).
+//! header (that is [`super::header`]'s job).
 //!
 //! Two receive forms exist. A bus analyser or a Linux `i2c_msg` style buffer gives the whole
 //! frame from the address byte ([`decode`], [`Frame`]). An I2C target (the receiving side of a
@@ -23,7 +23,7 @@ use core::fmt;
 
 use super::pec::{pec, Pec};
 
-/// The SMBus command code of MCTP (digest B.1).
+/// The SMBus command code of MCTP (DSP0237).
 pub const COMMAND_CODE: u8 = 0x0f;
 /// Bytes before the MCTP packet: destination address, command code, byte count, source address.
 pub const HEADER_LEN: usize = 4;
@@ -31,19 +31,19 @@ pub const HEADER_LEN: usize = 4;
 pub const PEC_LEN: usize = 1;
 /// Length of the MCTP packet header, the least an MCTP packet can have.
 const MCTP_HEADER_LEN: usize = 4;
-/// The largest byte count (an 8-bit field; digest B.3).
+/// The largest byte count (an 8-bit field).
 pub const MAX_BYTE_COUNT: usize = 255;
 /// The largest MCTP packet (header + payload) one frame carries: 255 − 1 (source address).
 pub const MAX_PACKET_LEN: usize = MAX_BYTE_COUNT - 1;
-/// The largest MCTP packet payload one frame carries: 255 − 1 − 4 = 250 (digest B.3).
+/// The largest MCTP packet payload one frame carries: 255 − 1 − 4 = 250 (DSP0237).
 pub const MAX_PACKET_PAYLOAD: usize = MAX_PACKET_LEN - MCTP_HEADER_LEN;
-/// The largest frame, address byte and PEC included: 3 + 255 + 1 = 259 (digest B.3).
+/// The largest frame, address byte and PEC included: 3 + 255 + 1 = 259 (DSP0237).
 pub const MAX_FRAME_LEN: usize = 3 + MAX_BYTE_COUNT + PEC_LEN;
-/// The shortest valid frame: 4 frame header bytes, 4 MCTP header bytes and the PEC (digest B.1).
+/// The shortest valid frame: 4 frame header bytes, 4 MCTP header bytes and the PEC (DSP0237).
 pub const MIN_FRAME_LEN: usize = HEADER_LEN + MCTP_HEADER_LEN + PEC_LEN;
-/// A frame carrying a baseline packet (64-byte payload): 73 bytes on the wire (digest B.3).
+/// A frame carrying a baseline packet (64-byte payload): 73 bytes on the wire (DSP0237).
 pub const BASELINE_FRAME_LEN: usize = HEADER_LEN + MCTP_HEADER_LEN + super::BASELINE_TU + PEC_LEN;
-/// The largest 7-bit address (10-bit addresses are not allowed for MCTP; digest B.5).
+/// The largest 7-bit address (10-bit addresses are not allowed for MCTP).
 pub const MAX_ADDR: u8 = 0x7f;
 
 mod field {
@@ -54,7 +54,7 @@ mod field {
     pub const PACKET: usize = 4;
 }
 
-/// Why an SMBus frame could not be decoded or encoded (DSP0237 §6; digest B.6).
+/// Why an SMBus frame could not be decoded or encoded (DSP0237 §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
@@ -102,7 +102,7 @@ impl fmt::Display for Error {
 
 impl core::error::Error for Error {}
 
-/// The addresses of one frame as 7-bit I2C addresses (DSP0237 §6; digest B.1).
+/// The addresses of one frame as 7-bit I2C addresses (DSP0237 §6).
 ///
 /// The packet bytes are not part of the repr: [`decode`] returns them as a borrowed slice and
 /// [`FrameRepr::emit`] takes them as an argument.
@@ -112,19 +112,19 @@ pub struct FrameRepr {
     /// The destination's 7-bit address (byte 0 carries `dest_addr << 1`).
     pub dest_addr: u8,
     /// The source's 7-bit address (byte 3 carries `src_addr << 1 | 1`); a responder sends its
-    /// reply to this address (digest B.4).
+    /// reply to this address (DSP0237).
     pub src_addr: u8,
 }
 
 impl FrameRepr {
-    /// Validate `frame` in the order of digest B.6 (steps 1–4 plus the address bits) and
+    /// Validate `frame` in the order Linux's `mctp-i2c` driver applies (length, command code, byte count, PEC, then the address bits) and
     /// return the addresses.
     pub fn parse<T: AsRef<[u8]>>(frame: &Frame<T>) -> Result<FrameRepr, Error> {
         decode(frame.buffer.as_ref()).map(|(repr, _)| repr)
     }
 
     /// The addresses of the reply to this frame: a responder sends to the requester's source
-    /// address, from the address it was reached at (DSP0237 §6; digest B.4).
+    /// address, from the address it was reached at (DSP0237 §6).
     pub const fn reply(&self) -> FrameRepr {
         FrameRepr {
             dest_addr: self.src_addr,
@@ -192,7 +192,7 @@ pub fn emit(dest7: u8, src7: u8, packet: &[u8], out: &mut [u8]) -> Result<usize,
     .emit(packet, out)
 }
 
-/// Validate a whole frame (address byte to PEC) in the order of digest B.6 and return its
+/// Validate a whole frame (address byte to PEC) in the order Linux's `mctp-i2c` driver applies and return its
 /// addresses and the MCTP packet it carries (header + payload, not interpreted).
 ///
 /// Checks, in order: length [`MIN_FRAME_LEN`]..=[`MAX_FRAME_LEN`] ([`Error::Truncated`],
@@ -239,7 +239,7 @@ fn check_total_len(len: usize) -> Result<(), Error> {
     }
 }
 
-/// The checks of digest B.6 on a frame split into its address byte and the rest.
+/// The frame checks on a frame split into its address byte and the rest.
 fn validate(dest: u8, rest: &[u8]) -> Result<(FrameRepr, &[u8]), Error> {
     check_total_len(rest.len().saturating_add(1))?;
     // `rest` = command, count, source, packet (>= 4 bytes), PEC.
@@ -276,7 +276,7 @@ fn validate(dest: u8, rest: &[u8]) -> Result<(FrameRepr, &[u8]), Error> {
 }
 
 /// A checked view over one frame, from the destination address byte to the PEC
-/// (DSP0237 §6; digest B.1).
+/// (DSP0237 §6).
 ///
 /// [`Frame::new_checked`] verifies the length ([`MIN_FRAME_LEN`]..=[`MAX_FRAME_LEN`]); after it
 /// no accessor can panic (on a buffer wrapped with [`Frame::new_unchecked`] that is too short
@@ -315,7 +315,7 @@ impl<T: AsRef<[u8]>> Frame<T> {
         check_total_len(self.buffer.as_ref().len())
     }
 
-    /// Every check of [`decode`] (digest B.6 steps 1–4 and the address bits).
+    /// Every check of [`decode`] (length, command code, byte count, PEC and the address bits).
     pub fn check(&self) -> Result<(), Error> {
         decode(self.buffer.as_ref()).map(|_| ())
     }

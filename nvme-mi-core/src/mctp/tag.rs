@@ -1,4 +1,4 @@
-//! MCTP message tags (DSP0236 §8.9 (digest A.4)).
+//! MCTP message tags (DSP0236 §8.9).
 //!
 //! A requester picks a tag (0..=7) and sends its request with the Tag Owner bit set; the
 //! responder echoes the same tag with TO clear. Tags are only unique per (peer, local EID), so
@@ -8,9 +8,9 @@
 //! with a deadline, releases it when the response has arrived, and calls
 //! [`TagAllocator::poll`] (or just allocates again: allocation expires stale tags first) so
 //! that tags whose deadline has passed come back. A tag lives until the first
-//! complete response or its deadline, like Linux's auto-allocated tags (digest A.4); a caller
+//! complete response or its deadline, like Linux's auto-allocated tags (DSP0236); a caller
 //! that waits longer (NVMe-MI More Processing Required) moves the deadline with
-//! [`TagAllocator::extend`]. DSP0236's tag expiration interval MT4 is at least 5 s (digest A.6).
+//! [`TagAllocator::extend`]. DSP0236's tag expiration interval MT4 is at least 5 s.
 //!
 //! Tags are handed out round-robin per peer, not lowest-free as Linux does: a tag that just
 //! timed out is then the last to be reused, so a late response to the abandoned request is
@@ -18,7 +18,7 @@
 
 use super::{Eid, Error};
 
-/// An MCTP message tag: a 3-bit value, 0..=7 (DSP0236 §8.3 (digest A.1, A.4)).
+/// An MCTP message tag: a 3-bit value, 0..=7 (DSP0236 §8.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Tag(u8);
@@ -58,7 +58,7 @@ impl core::fmt::Display for Tag {
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum TagError {
-    /// All 8 tags for this peer are outstanding (Linux returns `EBUSY` here, digest A.4).
+    /// All 8 tags for this peer are outstanding (Linux returns `EBUSY` here).
     Exhausted,
     /// The allocator already tracks outstanding tags for as many peers as it has room for.
     TooManyPeers,
@@ -105,7 +105,7 @@ impl PeerTags {
 }
 
 /// Sans-IO allocation of owned MCTP tags for a requester talking to up to `PEERS` peers at
-/// once, 8 tags per peer (DSP0236 §8.9 (digest A.4)). Times are caller milliseconds.
+/// once, 8 tags per peer (DSP0236 §8.9). Times are caller milliseconds.
 ///
 /// ```
 /// use nvme_mi_core::mctp::{tag::TagAllocator, Eid};

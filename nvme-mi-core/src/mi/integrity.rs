@@ -318,7 +318,7 @@ mod tests {
 
     #[test]
     fn spec_health_poll_request() {
-        // NVMe-MI digest B.7 example 1.
+        // NVM Subsystem Health Status Poll request, MIC computed with the CRC-32C definition.
         let msg = [
             0x84, 0x08, 0, 0, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xd2, 0xd4, 0x77, 0x36,
         ];

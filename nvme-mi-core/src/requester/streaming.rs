@@ -19,7 +19,7 @@ use crate::transport::{AsyncEventSource, AsyncTransport, EventSource, Transport}
 /// The most AE Enable List entries one [`Endpoint::enable_events`] call sends.
 pub const MAX_AE_ENTRIES: usize = 32;
 
-/// Settings of Configuration Set, Asynchronous Event (NVMe-MI 2.0 §5.2.1; digest F.1).
+/// Settings of Configuration Set, Asynchronous Event (NVMe-MI 2.0 §5.2.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct AeSettings {

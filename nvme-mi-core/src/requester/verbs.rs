@@ -159,8 +159,8 @@ macro_rules! mi_verbs {
                 self.config_set(&ConfigurationSetRequest::MctpTransmissionUnitSize { port_id: port, mtus: mtu })$($aw)*
             }
 
-            /// Configuration Get, Asynchronous Event (NVMe-MI 2.0, Configuration Identifier 04h): the AE Supported
-            /// List copied into `out` (decode it with [`crate::mi::aem`]); returns AEELVER
+            /// Configuration Get, Asynchronous Event (NVMe-MI 2.0 §5.1, configuration
+            /// identifier 04h): the AE Supported List copied into `out` (decode it with [`crate::mi::aem`]); returns AEELVER
             /// and the bytes copied.
             pub $($async)? fn config_get_async_event(&mut self, out: &mut [u8]) -> Result<(u8, usize), RequestError<T::Error>> {
                 match self.mi_command(&ConfigurationGetRequest::AsyncEvent)$($aw)*? {
@@ -177,7 +177,7 @@ macro_rules! mi_verbs {
                 self.send_without_response(&ResetRequest { reset_type: ResetType::NvmSubsystem })$($aw)*
             }
 
-            /// Shutdown (NVMe-MI 2.0, MI command opcode 0Ch), normal or abrupt.
+            /// Shutdown (NVMe-MI 2.0 §5.11), normal or abrupt.
             pub $($async)? fn shutdown(&mut self, shutdown_type: ShutdownType) -> Result<(), RequestError<T::Error>> {
                 self.mi_command(&ShutdownRequest { shutdown_type })$($aw)*?;
                 Ok(())

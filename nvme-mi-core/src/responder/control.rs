@@ -18,7 +18,7 @@ const BASE_VERSIONS: [VersionEntry; 4] = [
 ];
 
 /// Message types supported besides control: NVMe-MI. The list excludes control itself, as
-/// QEMU's reading of DSP0236 Table 19 does; requesters tolerate both forms (digest C.4).
+/// QEMU's reading of DSP0236 Table 19 does; requesters tolerate both forms.
 const MESSAGE_TYPES: [u8; 1] = [MsgType::NvmeMi.to_u8()];
 
 /// Completion code 0x80 to Get MCTP Version Support: message type not supported.
@@ -81,8 +81,8 @@ pub(crate) fn serve_control(id: &mut Identity, msg: &[u8], out: &mut [u8]) -> Op
             req.response(ControlResponse::GetEndpointId(GetEndpointIdResponse {
                 eid: id.eid,
                 endpoint_type: EndpointType::Simple,
-                // A static EID is reported as "static EID supported" (1), as the digest's
-                // worked Get Endpoint ID exchange (B.7 example 2) shows.
+                // A configured static EID is reported as EID type 1, "static EID
+                // supported" (DSP0236, Get Endpoint ID response).
                 eid_type: match id.static_eid {
                     None => EidType::DynamicOnly,
                     Some(_) => EidType::StaticSupported,

@@ -98,7 +98,7 @@ impl Sending {
 /// and the simulated drive both run.
 ///
 /// [`ResponderEndpoint::receive`] checks each frame written to our target address (DSP0237
-/// 1.2 frame checks with PEC, in the order of digest B.6), reassembles it with the core's
+/// 1.2 frame checks with PEC, in the order Linux's `mctp-i2c` driver applies them), reassembles it with the core's
 /// [`Reassembler`] and returns a complete request (TO set) with its [`Peer`]; everything else
 /// is dropped and counted. [`ResponderEndpoint::response`] and
 /// [`ResponderEndpoint::unsolicited`] start an outgoing message: a response goes back with

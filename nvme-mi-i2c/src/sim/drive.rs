@@ -83,7 +83,7 @@ impl SimDrive {
         self.basic_addr
     }
 
-    /// Frames addressed to the drive that failed the SMBus checks (digest B.6).
+    /// Frames addressed to the drive that failed the SMBus checks (DSP0237).
     pub fn bad_frames(&self) -> u32 {
         let s = self.endpoint.stats();
         s.bad_frames.saturating_add(s.pec_errors)

@@ -7,7 +7,7 @@ use std::os::fd::{AsRawFd, OwnedFd};
 /// to a (new) tun interface.
 const TUNSETIFF: u32 = 0x4004_54ca;
 /// `IFF_TUN`: a layer-3 tun device (no Ethernet header). For MCTP the device keeps the
-/// packet-information header (`IFF_NO_PI` unset; digest H.7).
+/// packet-information header (`IFF_NO_PI` unset).
 const IFF_TUN: libc::c_short = 0x0001;
 
 /// `struct ifreq` as `TUNSETIFF` uses it: the name and the flags (40 bytes on 64-bit Linux;
@@ -30,7 +30,7 @@ const _: () = {
 /// descriptor and the name the kernel gave it. Every `read`/`write` on the descriptor is then
 /// one packet behind a 4-byte packet-information header (`struct tun_pi`: flags, big-endian
 /// protocol, `ETH_P_MCTP` = 0x00FA for MCTP), and the interface (type `ARPHRD_NONE`) carries
-/// MCTP once it is up (digest H.7). This is how a user-space MCTP endpoint sits behind the
+/// MCTP once it is up (Linux include/uapi/linux/mctp.h). This is how a user-space MCTP endpoint sits behind the
 /// kernel's stack. Needs `CAP_NET_ADMIN`.
 pub fn tun_open(name: &str) -> std::io::Result<(OwnedFd, String)> {
     let mut req = ifreq_flags {

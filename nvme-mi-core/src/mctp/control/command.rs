@@ -1,4 +1,4 @@
-/// An MCTP control command code (DSP0236 §12.2, Table 12; digest C.2).
+/// An MCTP control command code (DSP0236 §12.2, Table 12).
 ///
 /// Unknown and reserved values are kept ([`CommandCode::Unknown`]); the binding-specific range
 /// 0xF0–0xFF is [`CommandCode::TransportSpecific`].

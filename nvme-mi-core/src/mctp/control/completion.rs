@@ -1,4 +1,4 @@
-/// An MCTP control completion code (DSP0236 §12.3, Table 13; digest C.3).
+/// An MCTP control completion code (DSP0236 §12.3, Table 13).
 ///
 /// Values 0x80–0xFF mean something specific to the command
 /// ([`CompletionCode::CommandSpecific`]); other unassigned values are kept as
@@ -26,7 +26,7 @@ pub enum CompletionCode {
 }
 
 impl CompletionCode {
-    /// Get MCTP Version Support: the message type number is not supported (0x80; digest C.4).
+    /// Get MCTP Version Support: the message type number is not supported (0x80).
     pub const VERSION_TYPE_NOT_SUPPORTED: CompletionCode = CompletionCode::CommandSpecific(0x80);
 
     /// Decode a completion code byte.

@@ -4,7 +4,7 @@ use core::fmt;
 
 use super::CommandCode;
 
-/// Why an MCTP control message could not be decoded or encoded (DSP0236 §12; digest C.1–C.4).
+/// Why an MCTP control message could not be decoded or encoded (DSP0236 §12).
 ///
 /// Decoders are total: every byte string gives either a value or one of these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,4 +1,4 @@
-//! Get Endpoint ID (command 0x02; DSP0236 §12.4; digest C.4). The request has no data.
+//! Get Endpoint ID (command 0x02; DSP0236 §12.4). The request has no data.
 //!
 //! ```text
 //! response data: byte 0 EID | byte 1 bits 5:4 endpoint type, bits 1:0 EID type
@@ -8,7 +8,7 @@
 use super::{put, Error};
 use crate::mctp::Eid;
 
-/// The endpoint type of a Get Endpoint ID response (bits 5:4; digest C.4).
+/// The endpoint type of a Get Endpoint ID response (bits 5:4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum EndpointType {
@@ -20,7 +20,7 @@ pub enum EndpointType {
     Unknown(u8),
 }
 
-/// The EID type of a Get Endpoint ID response (bits 1:0; digest C.4).
+/// The EID type of a Get Endpoint ID response (bits 1:0).
 ///
 /// The field has two bits and all four values are assigned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -36,7 +36,7 @@ pub enum EidType {
     StaticDiffering,
 }
 
-/// The data of a successful Get Endpoint ID response (DSP0236 §12.4; digest C.4).
+/// The data of a successful Get Endpoint ID response (DSP0236 §12.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct GetEndpointIdResponse {
@@ -46,7 +46,7 @@ pub struct GetEndpointIdResponse {
     pub endpoint_type: EndpointType,
     /// How the EID was obtained.
     pub eid_type: EidType,
-    /// Medium-specific information; its meaning on SMBus is UNVERIFIED (digest C.4) and
+    /// Medium-specific information; its meaning on SMBus (DSP0237) is not checked and
     /// implementations send 0, so it is kept as a raw byte.
     pub medium_specific: u8,
 }

@@ -1,12 +1,12 @@
-//! Get Endpoint UUID (command 0x03; DSP0236 §12.5; digest C.4). The request has no data.
+//! Get Endpoint UUID (command 0x03; DSP0236 §12.5). The request has no data.
 
 use super::{put, Error};
 
-/// The data of a successful Get Endpoint UUID response: 16 bytes (DSP0236 §12.5; digest C.4).
+/// The data of a successful Get Endpoint UUID response: 16 bytes (DSP0236 §12.5).
 ///
 /// The bytes are kept exactly in wire order. Whether DSP0236 sends the UUID in RFC 4122
-/// network order (time_low first, big-endian) or in another layout is UNVERIFIED (digest C.4,
-/// J), so no field interpretation is offered: compare and display the raw bytes.
+/// network order (time_low first, big-endian) or in another layout is not checked against
+/// DSP0236, so no field interpretation is offered: compare and display the raw bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct GetEndpointUuidResponse {

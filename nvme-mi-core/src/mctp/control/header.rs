@@ -1,4 +1,4 @@
-//! The MCTP control message header (DSP0236 §12.1, Figure 21; digest C.1).
+//! The MCTP control message header (DSP0236 §12.1, Figure 21).
 //!
 //! ```text
 //! byte 0: IC(7) = 0 | message type(6:0) = 0x00
@@ -30,7 +30,7 @@ mod field {
 }
 
 /// A checked view over an MCTP control message, from the message type byte
-/// (DSP0236 §12.1; digest C.1).
+/// (DSP0236 §12.1).
 ///
 /// [`ControlHeader::new_checked`] verifies that the request header (3 bytes), and for a
 /// response (Rq clear) the completion code as well, are present; after it no accessor can
@@ -155,7 +155,7 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> ControlHeader<T> {
     }
 }
 
-/// Request or response, with the fields only that kind has (digest C.1).
+/// Request or response, with the fields only that kind has (DSP0236, MCTP control messages).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum MessageKind {
@@ -171,7 +171,7 @@ pub enum MessageKind {
     },
 }
 
-/// The fields of a control message header (DSP0236 §12.1; digest C.1).
+/// The fields of a control message header (DSP0236 §12.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct ControlHeaderRepr {

@@ -1,5 +1,5 @@
 //! Whole control messages: any request or response decoded in one call, and encoded
-//! (DSP0236 §12; digest C.1–C.4).
+//! (DSP0236 §12).
 
 use super::header::{ControlHeader, ControlHeaderRepr, MessageKind};
 use super::{
@@ -9,7 +9,7 @@ use super::{
     SetEndpointIdResponse,
 };
 
-/// The command-specific part of a control request (DSP0236 §12; digest C.4).
+/// The command-specific part of a control request (DSP0236 §12).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum ControlRequest<'a> {
@@ -65,7 +65,7 @@ impl ControlRequest<'_> {
     }
 }
 
-/// A whole control request: header fields and command data (DSP0236 §12; digest C.1, C.4).
+/// A whole control request: header fields and command data (DSP0236 §12).
 ///
 /// The command code is the one of [`ControlRequestRepr::body`]; an [`ControlRequest::Other`] body
 /// carrying a known command code is emitted as given but parses back as the typed variant.
@@ -165,13 +165,13 @@ impl<'a> ControlRequestRepr<'a> {
     }
 }
 
-/// The command-specific part of a control response (DSP0236 §12; digest C.3, C.4).
+/// The command-specific part of a control response (DSP0236 §12).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum ControlResponse<'a> {
     /// A response made of the header and completion code only: what every command answers
     /// on failure. A decoder returns this for every completion code other than success,
-    /// without looking at any byte after the completion code (digest C.3).
+    /// without looking at any byte after the completion code (DSP0236, MCTP control messages).
     NoData(CommandCode),
     /// Set Endpoint ID (0x01).
     SetEndpointId(SetEndpointIdResponse),
@@ -226,7 +226,7 @@ impl ControlResponse<'_> {
 }
 
 /// A whole control response: header fields, completion code and command data
-/// (DSP0236 §12; digest C.1, C.3, C.4).
+/// (DSP0236 §12).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct ControlResponseRepr<'a> {

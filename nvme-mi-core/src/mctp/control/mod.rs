@@ -1,4 +1,4 @@
-//! MCTP control messages (DSP0236 §12; digest C.1–C.4): message type 0x00, no integrity check.
+//! MCTP control messages (DSP0236 §12): message type 0x00, no integrity check.
 //!
 //! Every control message starts with the message type byte (0x00), then Rq/D/instance ID, the
 //! command code and, on responses only, the completion code ([`header`]). Multi-byte fields
@@ -16,7 +16,7 @@
 //!     EndpointType, ControlRequestRepr, ControlResponseRepr,
 //! };
 //! use nvme_mi_core::mctp::Eid;
-//! // Requester: Get Endpoint ID, instance 1 (digest B.7 example 2).
+//! // Requester: Get Endpoint ID, instance 1 .
 //! let req = ControlRequestRepr { instance_id: 1, datagram: false, body: ControlRequest::GetEndpointId };
 //! let mut buf = [0u8; 8];
 //! let n = req.emit(&mut buf).unwrap();

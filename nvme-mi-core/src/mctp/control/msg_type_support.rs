@@ -1,17 +1,17 @@
-//! Get Message Type Support (command 0x05; DSP0236 §12.7; digest C.4). The request has no
+//! Get Message Type Support (command 0x05; DSP0236 §12.7). The request has no
 //! data.
 //!
 //! ```text
 //! response data: byte 0 count N | N message type bytes
 //! ```
 //! Whether the list names control (0x00) itself differs between implementations (QEMU leaves
-//! it out, mctpd puts it in; digest I.8): both forms parse, and
+//! it out, mctpd puts it in): both forms parse, and
 //! [`GetMessageTypeSupportResponse::supports`] counts control as always supported.
 
 use super::{put, Error};
 use crate::mctp::MsgType;
 
-/// The data of a successful Get Message Type Support response (DSP0236 §12.7; digest C.4).
+/// The data of a successful Get Message Type Support response (DSP0236 §12.7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct GetMessageTypeSupportResponse<'a> {

@@ -1,20 +1,20 @@
-//! Set Endpoint ID (command 0x01; DSP0236 §12.3; digest C.4).
+//! Set Endpoint ID (command 0x01; DSP0236 §12.3).
 //!
 //! ```text
 //! request data:  byte 0 bits 1:0 operation (bits 7:2 reserved) | byte 1 EID
 //! response data: byte 0 status: bits 5:4 assignment, bits 1:0 allocation
 //!                byte 1 EID setting | byte 2 EID pool size
 //! ```
-//! (Data offsets count from the first byte after the header; in the digest's numbering, which
-//! counts from the type byte, request data starts at byte 3 and response data at byte 4.)
+//! (Data offsets count from the first byte after the header; counted from the type byte
+//! instead, request data starts at byte 3 and response data at byte 4.)
 //!
 //! The assignment status is taken from bits 5:4, as mctpd and mctp-rs do; libmctp's comment
-//! saying bits 1:0 disagrees (digest I.2).
+//! saying bits 1:0 disagrees .
 
 use super::{put, Error};
 use crate::mctp::Eid;
 
-/// The operation of a Set Endpoint ID request (byte 3 bits 1:0; digest C.4).
+/// The operation of a Set Endpoint ID request (byte 3 bits 1:0).
 ///
 /// The field has two bits and all four values are assigned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -52,7 +52,7 @@ impl SetEidOperation {
     }
 }
 
-/// A Set Endpoint ID request (DSP0236 §12.3; digest C.4).
+/// A Set Endpoint ID request (DSP0236 §12.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct SetEndpointIdRequest {
@@ -88,7 +88,7 @@ impl SetEndpointIdRequest {
     }
 }
 
-/// EID assignment status of a Set Endpoint ID response (status bits 5:4; digest C.4).
+/// EID assignment status of a Set Endpoint ID response (status bits 5:4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum EidAssignmentStatus {
@@ -118,7 +118,7 @@ impl EidAssignmentStatus {
     }
 }
 
-/// EID allocation status of a Set Endpoint ID response (status bits 1:0; digest C.4).
+/// EID allocation status of a Set Endpoint ID response (status bits 1:0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum EidAllocationStatus {
@@ -152,7 +152,7 @@ impl EidAllocationStatus {
     }
 }
 
-/// The data of a successful Set Endpoint ID response (DSP0236 §12.3; digest C.4).
+/// The data of a successful Set Endpoint ID response (DSP0236 §12.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct SetEndpointIdResponse {

@@ -1,4 +1,4 @@
-//! Get Vendor Defined Message Support (command 0x06; DSP0236 §12.8; digest C.4).
+//! Get Vendor Defined Message Support (command 0x06; DSP0236 §12.8).
 //!
 //! ```text
 //! request data:  byte 0 vendor ID set selector (start at 0)
@@ -10,7 +10,7 @@
 
 use super::{put, Error};
 
-/// A Get Vendor Defined Message Support request (DSP0236 §12.8; digest C.4).
+/// A Get Vendor Defined Message Support request (DSP0236 §12.8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct GetVendorMessageSupportRequest {
@@ -40,7 +40,7 @@ impl GetVendorMessageSupportRequest {
 }
 
 /// One vendor-defined message capability: the vendor ID in its format and the command-set
-/// type (DSP0236 §12.8; digest C.4).
+/// type (DSP0236 §12.8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum VendorCapability<'a> {
@@ -71,7 +71,7 @@ const FORMAT_PCI: u8 = 0x00;
 const FORMAT_IANA: u8 = 0x01;
 
 /// The data of a successful Get Vendor Defined Message Support response
-/// (DSP0236 §12.8; digest C.4).
+/// (DSP0236 §12.8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct GetVendorMessageSupportResponse<'a> {

@@ -1,4 +1,4 @@
-//! Get MCTP Version Support (command 0x04; DSP0236 §12.6, DSP4004; digest C.4).
+//! Get MCTP Version Support (command 0x04; DSP0236 §12.6, DSP4004).
 //!
 //! ```text
 //! request data:  byte 0 message type number (0xFF = MCTP base specification, 0x00 = control)
@@ -11,7 +11,7 @@ use core::fmt;
 
 use super::{put, Error};
 
-/// A Get MCTP Version Support request (DSP0236 §12.6; digest C.4).
+/// A Get MCTP Version Support request (DSP0236 §12.6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct GetVersionSupportRequest {
@@ -43,13 +43,13 @@ impl GetVersionSupportRequest {
     }
 }
 
-/// One 4-byte version number entry (DSP4004 as used by DSP0236 §12.6; digest C.4), in wire
+/// One 4-byte version number entry (DSP4004 as used by DSP0236 §12.6), in wire
 /// order, kept as raw bytes.
 ///
 /// Each of major, minor and update is BCD, with 0xF in the upper nibble for a single digit
 /// (`1` ⇒ 0xF1, `12` ⇒ 0x12); an unused update is 0xFF; alpha is 0x00 when unused. So 1.3.3
 /// is `F1 F3 F3 00` and 1.0 is `F1 F0 FF 00`. The encoding beyond these examples is
-/// UNVERIFIED (digest C.4, J): the raw bytes are always available, and the numeric helpers
+/// not checked against DSP4004: the raw bytes are always available, and the numeric helpers
 /// return `None` for anything else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -223,7 +223,7 @@ impl PartialEq for VersionEntries<'_> {
 
 impl Eq for VersionEntries<'_> {}
 
-/// The data of a successful Get MCTP Version Support response (DSP0236 §12.6; digest C.4).
+/// The data of a successful Get MCTP Version Support response (DSP0236 §12.6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct GetVersionSupportResponse<'a> {

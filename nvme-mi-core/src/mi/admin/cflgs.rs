@@ -1,7 +1,6 @@
-//! CFLGS, the command flags byte of an Admin request (NVMe-MI 1.2 §6, Figure 116 byte 5;
-//! digest E.1).
+//! CFLGS, the command flags byte of an Admin request (NVMe-MI 1.2 §6, Figure 116 byte 5).
 
-/// Command flags of an Admin request (NVMe-MI 1.2 Figure 116, byte 5; digest E.1).
+/// Command flags of an Admin request (NVMe-MI 1.2 Figure 116, byte 5).
 ///
 /// DLENV and DOFSTV come from NVMe-MI 1.1; endpoints of NVMe-MI 1.2 and later ignore them and
 /// always take DLEN and DOFST as valid. Reserved bits 7:3 are not kept.

@@ -5,7 +5,7 @@ use super::opcode::AdminOpcode;
 use super::request::AdminRequestRepr;
 use crate::mi::{Error, Result, MAX_DATA_LEN};
 
-/// The direction and full size of a command's data transfer (NVMe-MI 1.2 §6.1; digest E.3).
+/// The direction and full size of a command's data transfer (NVMe-MI 1.2 §6.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum DataTransfer {
@@ -34,7 +34,7 @@ impl DataTransfer {
     }
 }
 
-/// A typed Admin command (NVMe Base 2.x §5; digest E.5): its opcode, and a lossless mapping between its fields and the SQE
+/// A typed Admin command (NVMe Base 2.x §5): its opcode, and a lossless mapping between its fields and the SQE
 /// dwords of an [`AdminRequestRepr`].
 ///
 /// `decode` is total for the command's opcode: every dword value gives a command (unknown

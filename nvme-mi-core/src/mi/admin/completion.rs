@@ -1,10 +1,10 @@
-//! The completion queue entry dwords an Admin response carries (NVMe-MI 1.2 Figure 118; digest
-//! E.2): CQE DW0, DW1 and DW3 (command ID, phase tag, status). DW2 (SQ head and ID) is not
+//! The completion queue entry dwords an Admin response carries (NVMe-MI 1.2 Figure 118):
+//! CQE DW0, DW1 and DW3 (command ID, phase tag, status). DW2 (SQ head and ID) is not
 //! carried.
 
 use super::nvme_status::NvmeStatus;
 
-/// The completion of a tunnelled Admin command (NVMe-MI 1.2 Figure 118; digest E.2).
+/// The completion of a tunnelled Admin command (NVMe-MI 1.2 Figure 118).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct AdminCompletion {

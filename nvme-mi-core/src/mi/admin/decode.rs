@@ -1,5 +1,5 @@
 //! The responder's entry point: decode any received Admin request message into a typed
-//! request, a rejection to answer, or a reason to drop it (NVMe-MI 1.2 §6; digest E.1–E.4).
+//! request, a rejection to answer, or a reason to drop it (NVMe-MI 1.2 §6).
 
 use core::fmt;
 
@@ -11,7 +11,7 @@ use crate::mi::integrity::MIC_LEN;
 use crate::mi::status::Rejection;
 use crate::mi::{Error, Nmimt, Ror};
 
-/// A request the responder accepted (NVMe-MI 1.2 §6; digest E.1): its fields, the typed
+/// A request the responder accepted (NVMe-MI 1.2 §6): its fields, the typed
 /// command and the request data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -24,7 +24,7 @@ pub struct DecodedAdminRequest<'a> {
     pub data: &'a [u8],
 }
 
-/// Why a received Admin request is not executed (NVMe-MI 1.2 §4.1.2, §6; digest D.5, E.3).
+/// Why a received Admin request is not executed (NVMe-MI 1.2 §4.1.2, §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]

@@ -1,10 +1,10 @@
 //! Feature Identifiers, FID, of Get Features and Set Features (NVMe Base 2.x Figure "Feature
-//! Identifiers"; digest E.5) and the size of the data a feature carries.
+//! Identifiers") and the size of the data a feature carries.
 
 use super::spec_enum::spec_enum;
 
 spec_enum! {
-    /// Feature Identifier, FID (NVMe Base 2.x Figure "Feature Identifiers"; digest E.5).
+    /// Feature Identifier, FID (NVMe Base 2.x Figure "Feature Identifiers").
     pub enum Fid: 8 bits {
         /// Arbitration (01h).
         Arbitration = 0x01,

@@ -1,5 +1,5 @@
 //! The Get Features (opcode 0Ah) and Set Features (opcode 09h) commands (NVMe Base 2.x
-//! §5.1.11, §5.1.25; digest E.5).
+//! §5.1.11, §5.1.25).
 //!
 //! Get Features: CDW10 bits 7:0 FID, bits 10:8 SEL; CDW11..CDW13, CDW15 feature specific;
 //! CDW14 bits 6:0 UUID index. The value comes back in CQE DW0, data where the feature has it.
@@ -13,8 +13,7 @@ use super::spec_enum::spec_enum;
 use super::temperature_threshold::TemperatureThreshold;
 
 spec_enum! {
-    /// Select, SEL: which value of a feature Get Features returns (NVMe Base 2.x §5.1.11;
-    /// digest E.5).
+    /// Select, SEL: which value of a feature Get Features returns (NVMe Base 2.x §5.1.11).
     pub enum Sel: 3 bits {
         /// Current value (0).
         Current = 0,
@@ -29,7 +28,7 @@ spec_enum! {
 }
 
 /// The feature-specific dwords common to Get and Set Features (NVMe Base 2.x §5.1.11,
-/// §5.1.25; digest E.5).
+/// §5.1.25).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct FeatureDwords {
@@ -76,7 +75,7 @@ impl FeatureDwords {
     }
 }
 
-/// A Get Features command (NVMe Base 2.x §5.1.11; digest E.5).
+/// A Get Features command (NVMe Base 2.x §5.1.11).
 ///
 /// ```
 /// use nvme_mi_core::mi::admin::{AdminRequestRepr, Fid, GetFeatures, Sel};
@@ -154,7 +153,7 @@ impl AdminCommand for GetFeatures {
     }
 }
 
-/// A Set Features command (NVMe Base 2.x §5.1.25; digest E.5).
+/// A Set Features command (NVMe Base 2.x §5.1.25).
 ///
 /// ```
 /// use nvme_mi_core::mi::admin::{AdminRequestRepr, SetFeatures, TemperatureThreshold};

@@ -1,4 +1,4 @@
-//! The Firmware Commit command (NVMe Base 2.x §5.1.8, opcode 10h; digest E.5).
+//! The Firmware Commit command (NVMe Base 2.x §5.1.8, opcode 10h).
 //!
 //! CDW10 bits 2:0 FS (firmware slot), bits 5:3 CA (commit action), bit 31 BPID.
 
@@ -25,7 +25,7 @@ spec_enum! {
     }
 }
 
-/// A Firmware Commit command (NVMe Base 2.x §5.1.8; digest E.5).
+/// A Firmware Commit command (NVMe Base 2.x §5.1.8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct FirmwareCommit {

@@ -1,4 +1,4 @@
-//! The Firmware Image Download command (NVMe Base 2.x §5.1.9, opcode 11h; digest E.5) and the
+//! The Firmware Image Download command (NVMe Base 2.x §5.1.9, opcode 11h) and the
 //! split of an image into downloads of at most 4096 bytes.
 //!
 //! CDW10 NUMD (dwords to transfer, 0-based); CDW11 OFST (offset into the image, in dwords).
@@ -10,7 +10,7 @@ use super::opcode::AdminOpcode;
 use super::request::AdminRequestRepr;
 use crate::mi::{Error, Result, MAX_DATA_LEN};
 
-/// A Firmware Image Download command (NVMe Base 2.x §5.1.9; digest E.5); the image piece is
+/// A Firmware Image Download command (NVMe Base 2.x §5.1.9); the image piece is
 /// the request data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -100,7 +100,7 @@ impl AdminCommand for FirmwareImageDownload {
     }
 }
 
-/// The downloads that carry a whole image ([`FirmwareImageDownload::chunks`]; digest E.3).
+/// The downloads that carry a whole image ([`FirmwareImageDownload::chunks`]).
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct FirmwareChunks {

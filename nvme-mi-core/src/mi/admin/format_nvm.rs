@@ -1,4 +1,4 @@
-//! The Format NVM command (NVMe Base 2.x §5.1.10 / NVM Command Set, opcode 80h; digest E.5).
+//! The Format NVM command (NVMe Base 2.x §5.1.10 / NVM Command Set, opcode 80h).
 //!
 //! CDW10 bits 3:0 LBAF, bit 4 MSET, bits 7:5 PI, bit 8 PIL, bits 11:9 SES, bits 13:12 LBAFU.
 
@@ -19,7 +19,7 @@ spec_enum! {
     }
 }
 
-/// A Format NVM command (NVMe Base 2.x §5.1.10; digest E.5).
+/// A Format NVM command (NVMe Base 2.x §5.1.10).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct FormatNvm {

@@ -1,5 +1,5 @@
-//! The Get Log Page command (NVMe Base 2.x §5.1.12, opcode 02h; digest E.5) and the chunking
-//! of large log reads by log page offset (digest E.3).
+//! The Get Log Page command (NVMe Base 2.x §5.1.12, opcode 02h) and the chunking
+//! of large log reads by log page offset (NVMe-MI 1.2 §6).
 //!
 //! CDW10 bits 7:0 LID, bits 14:8 LSP, bit 15 RAE, bits 31:16 NUMDL; CDW11 bits 15:0 NUMDU,
 //! bits 31:16 LSI; CDW12 LPOL; CDW13 LPOU; CDW14 bits 6:0 UUID index, bit 23 OT, bits 31:24
@@ -12,7 +12,7 @@ use super::spec_enum::spec_enum;
 use crate::mi::MAX_DATA_LEN;
 
 spec_enum! {
-    /// Log Page Identifier, LID (NVMe Base 2.x Figure "Log Page Identifiers"; digest E.5).
+    /// Log Page Identifier, LID (NVMe Base 2.x Figure "Log Page Identifiers").
     pub enum Lid: 8 bits {
         /// Supported log pages (00h).
         SupportedLogPages = 0x00,
@@ -69,7 +69,7 @@ spec_enum! {
     }
 }
 
-/// A Get Log Page command (NVMe Base 2.x §5.1.12; digest E.5).
+/// A Get Log Page command (NVMe Base 2.x §5.1.12).
 ///
 /// ```
 /// use nvme_mi_core::mi::admin::{GetLogPage, Lid};
@@ -206,7 +206,7 @@ impl AdminCommand for GetLogPage {
     }
 }
 
-/// The Get Log Page commands that read a large log in chunks of at most 4096 bytes (digest E.3)
+/// The Get Log Page commands that read a large log in chunks of at most 4096 bytes (NVMe-MI 1.2 §6)
 /// ([`GetLogPage::chunks`]).
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]

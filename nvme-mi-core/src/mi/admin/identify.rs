@@ -1,4 +1,4 @@
-//! The Identify command (NVMe Base 2.x §5.1.13, opcode 06h; digest E.5).
+//! The Identify command (NVMe Base 2.x §5.1.13, opcode 06h).
 //!
 //! CDW10 bits 7:0 CNS, bits 31:16 CNTID; CDW11 bits 15:0 CNS specific identifier, bits 31:24
 //! CSI; CDW14 bits 6:0 UUID index. Returns a 4096-byte data structure.
@@ -13,7 +13,7 @@ pub const IDENTIFY_DATA_LEN: u32 = 4096;
 
 spec_enum! {
     /// Controller or Namespace Structure, CNS: which data structure Identify returns
-    /// (NVMe Base 2.x Figure "CNS Values"; digest E.5).
+    /// (NVMe Base 2.x Figure "CNS Values").
     pub enum Cns: 8 bits {
         /// Identify Namespace for NSID (00h).
         Namespace = 0x00,
@@ -62,7 +62,7 @@ spec_enum! {
     }
 }
 
-/// An Identify command (NVMe Base 2.x §5.1.13; digest E.5).
+/// An Identify command (NVMe Base 2.x §5.1.13).
 ///
 /// ```
 /// use nvme_mi_core::mi::admin::{AdminCommand, AdminRequestRepr, Cns, Identify};

@@ -1,23 +1,23 @@
-//! NVMe Admin command tunnelling (NMIMT 2; NVMe-MI 1.2 §6, digest E).
+//! NVMe Admin command tunnelling (NMIMT 2; NVMe-MI 1.2 §6).
 //!
 //! A management controller sends an NVMe Admin command to one controller of the subsystem
 //! inside an NVMe-MI message: the 64-byte submission queue entry, with the PRP fields replaced
 //! by a data offset and length, followed by any request data. The response carries the MI
 //! status, three completion queue entry dwords and any response data.
 //!
-//! - [`AdminRequest`] / [`AdminRequestRepr`]: the request message (digest E.1).
+//! - [`AdminRequest`] / [`AdminRequestRepr`]: the request message (NVMe-MI 1.2 §6).
 //! - [`AdminCommand`] and one builder per command ([`Identify`], [`GetLogPage`],
 //!   [`GetFeatures`], [`SetFeatures`], [`FirmwareImageDownload`], [`FirmwareCommit`],
 //!   [`FormatNvm`], [`Sanitize`], [`SecuritySend`], [`SecurityReceive`],
 //!   [`NamespaceManagement`], [`NamespaceAttachment`], [`DeviceSelfTest`]): typed SQE fields
 //!   that encode into a request and decode from one.
-//! - [`NvmeStatus`]: the NVMe completion status (digest E.2, E.7).
+//! - [`NvmeStatus`]: the NVMe completion status (NVMe Base 2.x, Status Field Definition).
 //! - [`AdminOpcode`] and [`AdminOpcode::oob_support`]: which commands a management endpoint
-//!   accepts out of band (digest E.4).
+//!   accepts out of band (NVMe-MI 1.2 §6).
 //! - Responder: [`decode_request`] (framing, size, opcode, [`check_data_placement`]) gives a
 //!   [`DecodedAdminRequest`] with a [`TypedCommand`], or a [`AdminRequestError`] to drop or answer.
 //! - [`AdminResponse`] / [`AdminResponseRepr`] / [`parse_response`]: the response, in its
-//!   full form or the 8-byte short error / More Processing Required form (digest E.2, D.6).
+//!   full form or the 8-byte short error / More Processing Required form (NVMe-MI 1.2 §6).
 //!
 //! ```
 //! use nvme_mi_core::mi::admin::{AdminRequestRepr, Identify};

@@ -1,4 +1,4 @@
-//! The Namespace Attachment command (NVMe Base 2.x §5.1.20, opcode 15h; digest E.5).
+//! The Namespace Attachment command (NVMe Base 2.x §5.1.20, opcode 15h).
 //!
 //! SQE DW1 NSID; CDW10 bits 3:0 SEL. The request data is a Controller List (NVMe Base 2.x
 //! "Controller List": a 16-bit count and up to 2047 16-bit controller IDs), encoded and
@@ -23,7 +23,7 @@ spec_enum! {
     }
 }
 
-/// A Namespace Attachment command (NVMe Base 2.x §5.1.20; digest E.5); the Controller List
+/// A Namespace Attachment command (NVMe Base 2.x §5.1.20); the Controller List
 /// is the request data.
 ///
 /// [`AdminRequestRepr::for_command`] sets DLEN to the whole 4096-byte list; a shorter list

@@ -1,4 +1,4 @@
-//! The Namespace Management command (NVMe Base 2.x §5.1.21, opcode 0Dh; digest E.5).
+//! The Namespace Management command (NVMe Base 2.x §5.1.21, opcode 0Dh).
 //!
 //! SQE DW1 NSID (delete); CDW10 bits 3:0 SEL (0 create, 1 delete); CDW11 bits 31:24 CSI.
 //! Create carries the host-specified namespace structure (4096 bytes) as request data.
@@ -21,7 +21,7 @@ spec_enum! {
     }
 }
 
-/// A Namespace Management command (NVMe Base 2.x §5.1.21; digest E.5).
+/// A Namespace Management command (NVMe Base 2.x §5.1.21).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct NamespaceManagement {

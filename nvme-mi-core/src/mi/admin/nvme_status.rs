@@ -1,9 +1,9 @@
 //! NVMe completion queue entry status (NVMe Base 2.x §4.2.3, "Completion Queue Entry: Status
-//! Field"; digest E.2, E.7) as carried in bits 31:17 of CQE DW3 of an Admin response.
+//! Field") as carried in bits 31:17 of CQE DW3 of an Admin response.
 
 use core::fmt;
 
-/// Status Code Type, SCT (status bits 10:8; NVMe Base 2.x §4.2.3; digest E.7).
+/// Status Code Type, SCT (status bits 10:8; NVMe Base 2.x §4.2.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Sct {
@@ -48,7 +48,7 @@ impl Sct {
     }
 }
 
-/// The 15-bit NVMe completion status: SC, SCT, CRD, M, DNR (digest E.2).
+/// The 15-bit NVMe completion status: SC, SCT, CRD, M, DNR (NVMe Base 2.x, Status Field Definition).
 ///
 /// ```
 /// use nvme_mi_core::mi::admin::{NvmeStatus, Sct};
@@ -123,7 +123,7 @@ impl NvmeStatus {
         matches!(self.sct, Sct::Generic) && self.sc == 0
     }
 
-    /// The name of the status code, if it is one of the codes listed in the digest E.7.
+    /// The name of the status code, for the generic and command specific codes this crate names (NVMe Base 2.x, Status Field Definition).
     pub const fn name(self) -> Option<&'static str> {
         let n = match self.sct {
             Sct::Generic => match self.sc {

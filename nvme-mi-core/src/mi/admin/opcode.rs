@@ -1,5 +1,5 @@
 //! NVMe Admin command opcodes (NVMe Base 2.x Figure "Opcodes for Admin Commands") and which of
-//! them a management endpoint accepts out of band (NVMe-MI 1.2 §6, Figure 114; digest E.4).
+//! them a management endpoint accepts out of band (NVMe-MI 1.2 §6, Figure 114).
 
 use core::fmt;
 
@@ -161,7 +161,7 @@ impl fmt::Display for AdminOpcode {
 }
 
 /// Whether an Admin command may be sent through the out-of-band mechanism
-/// (NVMe-MI 1.2 Figure 114 column "NVMe Storage Device"; digest E.4).
+/// (NVMe-MI 1.2 Figure 114 column "NVMe Storage Device").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum OobSupport {

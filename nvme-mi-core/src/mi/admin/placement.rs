@@ -1,4 +1,4 @@
-//! The data placement rules of Admin tunnelling (NVMe-MI 1.2 §6.1; digest E.3), checked by the
+//! The data placement rules of Admin tunnelling (NVMe-MI 1.2 §6.1), checked by the
 //! responder before it executes a command.
 
 use super::command::DataTransfer;
@@ -14,7 +14,7 @@ pub const DLEN_LOCATION: ParameterErrorLocation = ParameterErrorLocation::new(DL
 /// Check DOFST and DLEN of `req`, which carried `request_data_len` bytes of request data, for
 /// a command that moves `transfer`.
 ///
-/// Rules, in order (digest E.3):
+/// Rules, in order (NVMe-MI 1.2 §6):
 /// 1. DOFST a multiple of 4, else Invalid Parameter at DOFST (byte 28).
 /// 2. DLEN a multiple of 4 and at most 4096, else Invalid Parameter at DLEN (byte 32).
 /// 3. No data transfer: no request data (else Invalid Command Input Data Size), DLEN 0 and

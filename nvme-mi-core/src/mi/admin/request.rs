@@ -1,4 +1,4 @@
-//! The NVMe Admin Command request message (NVMe-MI 1.2 §6, Figures 116–117; digest E.1).
+//! The NVMe Admin Command request message (NVMe-MI 1.2 §6, Figures 116–117).
 //!
 //! ```text
 //! bytes 3:0    NVMe-MI message header (NMIMT 2, ROR 0)
@@ -41,7 +41,7 @@ pub const REQUEST_DATA: usize = 68;
 pub const MIN_REQUEST_LEN: usize = REQUEST_DATA + MIC_LEN;
 
 /// A checked view over a complete Admin request message, type byte to integrity check
-/// (NVMe-MI 1.2 Figures 116–117; digest E.1).
+/// (NVMe-MI 1.2 Figures 116–117).
 ///
 /// [`AdminRequest::new_checked`] checks the type byte and that the length is between
 /// [`MIN_REQUEST_LEN`] and [`crate::mi::MAX_MESSAGE_LEN`]; afterwards no accessor panics. It

@@ -1,4 +1,4 @@
-//! The NVMe Admin Command response message (NVMe-MI 1.2 §6, Figure 118; digest E.2, D.5, D.6).
+//! The NVMe Admin Command response message (NVMe-MI 1.2 §6, Figure 118).
 //!
 //! ```text
 //! bytes 3:0    NVMe-MI message header (NMIMT 2, ROR 1)
@@ -34,8 +34,7 @@ pub const SHORT_RESPONSE_LEN: usize = RESPONSE_HEADER_LEN + MIC_LEN;
 /// Length of a response with completion dwords and no data.
 pub const MIN_RESPONSE_LEN: usize = RESPONSE_DATA + MIC_LEN;
 
-/// A checked view over a complete Admin response message (NVMe-MI 1.2 Figure 118; digest
-/// E.2).
+/// A checked view over a complete Admin response message (NVMe-MI 1.2 Figure 118).
 ///
 /// [`AdminResponse::new_checked`] accepts the short form (12 bytes) and the full form
 /// (at least 24 bytes) and rejects lengths in between as [`Error::Truncated`]; afterwards no
@@ -164,7 +163,7 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> AdminResponse<T> {
     }
 }
 
-/// An Admin response as plain values (NVMe-MI 1.2 Figure 118; digest E.2, D.6).
+/// An Admin response as plain values (NVMe-MI 1.2 Figure 118).
 ///
 /// `completion` is `Some` when the message has the completion dwords (always for Success) and
 /// `None` for the short form; for a status other than Success the dwords are not meaningful.
@@ -260,7 +259,7 @@ impl AdminResponseRepr {
 ///
 /// ```
 /// use nvme_mi_core::mi::admin::parse_response;
-/// // digest D.11: MPR to an Admin command, MPRT 0x0032.
+/// // More Processing Required to an Admin command, MPRT 0x0032.
 /// let msg = [0x84, 0x90, 0, 0, 0x01, 0, 0x32, 0, 0x04, 0xda, 0x4f, 0x4a];
 /// let (resp, data) = parse_response(&msg).unwrap();
 /// assert_eq!(resp.mprt().unwrap().as_millis(), 5000);

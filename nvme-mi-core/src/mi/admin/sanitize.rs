@@ -1,4 +1,4 @@
-//! The Sanitize command (NVMe Base 2.x §5.1.22, opcode 84h; digest E.5).
+//! The Sanitize command (NVMe Base 2.x §5.1.22, opcode 84h).
 //!
 //! CDW10 bits 2:0 SANACT, bit 3 AUSE, bits 7:4 OWPASS, bit 8 OIPBP, bit 9 NODAS; CDW11 OVRPAT.
 
@@ -23,7 +23,7 @@ spec_enum! {
     }
 }
 
-/// A Sanitize command (NVMe Base 2.x §5.1.22; digest E.5).
+/// A Sanitize command (NVMe Base 2.x §5.1.22).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Sanitize {

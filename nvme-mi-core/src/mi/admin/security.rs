@@ -1,5 +1,5 @@
 //! The Security Send (opcode 81h) and Security Receive (opcode 82h) commands (NVMe Base 2.x
-//! §5.1.23, §5.1.24; digest E.5).
+//! §5.1.23, §5.1.24).
 //!
 //! CDW10 bits 7:0 NSSF, bits 15:8 SPSP0, bits 23:16 SPSP1, bits 31:24 SECP; CDW11 transfer
 //! length (Send) or allocation length (Receive) in bytes.
@@ -9,7 +9,7 @@ use super::opcode::AdminOpcode;
 use super::request::AdminRequestRepr;
 
 /// The security protocol addressing shared by Security Send and Receive (CDW10; NVMe Base
-/// 2.x §5.1.23, §5.1.24; digest E.5).
+/// 2.x §5.1.23, §5.1.24).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct SecurityProtocol {

@@ -1,4 +1,4 @@
-//! The Temperature Threshold feature value (NVMe Base 2.x §5.1.25.1.4, FID 04h; digest E.5):
+//! The Temperature Threshold feature value (NVMe Base 2.x §5.1.25.1.4, FID 04h):
 //! CDW11 of Set Features, and CQE DW0 of Get Features, with the same layout.
 //!
 //! Bits 15:0 TMPTH (kelvin), bits 19:16 TMPSEL, bits 21:20 THSEL, bits 24:22 TMPTHH.
@@ -7,7 +7,7 @@ use super::command::{bits, field};
 use super::spec_enum::spec_enum;
 
 spec_enum! {
-    /// Threshold Type Select, THSEL (CDW11 bits 21:20; digest E.5).
+    /// Threshold Type Select, THSEL (CDW11 bits 21:20).
     pub enum Thsel: 2 bits {
         /// Over temperature threshold (0).
         Over = 0,
@@ -19,10 +19,10 @@ spec_enum! {
 /// TMPSEL value selecting the composite temperature.
 pub const TMPSEL_COMPOSITE: u8 = 0;
 /// TMPSEL value selecting every sensor (Set Features only). Values 1..=8 select temperature
-/// sensor 1..=8. (Codes other than 0 are UNVERIFIED in the digest; these follow NVMe Base 2.x.)
+/// sensor 1..=8. (These codes follow NVMe Base 2.x; only 0 is confirmed by a second source.)
 pub const TMPSEL_ALL: u8 = 0x0f;
 
-/// A temperature threshold setting (NVMe Base 2.x §5.1.25.1.4; digest E.5).
+/// A temperature threshold setting (NVMe Base 2.x §5.1.25.1.4).
 ///
 /// ```
 /// use nvme_mi_core::mi::admin::{TemperatureThreshold, Thsel};

@@ -1,4 +1,4 @@
-//! A decoded Admin request as one of the typed commands (NVMe-MI 1.2 §6; digest E.4, E.5),
+//! A decoded Admin request as one of the typed commands (NVMe-MI 1.2 §6),
 //! for the responder.
 
 use super::command::{AdminCommand, DataTransfer};
@@ -16,7 +16,7 @@ use super::request::AdminRequestRepr;
 use super::sanitize::Sanitize;
 use super::security::{SecurityReceive, SecuritySend};
 
-/// An Admin command decoded by opcode (NVMe-MI 1.2 §6; digest E.4, E.5). Commands without a builder here are
+/// An Admin command decoded by opcode (NVMe-MI 1.2 §6). Commands without a builder here are
 /// [`TypedCommand::Other`]: the responder reads their dwords from the [`AdminRequestRepr`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]

@@ -1,12 +1,12 @@
 //! Identify Controller data structure (NVMe Base 2.x §5.1.13.2.1, Figure "Identify – Identify
-//! Controller Data Structure"; CNS 01h), 4096 bytes. Key offsets are in the digest E.6.
+//! Controller Data Structure"; CNS 01h), 4096 bytes.
 
 use super::ascii::{set_ascii, trim_ascii};
 use super::power_state::PowerStateDescriptor;
 use zerocopy::little_endian::{U128, U16, U32};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
-/// Identify Controller data (NVMe Base 2.x §5.1.13.2.1, CNS 01h; digest E.6). Field names are those nvme-cli's `id-ctrl` prints.
+/// Identify Controller data (NVMe Base 2.x §5.1.13.2.1, CNS 01h). Field names are those nvme-cli's `id-ctrl` prints.
 ///
 /// Parse with [`AdminData::view`](super::AdminData::view) or
 /// [`AdminData::read`](super::AdminData::read); build with `new_zeroed()` and the public fields.

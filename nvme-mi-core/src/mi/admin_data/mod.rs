@@ -1,7 +1,7 @@
 //! Typed views of the Admin data a management controller reads through Admin command
 //! tunnelling: Identify Controller and Identify Namespace data structures, the SMART / Health
 //! Information log, Error Information log entries and the Firmware Slot Information log
-//! (NVMe Base 2.x; offsets per the digest E.6).
+//! (NVMe Base 2.x).
 //!
 //! Every structure is a `#[repr(C)]` zerocopy type made of little-endian and byte fields, so it
 //! has alignment 1 and can be viewed in place at any address of a received buffer
@@ -50,7 +50,7 @@ pub use smart_log::SmartLog;
 use super::{Error, Result};
 use zerocopy::{FromBytes, Immutable, KnownLayout};
 
-/// A fixed-size Admin data structure (digest E.6) that can be viewed in place or copied out of received
+/// A fixed-size Admin data structure (NVMe Base 2.x) that can be viewed in place or copied out of received
 /// bytes, whatever their alignment.
 pub trait AdminData: FromBytes + KnownLayout + Immutable + Sized {
     /// The structure's size on the wire.

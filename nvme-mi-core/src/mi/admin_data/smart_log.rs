@@ -1,11 +1,11 @@
 //! SMART / Health Information log page (NVMe Base 2.x §5.1.12.1.3, Log Identifier 02h),
-//! 512 bytes. Key offsets are in the digest E.6.
+//! 512 bytes.
 
 use crate::mi::command::{CompositeTemperature, CriticalWarning};
 use zerocopy::little_endian::{U128, U16, U32};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
-/// SMART / Health Information log (NVMe Base 2.x §5.1.12.1.3, LID 02h; digest E.6). Field names follow nvme-cli's `smart-log`.
+/// SMART / Health Information log (NVMe Base 2.x §5.1.12.1.3, LID 02h). Field names follow nvme-cli's `smart-log`.
 ///
 /// 128-bit counters are little-endian [`U128`]; data units are thousands of 512-byte units.
 #[derive(Debug, Clone, PartialEq, Eq, FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]

@@ -1,5 +1,4 @@
-//! The acknowledgement of an Asynchronous Event Message (NVMe-MI 2.0 §5.3, TP 6035; digest
-//! F.6).
+//! The acknowledgement of an Asynchronous Event Message (NVMe-MI 2.0 §5.3, TP 6035).
 
 use super::ACK_ENABLE_LIST;
 use crate::mi::command::{ConfigurationSetRequest, MiRequest};

@@ -1,4 +1,4 @@
-//! The AE Enable List and the AE Supported List (NVMe-MI 2.0 §5.3, TP 6035; digest F.1, F.2).
+//! The AE Enable List and the AE Supported List (NVMe-MI 2.0 §5.3, TP 6035).
 //!
 //! Both lists have the same shape: a 5-byte header and 3-byte entries.
 //!
@@ -31,7 +31,7 @@ pub const CONFIG_ENTRY_LEN: usize = 3;
 pub const CONFIG_LIST_VERSION: u8 = 0;
 
 /// The AE Enable List with no entries: the acknowledgement of an Asynchronous Event Message
-/// sent as Configuration Set request data (digest F.6).
+/// sent as Configuration Set request data (NVMe-MI 2.0).
 pub const ACK_ENABLE_LIST: [u8; CONFIG_LIST_HEADER_LEN] = [0x00, 0x00, 0x05, 0x00, 0x05];
 
 /// Bit 15 of an entry's information word: AEE / AESE.
@@ -53,7 +53,7 @@ struct RawEntry {
     info: U16,
 }
 
-/// One entry of an AE Enable List or AE Supported List (digest F.1, F.2).
+/// One entry of an AE Enable List or AE Supported List (NVMe-MI 2.0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct AeConfigEntry {
@@ -76,7 +76,7 @@ impl AeConfigEntry {
 }
 
 /// A validated AE Enable List or AE Supported List borrowed from a buffer
-/// (NVMe-MI 2.0 §5.3; digest F.1, F.2).
+/// (NVMe-MI 2.0 §5.3).
 ///
 /// [`AeConfigList::parse`] checks every length; afterwards [`AeConfigList::entries`] cannot
 /// fail.
@@ -96,10 +96,10 @@ pub struct AeConfigList<'a> {
     entries: &'a [u8],
 }
 
-/// The AE Enable List: request data of Configuration Set, identifier 4 (digest F.1).
+/// The AE Enable List: request data of Configuration Set, identifier 4 (NVMe-MI 2.0).
 pub type AeEnableList<'a> = AeConfigList<'a>;
 
-/// The AE Supported List: response data of Configuration Get, identifier 4 (digest F.2).
+/// The AE Supported List: response data of Configuration Get, identifier 4 (NVMe-MI 2.0).
 pub type AeSupportedList<'a> = AeConfigList<'a>;
 
 impl<'a> AeConfigList<'a> {

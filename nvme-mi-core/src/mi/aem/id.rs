@@ -1,8 +1,8 @@
-//! Asynchronous Event identifiers (NVMe-MI 2.0 §5.3, TP 6035; digest F.5).
+//! Asynchronous Event identifiers (NVMe-MI 2.0 §5.3, TP 6035).
 
 use core::fmt;
 
-/// An Asynchronous Event identifier, AEI (NVMe-MI 2.1; digest F.5).
+/// An Asynchronous Event identifier, AEI (NVMe-MI 2.1).
 ///
 /// Used in the AE Enable List (AEEI bits 7:0), the AE Supported List (AESI bits 7:0) and
 /// every AE Occurrence (AEOI). Vendor specific (0xC0..=0xFF) and reserved values are kept.

@@ -1,4 +1,4 @@
-//! The Asynchronous Event Message itself (NVMe-MI 2.0 §5.3, TP 6035; digest F.3).
+//! The Asynchronous Event Message itself (NVMe-MI 2.0 §5.3, TP 6035).
 //!
 //! ```text
 //! bytes 3:0  NVMe-MI message header: 84 28 00 00 (NMIMT 5, ROR 0, CSI 0)

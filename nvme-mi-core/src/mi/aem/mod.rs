@@ -1,5 +1,4 @@
-//! Asynchronous Event Messages and their configuration lists (NVMe-MI 2.0 §5.3, TP 6035;
-//! digest F).
+//! Asynchronous Event Messages and their configuration lists (NVMe-MI 2.0 §5.3, TP 6035).
 //!
 //! - [`AeId`]: the event identifiers.
 //! - [`AeConfigList`] ([`AeEnableList`], [`AeSupportedList`]): the request data of

@@ -1,4 +1,4 @@
-//! The AE Occurrence List and its entries (NVMe-MI 2.0 §5.3, TP 6035; digest F.3, F.4).
+//! The AE Occurrence List and its entries (NVMe-MI 2.0 §5.3, TP 6035).
 //!
 //! ```text
 //! list header  byte 0     NUMAEO   number of occurrences
@@ -56,7 +56,7 @@ struct RawOccurrenceHeader {
     aessi: u8,
 }
 
-/// AEM Transmission Information, AEMTI (digest F.3).
+/// AEM Transmission Information, AEMTI (NVMe-MI 2.0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Aemti {
@@ -86,10 +86,10 @@ impl Aemti {
     }
 }
 
-/// AE Scope, AESSI bits 3:0: what the AEOCIDI of an occurrence identifies (digest F.4).
+/// AE Scope, AESSI bits 3:0: what the AEOCIDI of an occurrence identifies (NVMe-MI 2.0).
 ///
-/// The encoding comes from one nvme-cli plugin only; the digest marks it UNVERIFIED against
-/// the spec text.
+/// The encoding comes from one nvme-cli plugin only; it is not checked against the
+/// specification text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum AeScope {
@@ -137,7 +137,7 @@ impl AeScope {
     }
 }
 
-/// One AE Occurrence (NVMe-MI 2.0 §5.3; digest F.4), borrowing its information fields.
+/// One AE Occurrence (NVMe-MI 2.0 §5.3), borrowing its information fields.
 ///
 /// The same value is produced by parsing and consumed by [`AeOccurrence::emit`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -148,7 +148,7 @@ pub struct AeOccurrence<'a> {
     /// AESSI: what `scope_id` identifies.
     pub scope: AeScope,
     /// AEOCIDI: the namespace, controller, port, ... the event occurred on (sub-fields
-    /// UNVERIFIED, digest F.4).
+    /// not checked against the specification).
     pub scope_id: u32,
     /// AEOSI: occurrence specific information (at most 255 bytes).
     pub specific: &'a [u8],
@@ -237,20 +237,20 @@ fn split(bytes: &[u8], len: u8) -> Result<(&[u8], &[u8])> {
     Ok(bytes.split_at(n))
 }
 
-/// The fields of an AE Occurrence List header an encoder chooses (digest F.3); NUMAEO,
+/// The fields of an AE Occurrence List header an encoder chooses (NVMe-MI 2.0); NUMAEO,
 /// AEOLTL and AEOLHL follow from the occurrences.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct AeOccurrenceListHeader {
     /// AELVER: list version (0).
     pub version: u8,
-    /// AEOLLI bit 23: more events occurred than the list holds (name UNVERIFIED, digest F.3).
+    /// AEOLLI bit 23: more events occurred than the list holds (name not checked against the specification).
     pub overflow: bool,
     /// AEMTI: retry count and generation number.
     pub aemti: Aemti,
 }
 
-/// A validated AE Occurrence List borrowed from a buffer (NVMe-MI 2.0 §5.3; digest F.3).
+/// A validated AE Occurrence List borrowed from a buffer (NVMe-MI 2.0 §5.3).
 ///
 /// [`AeOccurrenceList::parse`] walks every occurrence and checks every length; afterwards
 /// [`AeOccurrenceList::occurrences`] cannot fail.

@@ -1,9 +1,8 @@
-//! De-duplication of retransmitted Asynchronous Event Messages (NVMe-MI 2.0 §5.3; digest
-//! F.6).
+//! De-duplication of retransmitted Asynchronous Event Messages (NVMe-MI 2.0 §5.3).
 
 use super::Aemti;
 
-/// Whether an incoming AEM carries news (digest F.6).
+/// Whether an incoming AEM carries news (NVMe-MI 2.0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum AemVerdict {
@@ -15,7 +14,7 @@ pub enum AemVerdict {
 }
 
 /// Remembers the last processed AEM generation number (AEMGN) of up to `N` sources and
-/// classifies each incoming AEM as new or a repeat (digest F.6). Sans-IO: the caller feeds
+/// classifies each incoming AEM as new or a repeat (NVMe-MI 2.0). Sans-IO: the caller feeds
 /// it the source and the AEMTI of each AEM.
 ///
 /// `K` identifies a source (an [`Eid`](crate::mctp::Eid), or a network and EID pair). When

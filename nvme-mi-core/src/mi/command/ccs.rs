@@ -1,7 +1,7 @@
 mi_flags! {
     /// Composite Controller Status, CCS, of the NVM Subsystem Health Data Structure, and the
     /// Controller Health Status Changed Flags (CHSCF) of a Controller Health Data Structure
-    /// (NVMe-MI 1.2 §5.3, §5.6; digest D.8.2). Bits 3 and 15:14 are reserved.
+    /// (NVMe-MI 1.2 §5.3, §5.6). Bits 3 and 15:14 are reserved.
     CompositeControllerStatus(u16) {
         /// RDY: a controller's CSTS.RDY changed.
         const RDY = 1 << 0;
@@ -35,8 +35,7 @@ mi_flags! {
 mi_flags! {
     /// Critical warnings in NVMe's non-inverted Critical Warning layout: the CWARN of a
     /// Controller Health Data Structure, and the warnings present according to the inverted
-    /// SMART Warnings of the NVM Subsystem Health Data Structure (NVMe-MI 1.2 §5.3, §5.6;
-    /// digest D.8.2, D.8.3).
+    /// SMART Warnings of the NVM Subsystem Health Data Structure (NVMe-MI 1.2 §5.3, §5.6).
     CriticalWarning(u8) {
         /// ST: available spare below threshold.
         const ST = 1 << 0;

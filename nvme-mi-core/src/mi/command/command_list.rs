@@ -6,10 +6,9 @@ use crate::mi::{Nmimt, Result};
 /// The largest number of entries a command list of at most 4096 bytes holds.
 const MAX_COMMAND_LIST_ENTRIES: usize = 2047;
 
-/// One entry of a command support list: command type and opcode (NVMe-MI 1.2 §5.7;
-/// digest D.8.1).
+/// One entry of a command support list: command type and opcode (NVMe-MI 1.2 §5.7).
 ///
-/// The CTYP encoding is UNVERIFIED (digest J); following Wireshark, bits 6:3 hold an NMIMT
+/// The CTYP encoding is not checked against the specification text; following Wireshark, bits 6:3 hold an NMIMT
 /// value in the same position as header byte 1. The raw byte is kept.
 #[derive(
     Debug,
@@ -43,7 +42,7 @@ impl CommandListEntry {
         }
     }
 
-    /// The message type from CTYP bits 6:3 (UNVERIFIED encoding).
+    /// The message type from CTYP bits 6:3 (encoding as Wireshark decodes it).
     pub const fn nmimt(&self) -> Nmimt {
         Nmimt::from_u8(self.ctyp >> 3)
     }
@@ -55,8 +54,8 @@ impl CommandListEntry {
 }
 
 /// An Optionally Supported Command List (DTYP 0x04) or Management Endpoint Buffer Command
-/// Support List (DTYP 0x05): NUMCMD (LE16), then NUMCMD two-byte entries (NVMe-MI 1.2 §5.7;
-/// digest D.8.1). A borrowed view: no copy, no heap.
+/// Support List (DTYP 0x05): NUMCMD (LE16), then NUMCMD two-byte entries (NVMe-MI 1.2 §5.7).
+/// A borrowed view: no copy, no heap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct CommandList<'a> {

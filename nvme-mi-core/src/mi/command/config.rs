@@ -1,5 +1,4 @@
-//! Configuration Set and Configuration Get (NVMe-MI 1.2 §5.2 and §5.1; digest
-//! D.8.4, F.1, F.2).
+//! Configuration Set and Configuration Get (NVMe-MI 1.2 §5.2 and §5.1).
 
 use super::{
     CompositeControllerStatus, Empty, MiCommand, MiCommandRequestRepr, MiResponse, Opcode,
@@ -8,7 +7,7 @@ use crate::mi::status::Rejection;
 use crate::mi::{Error, Result};
 
 /// Configuration Identifier, NMD0 bits 7:0 of Configuration Set and Get (NVMe-MI 1.2 §5.1,
-/// §5.2; digest D.8.4).
+/// §5.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum ConfigId {
@@ -52,7 +51,7 @@ impl ConfigId {
     }
 }
 
-/// An SMBus/I2C frequency (NVMe-MI 1.2 §5.2.1; digest D.8.4): SFREQ of the SMBus/I2C
+/// An SMBus/I2C frequency (NVMe-MI 1.2 §5.2.1): SFREQ of the SMBus/I2C
 /// Frequency configuration, and the frequency fields of 2-Wire Port Information.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -101,7 +100,7 @@ impl SmbusFrequency {
 
 mi_flags! {
     /// The Health Status Change clear mask, NMD1 of Configuration Set identifier 0x02
-    /// (NVMe-MI 1.2 §5.2.2; digest D.8.4). Its layout is packed and differs from
+    /// (NVMe-MI 1.2 §5.2.2). Its layout is packed and differs from
     /// [`CompositeControllerStatus`] from bit 3 on; convert with
     /// [`HealthStatusChangeMask::from_ccs`] and [`HealthStatusChangeMask::to_ccs`].
     HealthStatusChangeMask(u32) {
@@ -154,8 +153,7 @@ fn port_id(nmd0: u32) -> u8 {
     (nmd0 >> 24) as u8
 }
 
-/// Configuration Set request, one variant per identifier (NVMe-MI 1.2 §5.2;
-/// digest D.8.4, F.1).
+/// Configuration Set request, one variant per identifier (NVMe-MI 1.2 §5.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum ConfigurationSetRequest<'a> {
@@ -179,7 +177,7 @@ pub enum ConfigurationSetRequest<'a> {
         /// MTUS, in bytes.
         mtus: u16,
     },
-    /// Configure Asynchronous Events (NVMe-MI 2.0, digest F.1); the request data is an AE
+    /// Configure Asynchronous Events (NVMe-MI 2.0); the request data is an AE
     /// Enable List (decoded by [`crate::mi::aem`]).
     AsyncEvent {
         /// AERD: AEM retry delay, 100 ms units (NMD0 bits 15:8).
@@ -346,7 +344,7 @@ impl MiCommand for ConfigurationSetRequest<'_> {
     }
 }
 
-/// Configuration Set success response (NVMe-MI 1.2 §5.2; digest D.8.4, F.1).
+/// Configuration Set success response (NVMe-MI 1.2 §5.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum ConfigurationSetResponse<'a> {
@@ -389,8 +387,7 @@ fn nmresp_bytes(v: u32) -> [u8; 3] {
     [b[0], b[1], b[2]]
 }
 
-/// Configuration Get request, one variant per identifier (NVMe-MI 1.2 §5.1;
-/// digest D.8.4, F.2).
+/// Configuration Get request, one variant per identifier (NVMe-MI 1.2 §5.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum ConfigurationGetRequest<'a> {
@@ -406,7 +403,7 @@ pub enum ConfigurationGetRequest<'a> {
         /// PORTID.
         port_id: u8,
     },
-    /// Get the AE Supported List (NVMe-MI 2.0, digest F.2).
+    /// Get the AE Supported List (NVMe-MI 2.0).
     AsyncEvent,
     /// A vendor specific identifier, fields kept raw.
     VendorSpecific {
@@ -536,8 +533,7 @@ impl MiCommand for ConfigurationGetRequest<'_> {
     }
 }
 
-/// Configuration Get success response, decoded per identifier (NVMe-MI 1.2 §5.1; digest
-/// D.8.4, F.2).
+/// Configuration Get success response, decoded per identifier (NVMe-MI 1.2 §5.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum ConfigurationGetResponse<'a> {

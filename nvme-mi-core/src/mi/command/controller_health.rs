@@ -12,7 +12,7 @@ pub const CONTROLLER_HEALTH_LEN: usize = 16;
 
 mi_flags! {
     /// Which changes select a controller for Controller Health Status Poll, NMD1 bits 4:0
-    /// (NVMe-MI 1.2 §5.3; digest D.8.3).
+    /// (NVMe-MI 1.2 §5.3).
     HealthChangeSelect(u8) {
         /// CSTS: controller status changes.
         const CSTS = 1 << 0;
@@ -27,7 +27,7 @@ mi_flags! {
     }
 }
 
-/// Controller Health Status Poll request (NVMe-MI 1.2 §5.3; digest D.8.3).
+/// Controller Health Status Poll request (NVMe-MI 1.2 §5.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct ControllerHealthStatusPollRequest {
@@ -51,7 +51,7 @@ pub struct ControllerHealthStatusPollRequest {
 
 impl ControllerHealthStatusPollRequest {
     /// Decode on the responder side. MAXRENT = 0xFF (256 entries, more than RENT can count)
-    /// is rejected with Invalid Parameter at NMD0 bits 23:16, following the digest; request
+    /// is rejected with Invalid Parameter at NMD0 bits 23:16; request
     /// data is rejected; reserved bits are ignored.
     pub fn parse(raw: &MiCommandRequestRepr<'_>) -> core::result::Result<Self, Rejection> {
         raw.expect_no_data()?;
@@ -96,7 +96,7 @@ impl MiCommand for ControllerHealthStatusPollRequest {
 }
 
 /// Shutdown status, CSTS.SHST, of a Controller Health Data Structure (two bits, as NVMe's
-/// CSTS.SHST; digest D.8.3 and I.9).
+/// CSTS.SHST).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum ShutdownStatus {
@@ -111,8 +111,8 @@ pub enum ShutdownStatus {
 }
 
 mi_flags! {
-    /// Controller Status, CSTS, of a Controller Health Data Structure (NVMe-MI 1.2 §5.3;
-    /// digest D.8.3). Bits 3:2 are the two-bit shutdown status, read with
+    /// Controller Status, CSTS, of a Controller Health Data Structure (NVMe-MI 1.2 §5.3).
+    /// Bits 3:2 are the two-bit shutdown status, read with
     /// [`ControllerStatus::shst`].
     ControllerStatus(u16) {
         /// RDY: controller ready.
@@ -155,9 +155,9 @@ impl ControllerStatus {
     }
 }
 
-/// One Controller Health Data Structure, 16 bytes (NVMe-MI 1.2 §5.3;
-/// digest D.8.3). CHSCF (bytes 10:9) is NVMe-MI 2.x; its presence in 1.2 is UNVERIFIED (there
-/// the bytes are reserved and read as zero).
+/// One Controller Health Data Structure, 16 bytes (NVMe-MI 1.2 §5.3).
+/// CHSCF (bytes 10:9) is NVMe-MI 2.x; its presence in 1.2 is not checked against the
+/// 1.2 text (where they would be reserved and read as zero).
 #[derive(
     Debug,
     Clone,
@@ -309,7 +309,7 @@ impl<'a> IntoIterator for ControllerHealthList<'a> {
 }
 
 /// Controller Health Status Poll success response: RENT in NMRESP bits 23:16 and RENT
-/// Controller Health Data Structures (NVMe-MI 1.2 §5.3; digest D.8.3).
+/// Controller Health Data Structures (NVMe-MI 1.2 §5.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct ControllerHealthStatusPollResponse<'a> {

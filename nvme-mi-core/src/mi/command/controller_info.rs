@@ -4,8 +4,7 @@ use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 use super::fixed::{emit_fixed, parse_fixed, DATA_STRUCTURE_LEN};
 use crate::mi::Result;
 
-/// Controller Information, Read NVMe-MI Data Structure type 0x03 (NVMe-MI 1.2 §5.7;
-/// digest D.8.1).
+/// Controller Information, Read NVMe-MI Data Structure type 0x03 (NVMe-MI 1.2 §5.7).
 #[derive(
     Debug,
     Clone,

@@ -8,7 +8,7 @@ use crate::mi::Result;
 pub const MAX_CONTROLLER_LIST_ENTRIES: usize = 2047;
 
 /// A Controller List, Read NVMe-MI Data Structure type 0x02 (NVMe-MI 1.2 §5.7 referring to
-/// the NVMe Base "Controller List"; digest D.8.1): the number of
+/// the NVMe Base "Controller List"): the number of
 /// identifiers (LE16), then that many LE16 controller IDs in increasing order.
 ///
 /// A borrowed view: no copy, no heap.

@@ -1,5 +1,5 @@
 //! The "count, then entries" list shape shared by the Controller List and the command support
-//! lists (NVMe-MI 1.2 §5.7; digest D.8.1): a little-endian 16-bit entry count followed by
+//! lists (NVMe-MI 1.2 §5.7): a little-endian 16-bit entry count followed by
 //! that many fixed-size entries.
 
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};

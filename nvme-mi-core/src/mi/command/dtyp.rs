@@ -1,5 +1,5 @@
 /// Data Structure Type, DTYP: which structure Read NVMe-MI Data Structure returns
-/// (NVMe-MI 1.2 §5.7; digest D.8.1).
+/// (NVMe-MI 1.2 §5.7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Dtyp {

@@ -1,7 +1,7 @@
-//! Management Endpoint Buffer Read and Write (NVMe-MI 1.2 §5.4–5.5; digest D.8.7).
+//! Management Endpoint Buffer Read and Write (NVMe-MI 1.2 §5.4–5.5).
 //!
-//! The positions of the fields are UNVERIFIED (digest J). Following the digest's
-//! recommendation, NMD0 is the whole 32-bit DOFST (offset into the buffer, whose size MEBS
+//! The positions of the fields are not checked against the specification text. Chosen
+//! here: NMD0 is the whole 32-bit DOFST (offset into the buffer, whose size MEBS
 //! is 32 bits) and NMD1 the whole 32-bit DLEN.
 
 use super::{DataResponse, Empty, MiCommand, MiCommandRequestRepr, Opcode};
@@ -11,8 +11,8 @@ use crate::mi::Result;
 /// The success response of Management Endpoint Buffer Read: DLEN bytes of the buffer.
 pub type MebReadResponse<'a> = DataResponse<'a>;
 
-/// Management Endpoint Buffer Read request: NMD0 DOFST, NMD1 DLEN (positions UNVERIFIED, see
-/// the module documentation). Ranges beyond the buffer are the responder's to reject.
+/// Management Endpoint Buffer Read request: NMD0 DOFST, NMD1 DLEN (positions not checked
+/// against the specification, see the module documentation). Ranges beyond the buffer are the responder's to reject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct MebReadRequest {
@@ -51,7 +51,7 @@ impl MiCommand for MebReadRequest {
 }
 
 /// Management Endpoint Buffer Write request: NMD0 DOFST, NMD1 DLEN, DLEN bytes of request
-/// data (positions UNVERIFIED, see the module documentation).
+/// data (positions not checked against the specification, see the module documentation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct MebWriteRequest<'a> {

@@ -8,8 +8,7 @@ use crate::mi::header::Message;
 use crate::mi::status::Rejection;
 use crate::mi::{Csi, Result};
 
-/// Any NVMe-MI Command Set request, decoded: the responder's view (NVMe-MI 1.2 §5;
-/// digest D.7, D.8).
+/// Any NVMe-MI Command Set request, decoded: the responder's view (NVMe-MI 1.2 §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum MiRequest<'a> {

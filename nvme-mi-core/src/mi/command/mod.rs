@@ -1,4 +1,4 @@
-//! The NVMe-MI Command Set, NMIMT 1 (NVMe-MI 1.2 §5; digest D.4, D.7, D.8).
+//! The NVMe-MI Command Set, NMIMT 1 (NVMe-MI 1.2 §5).
 //!
 //! ```text
 //! request:  header(3:0) | OPC(4) | reserved(7:5) | NMD0(11:8) | NMD1(15:12) | request data | MIC

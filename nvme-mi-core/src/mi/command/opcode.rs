@@ -1,7 +1,6 @@
 use core::fmt;
 
-/// An NVMe-MI Command Set opcode, byte 4 of an MI request (NVMe-MI 1.2 §5, Figure 58;
-/// digest D.7).
+/// An NVMe-MI Command Set opcode, byte 4 of an MI request (NVMe-MI 1.2 §5, Figure 58).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Opcode {

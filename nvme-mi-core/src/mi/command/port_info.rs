@@ -5,7 +5,7 @@ use super::fixed::{emit_fixed, parse_fixed, DATA_STRUCTURE_LEN};
 use super::SmbusFrequency;
 use crate::mi::Result;
 
-/// Port Type, PRTTYP (NVMe-MI 1.2 §5.7; digest D.8.1).
+/// Port Type, PRTTYP (NVMe-MI 1.2 §5.7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum PortType {
@@ -42,7 +42,7 @@ impl PortType {
 }
 
 mi_flags! {
-    /// Port Capabilities, PRTCAP (NVMe-MI 2.x §5.7; digest D.8.1).
+    /// Port Capabilities, PRTCAP (NVMe-MI 2.x §5.7).
     PortCapabilities(u8) {
         /// CIAPS: Command Initiated Auto Pause supported.
         const CIAPS = 0x01;
@@ -51,8 +51,7 @@ mi_flags! {
     }
 }
 
-/// The PCIe-specific part of Port Information, bytes 31:8 (NVMe-MI 1.2 §5.7;
-/// digest D.8.1).
+/// The PCIe-specific part of Port Information, bytes 31:8 (NVMe-MI 1.2 §5.7).
 #[derive(
     Debug,
     Clone,
@@ -97,8 +96,8 @@ impl PciePortData {
     }
 }
 
-/// The 2-Wire (SMBus/I2C) specific part of Port Information, bytes 31:8 (NVMe-MI 1.2 §5.7;
-/// digest D.8.1). Whether the addresses are in 7-bit or 8-bit form is UNVERIFIED.
+/// The 2-Wire (SMBus/I2C) specific part of Port Information, bytes 31:8 (NVMe-MI 1.2 §5.7).
+/// Whether the addresses are in 7-bit or 8-bit form is not checked against the specification.
 #[derive(
     Debug,
     Clone,
@@ -158,8 +157,8 @@ impl TwoWirePortData {
     }
 }
 
-/// Port Information, Read NVMe-MI Data Structure type 0x01 (NVMe-MI 1.2 §5.7;
-/// digest D.8.1): a common part and 24 port-type-specific bytes.
+/// Port Information, Read NVMe-MI Data Structure type 0x01 (NVMe-MI 1.2 §5.7):
+/// a common part and 24 port-type-specific bytes.
 #[derive(
     Debug,
     Clone,

@@ -7,11 +7,11 @@ use super::{
 use crate::mi::status::Rejection;
 use crate::mi::{Error, Result};
 
-/// Read NVMe-MI Data Structure request (NVMe-MI 1.2 §5.7; digest D.8.1):
+/// Read NVMe-MI Data Structure request (NVMe-MI 1.2 §5.7):
 /// NMD0 bits 31:24 DTYP, 23:16 PORTID, 15:0 CTRLID; NMD1 bits 7:0 IOCSI.
 ///
 /// CTRLID is bits 15:0 as the spec and Wireshark have it, not where libnvme puts the
-/// controller list's start ID (bits 23:16; digest I.4).
+/// controller list's start ID (bits 23:16).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct ReadDataStructureRequest {
@@ -80,8 +80,7 @@ impl MiCommand for ReadDataStructureRequest {
     }
 }
 
-/// A data structure returned by Read NVMe-MI Data Structure (NVMe-MI 1.2 §5.7;
-/// digest D.8.1).
+/// A data structure returned by Read NVMe-MI Data Structure (NVMe-MI 1.2 §5.7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DataStructure<'a> {
     /// NVM Subsystem Information.
@@ -170,7 +169,7 @@ impl<'a> DataStructure<'a> {
 }
 
 /// Read NVMe-MI Data Structure success response: RDL (LE16) in NMRESP bytes 6:5 and RDL bytes
-/// of the structure (NVMe-MI 1.2 §5.7; digest D.8.1).
+/// of the structure (NVMe-MI 1.2 §5.7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct ReadDataStructureResponse<'a> {

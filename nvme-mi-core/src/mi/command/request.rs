@@ -21,8 +21,8 @@ const OPC: usize = 4;
 const NMD0: usize = NMD0_OFFSET as usize;
 const NMD1: usize = NMD1_OFFSET as usize;
 
-/// A checked view over a complete NVMe-MI Command request message (NVMe-MI 1.2 §5, Figure 56;
-/// digest D.4): offsets count from the type byte, as in the spec's figures.
+/// A checked view over a complete NVMe-MI Command request message (NVMe-MI 1.2 §5, Figure 56):
+/// offsets count from the type byte, as in the spec's figures.
 ///
 /// ```text
 /// 3:0 header | 4 OPC | 7:5 reserved | 11:8 NMD0 | 15:12 NMD1 | request data | MIC
@@ -105,7 +105,7 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> MiCommandRequest<T> {
 }
 
 /// Any MI request as plain values: opcode, the two management dwords and the request data
-/// (NVMe-MI 1.2 §5, Figure 56; digest D.4).
+/// (NVMe-MI 1.2 §5, Figure 56).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct MiCommandRequestRepr<'a> {

@@ -2,7 +2,7 @@ use super::{Empty, MiCommand, MiCommandRequestRepr, Opcode};
 use crate::mi::status::Rejection;
 use crate::mi::Result;
 
-/// Reset Type, RSTTYP, NMD0 bits 31:24 of Reset (NVMe-MI 1.2 §5.8; digest D.8.6).
+/// Reset Type, RSTTYP, NMD0 bits 31:24 of Reset (NVMe-MI 1.2 §5.8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum ResetType {
@@ -31,7 +31,7 @@ impl ResetType {
     }
 }
 
-/// Reset request (NVMe-MI 1.2 §5.8; digest D.8.6). A successful NVM Subsystem Reset is not
+/// Reset request (NVMe-MI 1.2 §5.8). A successful NVM Subsystem Reset is not
 /// answered: the reset also resets the management endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]

@@ -7,7 +7,7 @@ const STATUS: usize = 4;
 const NMRESP: usize = 5;
 
 /// A checked view over a complete NVMe-MI Command response message (NVMe-MI 1.2 §5,
-/// Figure 61; digest D.4).
+/// Figure 61).
 ///
 /// ```text
 /// 3:0 header | 4 status | 7:5 NMRESP (24-bit LE) | response data | MIC
@@ -83,7 +83,7 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> MiCommandResponse<T> {
 }
 
 /// Any MI response as plain values: the decoded status and the response data (NVMe-MI 1.2 §5,
-/// Figure 61; digest D.4, D.5).
+/// Figure 61).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct MiCommandResponseRepr<'a> {

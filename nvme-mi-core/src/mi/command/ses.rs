@@ -1,7 +1,7 @@
-//! SES Receive and SES Send (NVMe-MI 1.2 §5.9–5.10; digest D.8.7): SCSI Enclosure Services
+//! SES Receive and SES Send (NVMe-MI 1.2 §5.9–5.10): SCSI Enclosure Services
 //! diagnostic pages, for enclosures (prohibited on storage devices).
 //!
-//! The field positions are UNVERIFIED (digest J). Chosen here: SES Receive carries the page
+//! The field positions are not checked against the specification text. Chosen here: SES Receive carries the page
 //! code in NMD0 bits 7:0 and the allocation length in NMD1 bits 15:0; SES Send carries the
 //! transfer length (the length of the request data, which holds the page) in NMD1 bits 15:0.
 
@@ -12,7 +12,7 @@ use crate::mi::{Error, Result};
 /// The success response of SES Receive: the diagnostic page, at most the allocation length.
 pub type SesReceiveResponse<'a> = DataResponse<'a>;
 
-/// SES Receive request (field positions UNVERIFIED, see the module documentation).
+/// SES Receive request (field positions not checked against the specification, see the module documentation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct SesReceiveRequest {
@@ -56,7 +56,7 @@ impl MiCommand for SesReceiveRequest {
 }
 
 /// SES Send request: the diagnostic page as request data, its length in NMD1 bits 15:0
-/// (positions UNVERIFIED, see the module documentation).
+/// (positions not checked against the specification, see the module documentation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct SesSendRequest<'a> {

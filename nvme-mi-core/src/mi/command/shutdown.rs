@@ -2,7 +2,7 @@ use super::{Empty, MiCommand, MiCommandRequestRepr, Opcode};
 use crate::mi::status::Rejection;
 use crate::mi::Result;
 
-/// Shutdown Type, SHDNTYP, NMD0 bits 31:24 of Shutdown (NVMe-MI 2.0; digest D.8.6).
+/// Shutdown Type, SHDNTYP, NMD0 bits 31:24 of Shutdown (NVMe-MI 2.0 §5.11).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum ShutdownType {
@@ -35,7 +35,7 @@ impl ShutdownType {
     }
 }
 
-/// Shutdown request (digest D.8.6; NVMe-MI 2.0).
+/// Shutdown request (NVMe-MI 2.0 §5.11).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct ShutdownRequest {

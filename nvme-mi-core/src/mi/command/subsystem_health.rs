@@ -10,7 +10,7 @@ use crate::mi::status::Rejection;
 use crate::mi::Result;
 
 mi_flags! {
-    /// NVM Subsystem Status, NSS (NVMe-MI 1.2 §5.6; digest D.8.2).
+    /// NVM Subsystem Status, NSS (NVMe-MI 1.2 §5.6).
     NvmSubsystemStatus(u8) {
         /// SNFM: sanitize namespace failure mode (NVMe-MI 2.x).
         const SNFM = 1 << 1;
@@ -29,8 +29,8 @@ mi_flags! {
     }
 }
 
-/// The NVM Subsystem Health Data Structure, NSHDS (NVMe-MI 1.2 §5.6;
-/// digest D.8.2): the 8-byte response data of NVM Subsystem Health Status Poll.
+/// The NVM Subsystem Health Data Structure, NSHDS (NVMe-MI 1.2 §5.6):
+/// the 8-byte response data of NVM Subsystem Health Status Poll.
 #[derive(
     Debug,
     Clone,
@@ -145,7 +145,7 @@ impl NvmSubsystemHealth {
     }
 }
 
-/// NVM Subsystem Health Status Poll request (NVMe-MI 1.2 §5.6; digest D.8.2):
+/// NVM Subsystem Health Status Poll request (NVMe-MI 1.2 §5.6):
 /// NMD0 reserved, NMD1 bit 31 Clear Status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]

@@ -3,8 +3,7 @@ use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 use super::fixed::{emit_fixed, parse_fixed, DATA_STRUCTURE_LEN};
 use crate::mi::Result;
 
-/// NVM Subsystem Information, Read NVMe-MI Data Structure type 0x00 (NVMe-MI 1.2 §5.7;
-/// digest D.8.1).
+/// NVM Subsystem Information, Read NVMe-MI Data Structure type 0x00 (NVMe-MI 1.2 §5.7).
 #[derive(
     Debug,
     Clone,

@@ -1,5 +1,5 @@
 /// Composite Temperature, CTEMP, of the NVM Subsystem Health Data Structure
-/// (NVMe-MI 1.2 §5.6; digest D.8.2): degrees Celsius in one byte with markers.
+/// (NVMe-MI 1.2 §5.6): degrees Celsius in one byte with markers.
 ///
 /// | byte | meaning |
 /// |---|---|

@@ -25,7 +25,7 @@ impl<R> Outcome<R> {
     }
 }
 
-/// An MI command's typed request (NVMe-MI 1.2 §5; digest D.4): its opcode, management
+/// An MI command's typed request (NVMe-MI 1.2 §5): its opcode, management
 /// dwords and request data, and the decoder of its typed success response.
 ///
 /// The requester calls [`MiCommand::emit_request`] and [`MiCommand::parse_response`]; the

@@ -1,4 +1,4 @@
-//! VPD Read and VPD Write (NVMe-MI 1.2 §5.11–5.12; digest D.8.5).
+//! VPD Read and VPD Write (NVMe-MI 1.2 §5.11–5.12).
 
 use super::{DataResponse, Empty, MiCommand, MiCommandRequestRepr, Opcode};
 use crate::mi::status::Rejection;
@@ -7,8 +7,8 @@ use crate::mi::Result;
 /// The success response of VPD Read: DLEN bytes of VPD.
 pub type VpdReadResponse<'a> = DataResponse<'a>;
 
-/// VPD Read request: NMD0 bits 15:0 DOFST, NMD1 bits 15:0 DLEN (NVMe-MI 1.2 §5.11;
-/// digest D.8.5). A range beyond the VPD is the responder's to reject (Invalid Parameter).
+/// VPD Read request: NMD0 bits 15:0 DOFST, NMD1 bits 15:0 DLEN (NVMe-MI 1.2 §5.11).
+/// A range beyond the VPD is the responder's to reject (Invalid Parameter).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct VpdReadRequest {
@@ -47,7 +47,7 @@ impl MiCommand for VpdReadRequest {
 }
 
 /// VPD Write request: NMD0 bits 15:0 DOFST, NMD1 bits 15:0 DLEN, DLEN bytes of request data
-/// (NVMe-MI 1.2 §5.12; digest D.8.5).
+/// (NVMe-MI 1.2 §5.12).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct VpdWriteRequest<'a> {

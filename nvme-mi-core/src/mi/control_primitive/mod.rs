@@ -1,4 +1,4 @@
-//! NVMe-MI Control Primitives, NMIMT 0 (NVMe-MI 1.2 §4.2.1, Figures 22–25; digest D.9).
+//! NVMe-MI Control Primitives, NMIMT 0 (NVMe-MI 1.2 §4.2.1, Figures 22–25).
 //!
 //! A control primitive is a fixed 12-byte message, handled outside the command slot state
 //! machine (it may arrive while a command is outstanding in the slot named by CSI).
@@ -6,7 +6,7 @@
 //! ```text
 //!            request                          response
 //! bytes 3:0  header (byte 1 = 0x00 | CSI)     header (byte 1 = 0x80 | CSI)
-//! byte  4    CPO  control primitive opcode    Status (digest D.5)
+//! byte  4    CPO  control primitive opcode    Status (NVMe-MI 1.2)
 //! byte  5    tag  chosen by the requester     tag (echo)
 //! bytes 7:6  CPSP primitive parameter (LE16)  CPSR primitive response (LE16)
 //! bytes 11:8 MIC                              MIC
@@ -138,7 +138,7 @@ fn check_len(b: &[u8]) -> Result<()> {
     }
 }
 
-/// The Control Primitive Opcode, CPO (NVMe-MI 1.2 §4.2.1, Figure 23; digest D.9).
+/// The Control Primitive Opcode, CPO (NVMe-MI 1.2 §4.2.1, Figure 23).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum ControlPrimitiveOpcode {

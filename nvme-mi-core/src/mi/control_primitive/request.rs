@@ -1,4 +1,4 @@
-//! The control primitive request (NVMe-MI 1.2 §4.2.1, Figure 22; digest D.9).
+//! The control primitive request (NVMe-MI 1.2 §4.2.1, Figure 22).
 
 use super::{ControlPrimitiveOpcode, CONTROL_PRIMITIVE_LEN};
 use crate::mi::header::{emit_message, Message, MessageHeader};
@@ -15,8 +15,7 @@ primitive_view! {
     cpsp, set_cpsp, "CPSP, the primitive specific parameter."
 }
 
-/// A control primitive with its typed parameter, CPSP (NVMe-MI 1.2 §4.2.1, Figure 23;
-/// digest D.9).
+/// A control primitive with its typed parameter, CPSP (NVMe-MI 1.2 §4.2.1, Figure 23).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum ControlPrimitive {
@@ -89,7 +88,7 @@ impl ControlPrimitive {
     }
 }
 
-/// A control primitive request as plain values (NVMe-MI 1.2 §4.2.1, Figure 22; digest D.9).
+/// A control primitive request as plain values (NVMe-MI 1.2 §4.2.1, Figure 22).
 ///
 /// ```
 /// use nvme_mi_core::mi::control_primitive::{ControlPrimitive, ControlPrimitiveRequestRepr};

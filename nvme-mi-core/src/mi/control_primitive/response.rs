@@ -1,4 +1,4 @@
-//! The control primitive response (NVMe-MI 1.2 §4.2.1, Figure 24; digest D.9).
+//! The control primitive response (NVMe-MI 1.2 §4.2.1, Figure 24).
 
 use super::{
     ControlPrimitiveOpcode, ControlPrimitiveRequestRepr, ManagementEndpointState,
@@ -18,8 +18,7 @@ primitive_view! {
     cpsr, set_cpsr, "CPSR, the primitive specific response."
 }
 
-/// Control Primitive Aborted Status, CPAS: Abort CPSR bits 1:0 (NVMe-MI 1.2 §4.2.1.3;
-/// digest D.9).
+/// Control Primitive Aborted Status, CPAS: Abort CPSR bits 1:0 (NVMe-MI 1.2 §4.2.1.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Cpas {
@@ -57,7 +56,7 @@ impl Cpas {
 
 /// The Pause CPSR as libnvme's example reads it: which command slots are paused.
 ///
-/// UNVERIFIED (digest D.9): the wireshark dissector treats the Pause CPSR as reserved
+/// Not checked against the NVMe-MI 1.2 text: the Wireshark dissector treats the Pause CPSR as reserved
 /// ("obsolete must-be-1 bits"). Requesters should rely on Get State's
 /// [`ManagementEndpointState::PAUSED`] instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -84,11 +83,11 @@ impl PauseFlags {
     }
 }
 
-/// A CPSR typed by the primitive it answers (NVMe-MI 1.2 §4.2.1; digest D.9).
+/// A CPSR typed by the primitive it answers (NVMe-MI 1.2 §4.2.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum PrimitiveResponse {
-    /// Pause: the paused slots (UNVERIFIED, see [`PauseFlags`]).
+    /// Pause: the paused slots (not checked against the specification, see [`PauseFlags`]).
     Pause(PauseFlags),
     /// Resume (CPSR reserved).
     Resume,
@@ -137,7 +136,7 @@ impl PrimitiveResponse {
     }
 }
 
-/// A control primitive response as plain values (NVMe-MI 1.2 §4.2.1, Figure 24; digest D.9).
+/// A control primitive response as plain values (NVMe-MI 1.2 §4.2.1, Figure 24).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct ControlPrimitiveResponseRepr {

@@ -1,5 +1,5 @@
 //! The Management Endpoint state returned by the Get State control primitive
-//! (NVMe-MI 1.2 §4.2.1.4, Figure 25; digest D.9).
+//! (NVMe-MI 1.2 §4.2.1.4, Figure 25).
 
 /// Slot Servicing State, SSTA: what the command slot named by CSI is doing
 /// (Get State CPSR bits 1:0).
@@ -40,7 +40,7 @@ impl Ssta {
 }
 
 /// The Get State CPSR: slot servicing state and the error and status flags of the
-/// Management Endpoint (NVMe-MI 1.2 §4.2.1.4, Figure 25; digest D.9).
+/// Management Endpoint (NVMe-MI 1.2 §4.2.1.4, Figure 25).
 ///
 /// Flag bits 4..=13 record errors seen since they were last cleared (Get State with CESF
 /// set clears them after reporting). Bit 2 is reserved and kept as received.

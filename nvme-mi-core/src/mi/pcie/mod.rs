@@ -1,4 +1,4 @@
-//! The PCIe Command Set, NMIMT 4 (NVMe-MI 1.2 §7, Figures 126–144; digest D.10).
+//! The PCIe Command Set, NMIMT 4 (NVMe-MI 1.2 §7, Figures 126–144).
 //!
 //! Out-of-band access to the PCIe configuration, memory and I/O spaces of one controller
 //! (selected by CTLID). All six commands are optional; a device supporting any of them
@@ -18,8 +18,7 @@
 //!           bytes N-1:8 response data (reads): LENGTH bytes padded with zeros to a dword
 //! ```
 //!
-//! Sources, since the digest (D.10) has only the section titles and marks the details
-//! UNVERIFIED:
+//! Sources, since the NVMe-MI 1.2 text itself was not available to check these details against:
 //! - Opcodes 0x00..=0x05 and their names (NVMe-MI 1.2 Figure 128), the 20-byte request
 //!   header with three dwords after CTLID (Figure 126) and the 8-byte response header
 //!   (Figure 129): a public Markdown transcription of NVMe-MI 1.2 §7 ("PCIe-Through-MI
@@ -31,9 +30,9 @@
 //!   padded to a dword (padding cleared in read data, discarded in write data), and an
 //!   out-of-range configuration offset answered with Invalid Parameter at OFFSET: the same
 //!   transcription's "Field Reference" (Figures 131–144). Only that one transcription gives
-//!   these bit positions: UNVERIFIED against the spec PDF.
+//!   these bit positions; they are not checked against the specification text.
 //! - Errors use status 0x21 PCIe Inaccessible when the controller's PCIe side cannot be
-//!   reached (digest D.10); that choice belongs to the responder.
+//!   reached (NVMe-MI 1.2); that choice belongs to the responder.
 
 mod request;
 mod response;
@@ -104,7 +103,7 @@ impl PcieOpcode {
 }
 
 /// The BAR selector of memory and I/O commands, NMD0 bits 18:16 (NVMe-MI 1.2 §7.3–7.6,
-/// Figures 135–144; UNVERIFIED, see the module sources).
+/// Figures 135–144; not checked against the specification text, see the module sources).
 ///
 /// Values 0..=5 select BAR0..BAR5; for a 64-bit BAR, select its lower half. 6 and 7 are
 /// reserved (a responder answers Invalid Parameter).

@@ -1,5 +1,5 @@
-//! The PCIe command request (NVMe-MI 1.2 §7, Figures 126–127, 131–144; details UNVERIFIED,
-//! see the module documentation).
+//! The PCIe command request (NVMe-MI 1.2 §7, Figures 126–127, 131–144; the details are not
+//! checked against the specification text, see the module documentation).
 
 use super::{dword_padded, Bar, PcieOpcode, CONFIG_SPACE_LEN};
 use crate::mi::header::{emit_message, Message, MessageHeader, HEADER_LEN};
@@ -254,8 +254,8 @@ impl<'a> PcieRequestRepr<'a> {
     ///   [`Rejection::InvalidCommandInputDataSize`];
     /// - a reserved BAR ⇒ Invalid Parameter at NMD0 bit 16;
     /// - a configuration OFFSET + LENGTH beyond 4096 ⇒ Invalid Parameter at OFFSET;
-    /// - a read LENGTH above 4096 (the response could not carry it; the spec's exact rule
-    ///   is UNVERIFIED) ⇒ Invalid Parameter at LENGTH.
+    /// - a read LENGTH above 4096 (the response could not carry it; the specification's
+    ///   exact rule is not checked) ⇒ Invalid Parameter at LENGTH.
     pub fn parse<T: AsRef<[u8]>>(msg: &'a Message<T>) -> core::result::Result<Self, Rejection> {
         let body = msg.body();
         let (head, data) = body

@@ -1,5 +1,5 @@
-//! The PCIe command response (NVMe-MI 1.2 §7, Figures 129–130; details UNVERIFIED, see the
-//! module documentation).
+//! The PCIe command response (NVMe-MI 1.2 §7, Figures 129–130; the details are not checked
+//! against the specification text, see the module documentation).
 
 use super::{dword_padded, PcieRequestRepr};
 use crate::mi::header::{emit_message, Message, MessageHeader};

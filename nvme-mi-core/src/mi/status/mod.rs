@@ -1,5 +1,5 @@
 //! The NVMe-MI Response Message Status and the status-specific bytes of a response
-//! (NVMe-MI 1.2 §4.1.2, Figures 26–29; digest D.5, D.6).
+//! (NVMe-MI 1.2 §4.1.2, Figures 26–29).
 //!
 //! Every NVMe-MI response except an Asynchronous Event Message starts the same way:
 //!

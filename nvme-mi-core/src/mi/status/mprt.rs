@@ -2,10 +2,10 @@
 //! §4.1.2, Figure 29).
 
 /// More Processing Required Time, MPRT: the worst-case time until the real response, in
-/// units of 100 ms (NVMe-MI 1.2 §4.1.2, Figure 29; digest D.6).
+/// units of 100 ms (NVMe-MI 1.2 §4.1.2, Figure 29).
 ///
-/// The meaning of 0 is UNVERIFIED in the digest; callers should then fall back to their own
-/// timeout.
+/// What 0 means is not checked against the specification text; callers then fall back to
+/// their own timeout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Mprt(pub u16);

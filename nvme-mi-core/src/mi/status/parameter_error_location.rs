@@ -4,11 +4,12 @@
 use core::fmt;
 
 /// Where the offending field of a request is, as reported by an Invalid Parameter response
-/// (NVMe-MI 1.2 §4.1.2, Figure 28; digest D.5).
+/// (NVMe-MI 1.2 §4.1.2, Figure 28).
 ///
 /// `byte` is the offset of the least-significant byte of the field counted from message byte 0
 /// (the `0x84` type byte), so NMD0 is bytes 11:8 and a bad DTYP (NMD0 bits 31:24) is byte 11,
-/// bit 0. The digest marks this origin UNVERIFIED; it matches the spec's figure numbering.
+/// bit 0. This origin follows the byte numbering of the
+/// specification's figures; it is not checked against its text.
 /// `bit` is the lowest bit number of the field within that byte (0..=7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]

@@ -10,7 +10,7 @@ use crate::mi::integrity::MIC_LEN;
 use crate::mi::Result;
 
 /// Why a responder must answer a request with an error status instead of executing it
-/// (NVMe-MI 1.2 §4.1.2, Figures 26–28; digest D.5).
+/// (NVMe-MI 1.2 §4.1.2, Figures 26–28).
 ///
 /// Every request decoder on the responder side returns this as its error; the responder then
 /// sends [`Rejection::emit_response`] back.

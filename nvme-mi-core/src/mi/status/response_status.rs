@@ -2,13 +2,13 @@
 
 use core::fmt;
 
-/// The Response Message Status (NVMe-MI 1.2 §4.1.2, Figure 26; digest D.5).
+/// The Response Message Status (NVMe-MI 1.2 §4.1.2, Figure 26).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum ResponseStatus {
     /// Success (0x00).
     Success,
-    /// More Processing Required (0x01): the real response follows later (digest D.6).
+    /// More Processing Required (0x01): the real response follows later (NVMe-MI 1.2).
     MoreProcessingRequired,
     /// Internal Error (0x02).
     InternalError,

@@ -4,7 +4,7 @@
 use super::{Mprt, ParameterErrorLocation, ResponseStatus};
 
 /// The status byte and the three status-specific bytes of a response, decoded by format
-/// (NVMe-MI 1.2 §4.1.2, Figures 27–29; digest D.5).
+/// (NVMe-MI 1.2 §4.1.2, Figures 27–29).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum StatusInfo {

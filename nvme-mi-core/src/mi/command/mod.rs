@@ -7,7 +7,7 @@
 //!
 //! Layers, from raw to typed:
 //!
-//! * [`Request`] and [`Response`]: checked views over a whole message;
+//! * [`MiCommandRequest`] and [`MiCommandResponse`]: checked views over a whole message;
 //! * [`MiCommandRequestRepr`] and [`MiCommandResponseRepr`]: the opcode, NMD0, NMD1 and data (or status, NMRESP
 //!   and data) as plain values, for any opcode including vendor specific ones;
 //! * one typed request per command (e.g. [`SubsystemHealthStatusPollRequest`]) implementing

@@ -7,14 +7,19 @@
 #
 # Builds, all optimised: `nvme-mi` (release), nvme-mi-linux's example health_poll_rate
 # (release, without the D-Bus feature) and benches/libnvme/health_poll.c (gcc -O2 against
-# Debian's libnvme-dev). In the guest it starts the drive, then runs the two requesters one
-# after the other, alternating, ROUNDS times each, COUNT timed polls per run. Prints every
-# run, the median rate of each side and the ratio (this project / libnvme-mi).
+# Debian's libnvme-dev). In the guest it starts the drive, then runs the requesters one
+# after the other, alternating, ROUNDS times each, COUNT timed polls per run: this project's
+# with its tag kept between polls (`nvme-mi-rs`), libnvme-mi's, and this project's with the
+# transport's default tag handling (`nvme-mi-rs-default`, a tag allocated and released per
+# poll, as libnvme-mi does). Prints every run, the median rate of each, the ratio of the
+# medians (this project / libnvme-mi), and the median of the per-round ratios (each round's
+# runs are back to back, so under about the same load: the steadier figure on a busy host).
 # This is a measurement, not a test: it fails only if a poll or the set-up fails.
 #
 # With STRACE=1 it then runs each requester once more under `strace -f -c` in the guest
-# (COUNT timed polls plus the 10 untimed ones and start-up) and prints the system-call
-# summaries and the calls per poll.
+# (COUNT timed polls plus the 10 untimed ones and start-up), with the drive traced
+# (`strace -c -p`) for that run too, and prints the system-call summaries and the calls per
+# poll of each requester and of the drive serving it.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -31,15 +36,28 @@ if [[ "${1:-}" == --guest ]]; then
     for _ in $(seq "$rounds"); do
         "$rust_bin" 1 8 "$count"
         "$c_bin" 1 8 "$count"
+        NVME_MI_DEFAULT_TAG=1 "$rust_bin" 1 8 "$count"
     done
     if [[ "${STRACE:-0}" == 1 ]]; then
-        for side in nvme-mi-rs:"$rust_bin" libnvme-mi:"$c_bin"; do
-            name=${side%%:*} bin=${side#*:}
+        # Each requester under `strace -c`, and the drive too (attached for that run only).
+        calls() { awk '$1 == "100.00" { print $4 }' "$1"; }
+        for name in nvme-mi-rs libnvme-mi nvme-mi-rs-default; do
+            bin=$rust_bin
+            [[ $name == libnvme-mi ]] && bin=$c_bin
+            [[ $name == nvme-mi-rs-default ]] && export NVME_MI_DEFAULT_TAG=1
+            strace -f -c -o /tmp/strace-drive.out -p "$serve_pid" 2>/dev/null &
+            drive_strace=$!
+            sleep 1
             strace -f -c -o /tmp/strace.out "$bin" 1 8 "$count" >/dev/null
+            kill -INT "$drive_strace"
+            wait "$drive_strace" || true
             echo "strace $name ($count + 10 polls):"
             cat /tmp/strace.out
-            total=$(awk '$1 == "100.00" { print $4 }' /tmp/strace.out)
-            python3 -c "print(f'syscalls per poll $name: {$total / ($count + 10):.2f} ($total calls)')"
+            echo "strace of the drive, serving $name:"
+            cat /tmp/strace-drive.out
+            total=$(calls /tmp/strace.out) drive=$(calls /tmp/strace-drive.out)
+            python3 -c "print(f'syscalls per poll $name: {$total / ($count + 10):.2f} ($total calls); drive: {$drive / ($count + 10):.2f} ($drive calls)')"
+            unset NVME_MI_DEFAULT_TAG
         done
     fi
     exit 0
@@ -70,10 +88,20 @@ for line in sys.argv[1].splitlines():
     m = re.match(r"(\S+): \d+ polls in [\d.]+ s: (\d+) polls/s", line)
     if m:
         rates.setdefault(m.group(1), []).append(int(m.group(2)))
-rs, c = rates.get("nvme-mi-rs"), rates.get("libnvme-mi")
-if not rs or not c:
+rs, c, d = rates.get("nvme-mi-rs"), rates.get("libnvme-mi"), rates.get("nvme-mi-rs-default")
+if not rs or not c or not d:
     sys.exit("bench-libnvme: missing results")
-mr, mc = statistics.median(rs), statistics.median(c)
-print(f"median: nvme-mi-rs {mr:.0f} polls/s, libnvme-mi {mc:.0f} polls/s, "
-      f"ratio nvme-mi-rs / libnvme-mi = {mr / mc:.2f}")
+mr, mc, md = statistics.median(rs), statistics.median(c), statistics.median(d)
+print(f"median: nvme-mi-rs {mr:.0f} polls/s (tag kept), {md:.0f} polls/s (default), "
+      f"libnvme-mi {mc:.0f} polls/s")
+print(f"ratio of the medians nvme-mi-rs / libnvme-mi = {mr / mc:.2f} (tag kept), "
+      f"{md / mc:.2f} (default)")
+# Each round's requesters ran back to back, under about the same load: their ratio is the
+# steadier figure on a loaded machine.
+kept = [a / b for a, b in zip(rs, c)]
+default = [a / b for a, b in zip(d, c)]
+print(f"median of the per-round ratios = {statistics.median(kept):.2f} (tag kept), "
+      f"{statistics.median(default):.2f} (default)")
+print("per round, tag kept: " + ", ".join(f"{r:.2f}" for r in kept))
+print("per round, default: " + ", ".join(f"{r:.2f}" for r in default))
 PY

@@ -7,9 +7,13 @@
 //! health_poll_rate NET EID COUNT
 //! ```
 //!
-//! Keeps its tag between polls (`MctpTransport::set_keep_tag`). Does 10 untimed polls, then times `COUNT` polls (each one request and one response through
-//! the kernel, decoded and integrity-checked) with the monotonic clock and prints
-//! `nvme-mi-rs: COUNT polls in SECONDS s: RATE polls/s`. Exits non-zero if any poll fails.
+//! Keeps its tag between polls (`MctpTransport::set_keep_tag`), or, with the environment
+//! variable `NVME_MI_DEFAULT_TAG=1`, uses the transport as it comes (a tag allocated and
+//! released for each poll). Does 10 untimed polls, then times `COUNT` polls (each one
+//! request and one response through the kernel, decoded and integrity-checked) with the
+//! monotonic clock and prints `nvme-mi-rs: COUNT polls in SECONDS s: RATE polls/s`
+//! (`nvme-mi-rs-default: ...` with the default tag handling). Exits non-zero if any poll
+//! fails.
 
 fn run(net: u32, eid: u8, count: u32) -> Result<(), Box<dyn std::error::Error>> {
     use nvme_mi_core::mctp::Eid;
@@ -19,10 +23,11 @@ fn run(net: u32, eid: u8, count: u32) -> Result<(), Box<dyn std::error::Error>> 
     use nvme_mi_linux::{MctpAddr, MctpTransport};
     use std::time::Instant;
 
+    let default_tag = std::env::var_os("NVME_MI_DEFAULT_TAG").is_some_and(|v| v == "1");
     let mut transport = MctpTransport::new(MctpAddr::new(net, Eid(eid)))?;
     // One requester polling in a loop over the loopback: keep the tag between polls (no
     // I2C bus to hold locked here; see `MctpTransport::set_keep_tag`).
-    transport.set_keep_tag(true);
+    transport.set_keep_tag(!default_tag);
     let mut ep = Endpoint::new(transport, vec![0u8; MAX_MESSAGE_LEN]);
     let poll = SubsystemHealthStatusPollRequest {
         clear_status: false,
@@ -35,8 +40,13 @@ fn run(net: u32, eid: u8, count: u32) -> Result<(), Box<dyn std::error::Error>> 
         std::hint::black_box(ep.mi_command(&poll)?.health);
     }
     let dt = t0.elapsed().as_secs_f64();
+    let name = if default_tag {
+        "nvme-mi-rs-default"
+    } else {
+        "nvme-mi-rs"
+    };
     println!(
-        "nvme-mi-rs: {count} polls in {dt:.3} s: {:.0} polls/s",
+        "{name}: {count} polls in {dt:.3} s: {:.0} polls/s",
         f64::from(count) / dt
     );
     Ok(())

@@ -11,9 +11,9 @@ use nvme_mi_core::transport::ResponderTransport;
 use crate::addr::{MctpAddr, PhysAddr};
 use crate::dropped::Dropped;
 use crate::error::{Error, Result};
-use crate::socket::{self, Destination, Incoming, MctpSocket};
+use crate::socket::{self, Destination, Incoming, MctpSocket, Wait};
 use crate::sys;
-use crate::time::Clock;
+use crate::time::{CarriedClock, Interruptions};
 
 /// Where a request came from, and how to answer it: the requester's network and EID, the
 /// tag of its request, and (with extended addressing) its interface and hardware address.
@@ -152,12 +152,22 @@ impl ListenerSockets {
 /// that an endpoint can answer them itself; that binding fails if `mctpd` or similar software
 /// holds it.
 ///
+/// Time ([`ResponderTransport::now`]) is a monotonic clock started with the listener, in
+/// milliseconds, that the listener does not read from the system while it receives on the
+/// NVMe-MI socket alone: it carries it forward by each wait for a request, as the kernel
+/// measured it (`recvmmsg`), so that serving a request costs one receive and one `sendmsg`
+/// and no clock read. It counts the waits only, not the time spent answering, so it runs
+/// behind the system clock by that time; a deadline counted from it (a delayed response,
+/// an event) is met at the time it stands for, or later by the time spent answering the
+/// requests that arrived meanwhile. With [`MctpListener::listen_control`] the listener
+/// waits with `poll` and reads the system clock after each wait.
+///
 /// Needs `CAP_NET_BIND_SERVICE` to bind and `CAP_NET_RAW` to send.
 #[derive(Debug)]
 pub struct MctpListener {
     sockets: ListenerSockets,
     dropped: Dropped,
-    clock: Clock,
+    clock: CarriedClock,
 }
 
 impl MctpListener {
@@ -167,7 +177,7 @@ impl MctpListener {
         Ok(MctpListener {
             sockets: ListenerSockets::bind(net, eid, true)?,
             dropped: Dropped::default(),
-            clock: Clock::new(),
+            clock: CarriedClock::new(),
         })
     }
 
@@ -187,14 +197,15 @@ impl MctpListener {
         self.dropped
     }
 
-    /// Receive on the NVMe-MI socket alone: one blocking `recvmsg`, the socket's receive
-    /// timeout set to the time left (no timeout and no clock read without a deadline).
+    /// Receive on the NVMe-MI socket alone: one blocking receive, with the time left as its
+    /// timeout (none without a deadline), carrying the clock forward by the wait.
     fn recv_one(&mut self, buf: &mut [u8], deadline: Option<Instant>) -> Result<(usize, MctpPeer)> {
+        let mut signals = Interruptions::default();
         loop {
             let left = match deadline {
                 None => None,
                 Some(d) => {
-                    let now = self.clock.now();
+                    let now = self.clock.current();
                     if now >= d {
                         let sock = &self.sockets.nvme_mi;
                         return try_recv_request(sock, buf, &mut self.dropped)?
@@ -203,11 +214,15 @@ impl MctpListener {
                     (d != Instant::NEVER).then(|| now.until(d))
                 }
             };
-            self.sockets.nvme_mi.set_recv_timeout(left)?;
-            if let Some(inc) = self.sockets.nvme_mi.recv_wait(buf)? {
-                if let Some(r) = take_request(&inc, buf.len(), &mut self.dropped)? {
-                    return Ok(r);
+            match self.sockets.nvme_mi.recv_wait(buf, left)? {
+                Wait::Message(inc, waited) => {
+                    self.clock.advance(waited);
+                    if let Some(r) = take_request(&inc, buf.len(), &mut self.dropped)? {
+                        return Ok(r);
+                    }
                 }
+                Wait::TimedOut => self.clock.advance(left.unwrap_or_default()),
+                Wait::Interrupted => signals.interrupted(&mut self.clock),
             }
         }
     }
@@ -225,7 +240,7 @@ impl ResponderTransport for MctpListener {
     type Peer = MctpPeer;
 
     fn now(&mut self) -> Instant {
-        self.clock.now()
+        self.clock.current()
     }
 
     fn recv_request(
@@ -250,7 +265,9 @@ impl ResponderTransport for MctpListener {
             let fds: Vec<BorrowedFd<'_>> = core::iter::once(main)
                 .chain(self.sockets.control.as_ref().map(AsFd::as_fd))
                 .collect();
-            if !socket::wait(&fds, PollFlags::POLLIN, until)? {
+            let ready = socket::wait(&fds, PollFlags::POLLIN, until)?;
+            self.clock.read();
+            if !ready {
                 return Err(Error::Timeout);
             }
         }

@@ -13,9 +13,9 @@ use crate::addr::{MctpAddr, PhysAddr};
 use crate::dropped::Dropped;
 use crate::error::{Error, Result};
 use crate::events::EventCore;
-use crate::socket::{self, Destination, Incoming, MctpSocket};
+use crate::socket::{self, Destination, Incoming, MctpSocket, Wait};
 use crate::sys;
-use crate::time::Clock;
+use crate::time::{CarriedClock, Interruptions};
 
 /// How a requester gets the message tag of each exchange.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -157,10 +157,6 @@ impl RequesterCore {
 
     pub(crate) fn socket(&self) -> &MctpSocket {
         &self.sock
-    }
-
-    pub(crate) fn socket_mut(&mut self) -> &mut MctpSocket {
-        &mut self.sock
     }
 
     /// Open a new exchange: end the previous one, and hold a tag that no earlier exchange
@@ -309,14 +305,20 @@ impl RequesterCore {
         Ok(None)
     }
 
-    /// Wait (blocking socket, up to its receive timeout) for one message: `Some` if it is a
-    /// response of the open exchange, `None` after a timeout, an interruption or a message
-    /// that was discarded.
-    pub(crate) fn recv_wait(&mut self, buf: &mut [u8]) -> Result<Option<usize>> {
-        match self.sock.recv_wait(buf)? {
-            Some(inc) => self.take(&inc, buf),
-            None => Ok(None),
-        }
+    /// Wait (blocking socket) up to `timeout` for one message: its length if it is a
+    /// response of the open exchange (`None` for anything else, which is discarded), and how
+    /// the wait ended.
+    pub(crate) fn recv_wait(
+        &mut self,
+        buf: &mut [u8],
+        timeout: Option<Duration>,
+    ) -> Result<(Option<usize>, Wait)> {
+        let wait = self.sock.recv_wait(buf, timeout)?;
+        let n = match &wait {
+            Wait::Message(inc, _) => self.take(inc, buf)?,
+            Wait::TimedOut | Wait::Interrupted => None,
+        };
+        Ok((n, wait))
     }
 
     /// The open exchange got its final response: release the tag, or keep it for the next
@@ -391,10 +393,18 @@ impl sys::StableFd for RequesterCore {}
 ///
 /// Receiving keeps only responses (TO clear) from the endpoint on that tag; anything else is
 /// discarded and counted ([`MctpTransport::dropped`]). A receive sleeps in the kernel, with
-/// the socket's receive timeout set to the time left until the deadline, so that an exchange
-/// costs a `sendmsg` and a `recvmsg` (with the tag kept, no `ioctl`) and no `poll`. The time left is counted from
-/// the transport's latest clock reading ([`Transport::now`], which the engines call just
-/// before computing a deadline); time is a monotonic clock started with the transport.
+/// the socket's receive timeout set to the time left until the deadline, and the kernel
+/// reports how long it waited (`recvmmsg`), so that an exchange costs a `sendmsg` and one
+/// receive (with the tag kept, no `ioctl`), no `poll` and no clock read.
+///
+/// Time ([`Transport::now`]) is a monotonic clock started with the transport, in
+/// milliseconds. Outside an exchange it is read from the system. Inside one (from
+/// [`Transport::send_request`] until [`Transport::complete_exchange`] or
+/// [`Transport::end_exchange`], and through the back-off of a request that found no free
+/// tag), it is the last reading carried forward by the waits as the kernel measured them:
+/// every deadline of the exchange is counted from that reading and waited for in the kernel,
+/// so it is met at the time it stands for, or later by the time the process spent between
+/// its waits, never earlier (up to the kernel's clock tick), and no clock is read.
 ///
 /// On kernels without the tag ioctls the transport falls back to kernel-allocated tags
 /// ([`TagMode::KernelOwned`]), where More Processing Required cannot work;
@@ -408,10 +418,23 @@ impl sys::StableFd for RequesterCore {}
 pub struct MctpTransport {
     core: RequesterCore,
     events: Option<EventCore>,
-    clock: Clock,
-    /// The latest reading of [`Transport::now`] since the transport last waited: where a
-    /// receive counts the time left until its deadline from, without reading the clock again.
-    reading: Option<Instant>,
+    clock: CarriedClock,
+    phase: Phase,
+}
+
+/// Where the engine is in its use of an [`MctpTransport`], which decides whether
+/// [`Transport::now`] reads the system clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// No exchange open: the time is read from the system.
+    Idle,
+    /// An exchange is open: the time is carried forward by the measured waits.
+    Exchange,
+    /// A request found no free tag and its exchange ended: the engine asks for the time to
+    /// back off from (carried forward, as in the exchange), then waits and sends again.
+    NoTag,
+    /// The engine has the time to back off from: [`Transport::wait_until`] counts from it.
+    Backoff,
 }
 
 impl MctpTransport {
@@ -431,8 +454,8 @@ impl MctpTransport {
         Ok(MctpTransport {
             core,
             events: None,
-            clock: Clock::new(),
-            reading: None,
+            clock: CarriedClock::new(),
+            phase: Phase::Idle,
         })
     }
 
@@ -500,29 +523,8 @@ impl MctpTransport {
         self.core.tag_drop_failures()
     }
 
-    /// Start receiving Asynchronous Event Messages now (otherwise the first
-    /// [`EventSource::recv_unsolicited`] does): binds a socket to NVMe-MI messages on the
-    /// endpoint's network. Kernel 6.12 cannot bind to one peer, so only one socket on the host
-    /// can do this per network (a second fails with `EADDRINUSE`, as does a local responder
-    /// bound to the same network); requests from other endpoints are discarded and counted.
-    pub fn listen_events(&mut self) -> Result<()> {
-        if self.events.is_none() {
-            self.events = Some(EventCore::bind(self.core.peer())?);
-        }
-        Ok(())
-    }
-}
-
-impl Transport for MctpTransport {
-    type Error = Error;
-
-    fn now(&mut self) -> Instant {
-        let t = self.clock.now();
-        self.reading = Some(t);
-        t
-    }
-
-    fn send_request(&mut self, message: &[&[u8]]) -> Result<()> {
+    /// Open an exchange and send its request, waiting while the socket is full.
+    fn send(&mut self, message: &[&[u8]]) -> Result<()> {
         self.core.start()?;
         loop {
             match self.core.try_send(message) {
@@ -542,35 +544,91 @@ impl Transport for MctpTransport {
         }
     }
 
+    /// Start receiving Asynchronous Event Messages now (otherwise the first
+    /// [`EventSource::recv_unsolicited`] does): binds a socket to NVMe-MI messages on the
+    /// endpoint's network. Kernel 6.12 cannot bind to one peer, so only one socket on the host
+    /// can do this per network (a second fails with `EADDRINUSE`, as does a local responder
+    /// bound to the same network); requests from other endpoints are discarded and counted.
+    pub fn listen_events(&mut self) -> Result<()> {
+        if self.events.is_none() {
+            self.events = Some(EventCore::bind(self.core.peer())?);
+        }
+        Ok(())
+    }
+}
+
+impl Transport for MctpTransport {
+    type Error = Error;
+
+    fn now(&mut self) -> Instant {
+        match self.phase {
+            Phase::Exchange => self.clock.current(),
+            Phase::NoTag => {
+                self.phase = Phase::Backoff;
+                self.clock.current()
+            }
+            // After `Backoff` the engine gave up on the command.
+            Phase::Idle | Phase::Backoff => {
+                self.phase = Phase::Idle;
+                self.clock.read()
+            }
+        }
+    }
+
+    fn send_request(&mut self, message: &[&[u8]]) -> Result<()> {
+        self.phase = Phase::Exchange;
+        let r = self.send(message);
+        if matches!(&r, Err(e) if e.kind() == ErrorKind::TagsExhausted) {
+            self.phase = Phase::NoTag;
+        }
+        r
+    }
+
     fn recv_response(&mut self, buf: &mut [u8], deadline: Instant) -> Result<usize> {
-        let mut reading = self.reading.take();
+        let mut signals = Interruptions::default();
         loop {
-            let now = reading.take().unwrap_or_else(|| self.clock.now());
+            let now = self.clock.current();
             if now >= deadline {
                 // A response already queued still counts.
                 return self.core.try_recv(buf)?.ok_or(Error::Timeout);
             }
             let left = (deadline != Instant::NEVER).then(|| now.until(deadline));
-            self.core.socket_mut().set_recv_timeout(left)?;
-            if let Some(n) = self.core.recv_wait(buf)? {
-                return Ok(n);
+            match self.core.recv_wait(buf, left)? {
+                (Some(n), Wait::Message(_, waited)) => {
+                    self.clock.advance(waited);
+                    return Ok(n);
+                }
+                (_, Wait::Message(_, waited)) => self.clock.advance(waited),
+                (_, Wait::TimedOut) => self.clock.advance(left.unwrap_or_default()),
+                (_, Wait::Interrupted) => signals.interrupted(&mut self.clock),
             }
         }
     }
 
     fn end_exchange(&mut self) {
         self.core.end();
+        if self.phase != Phase::NoTag {
+            self.phase = Phase::Idle;
+        }
     }
 
     fn complete_exchange(&mut self) {
         self.core.complete();
+        self.phase = Phase::Idle;
     }
 
     fn wait_until(&mut self, t: Instant) {
-        self.reading = None;
-        if let Some(at) = self.clock.to_std(t) {
-            std::thread::sleep(at.saturating_duration_since(StdInstant::now()));
+        let now = if self.phase == Phase::Backoff {
+            // The back-off counts from the carried time the engine was given.
+            self.clock.current()
+        } else {
+            self.clock.read()
+        };
+        if t != Instant::NEVER {
+            std::thread::sleep(now.until(t));
         }
+        self.clock.advance_to(t);
+        self.phase = Phase::Idle;
     }
 
     fn remote_eid(&self) -> Option<Eid> {
@@ -581,7 +639,6 @@ impl Transport for MctpTransport {
 impl EventSource for MctpTransport {
     fn recv_unsolicited(&mut self, buf: &mut [u8], deadline: Instant) -> Result<usize> {
         self.listen_events()?;
-        self.reading = None;
         let until = self.clock.to_std(deadline);
         let Some(events) = self.events.as_mut() else {
             return Err(Error::InvalidArgument("event socket missing"));

@@ -12,6 +12,10 @@ use crate::addr::{MctpAddr, PhysAddr};
 use crate::error::{Error, Result};
 use crate::sys;
 
+/// How many pieces of a message [`MctpSocket::try_send`] hands to the kernel without
+/// allocating.
+const INLINE_IOVECS: usize = 8;
+
 /// A message that [`MctpSocket::try_recv`] put into the caller's buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Incoming {
@@ -57,6 +61,21 @@ pub struct Destination {
     pub phys: Option<PhysAddr>,
 }
 
+/// How [`MctpSocket::recv_wait`] ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wait {
+    /// A message arrived (see [`Incoming`]) after the call had waited this long, as the
+    /// kernel's monotonic clock counts it (a wait longer than a day reports a day).
+    Message(Incoming, Duration),
+    /// The timeout passed with no message.
+    TimedOut,
+    /// A signal interrupted the wait, after an unknown time.
+    Interrupted,
+}
+
+/// The longest wait that [`MctpSocket::recv_wait`] measures when it has no timeout.
+const UNTIMED_LIMIT: Duration = Duration::from_secs(86_400);
+
 /// An `AF_MCTP` `SOCK_DGRAM` socket.
 ///
 /// Messages go in and out whole, type byte first; the kernel carries that byte in
@@ -65,8 +84,8 @@ pub struct Destination {
 /// caller's buffer with one system call and no copy.
 ///
 /// [`MctpSocket::new`] makes a non-blocking socket; [`MctpSocket::new_blocking`] one whose
-/// [`MctpSocket::recv_wait`] sleeps in the kernel until a message or the receive timeout
-/// ([`MctpSocket::set_recv_timeout`]), so that waiting costs no `poll` and no clock read.
+/// [`MctpSocket::recv_wait`] sleeps in the kernel until a message or its timeout, and
+/// reports how long that took, so that waiting costs no `poll` and no clock read.
 /// `try_*` never block on either kind.
 #[derive(Debug)]
 pub struct MctpSocket {
@@ -94,16 +113,6 @@ impl MctpSocket {
             ext: false,
             timeout: None,
         })
-    }
-
-    /// How long [`MctpSocket::recv_wait`] waits on a blocking socket (`None`: forever). A
-    /// system call only when the value changes.
-    pub fn set_recv_timeout(&mut self, timeout: Option<Duration>) -> Result<()> {
-        if self.timeout != timeout {
-            sys::set_recv_timeout(self.fd.as_fd(), timeout).map_err(Error::SocketOption)?;
-            self.timeout = timeout;
-        }
-        Ok(())
     }
 
     /// Bind to a local network (`MCTP_NET_ANY` = all), EID (`None` = any local EID) and
@@ -134,13 +143,32 @@ impl MctpSocket {
         let mut pieces = message.iter().copied().skip_while(|p| p.is_empty());
         let first = pieces.next().ok_or(Error::EmptyMessage)?;
         let (&msg_type, rest) = first.split_first().ok_or(Error::EmptyMessage)?;
-        let mut iov: Vec<IoSlice<'_>> = Vec::with_capacity(message.len());
-        iov.extend(
-            core::iter::once(rest)
-                .chain(pieces)
-                .filter(|p| !p.is_empty())
-                .map(IoSlice::new),
-        );
+        let body = core::iter::once(rest)
+            .chain(pieces)
+            .filter(|p| !p.is_empty())
+            .map(IoSlice::new);
+        // The engines send a message in a few pieces: their iovecs go on the stack, and only
+        // a message in more pieces than that needs a vector.
+        let mut inline = [IoSlice::new(&[]); INLINE_IOVECS];
+        let mut spilled = Vec::new();
+        let mut n = 0;
+        for piece in body {
+            match inline.get_mut(n) {
+                Some(slot) => *slot = piece,
+                None => {
+                    if spilled.is_empty() {
+                        spilled.extend_from_slice(&inline);
+                    }
+                    spilled.push(piece);
+                }
+            }
+            n += 1;
+        }
+        let iov = if spilled.is_empty() {
+            inline.get(..n).unwrap_or_default()
+        } else {
+            spilled.as_slice()
+        };
         let base = sys::sockaddr_mctp::new(dest.to.net, dest.to.eid.0, msg_type, dest.tag);
         let addr = match dest.phys {
             Some(p) if self.ext => sys::SendAddr::Ext(p.to_sockaddr(base)),
@@ -151,7 +179,7 @@ impl MctpSocket {
             }
             None => sys::SendAddr::Plain(base),
         };
-        match sys::sendmsg(self.fd.as_fd(), &addr, &iov) {
+        match sys::sendmsg(self.fd.as_fd(), &addr, iov) {
             Ok(_) => Ok(true),
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(false),
             Err(e) => Err(Error::Send(e)),
@@ -163,45 +191,59 @@ impl MctpSocket {
     /// consumed and reported with [`Incoming::truncated`] set.
     pub fn try_recv(&self, buf: &mut [u8]) -> Result<Option<Incoming>> {
         loop {
-            match self.recv(buf, true) {
+            match self.recv(buf) {
                 Err(Error::Recv(e)) if e.kind() == io::ErrorKind::Interrupted => {}
                 r => return r,
             }
         }
     }
 
-    /// As [`MctpSocket::try_recv`], but on a blocking socket wait for a message until the
-    /// receive timeout. `Ok(None)` when the timeout passed or a signal interrupted the wait
-    /// (the caller looks at its clock and decides).
-    pub fn recv_wait(&self, buf: &mut [u8]) -> Result<Option<Incoming>> {
-        match self.recv(buf, false) {
-            Err(Error::Recv(e)) if e.kind() == io::ErrorKind::Interrupted => Ok(None),
-            r => r,
+    /// As [`MctpSocket::try_recv`], but on a blocking socket wait for a message for up to
+    /// `timeout` (`None`: forever), and say how long the wait took by the kernel's clock
+    /// ([`Wait::Message`]), so that the caller need not read the clock. Sets the socket's
+    /// receive timeout (`SO_RCVTIMEO`) when it differs from the last one, then makes one
+    /// system call (`recvmmsg` for one message).
+    pub fn recv_wait(&mut self, buf: &mut [u8], timeout: Option<Duration>) -> Result<Wait> {
+        if self.timeout != timeout {
+            sys::set_recv_timeout(self.fd.as_fd(), timeout).map_err(Error::SocketOption)?;
+            self.timeout = timeout;
+        }
+        let body = buf.get_mut(1..).unwrap_or_default();
+        let limit = timeout.unwrap_or(UNTIMED_LIMIT);
+        match sys::recvmsg_measured(self.fd.as_fd(), body, limit) {
+            Ok((r, waited)) => Ok(Wait::Message(Self::incoming(buf, &r), waited)),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(Wait::TimedOut),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => Ok(Wait::Interrupted),
+            Err(e) => Err(Error::Recv(e)),
         }
     }
 
-    /// One `recvmsg`: the body into `buf[1..]`, the type byte into `buf[0]`.
-    fn recv(&self, buf: &mut [u8], nonblocking: bool) -> Result<Option<Incoming>> {
+    /// One non-blocking `recvmsg`: the body into `buf[1..]`, the type byte into `buf[0]`.
+    fn recv(&self, buf: &mut [u8]) -> Result<Option<Incoming>> {
         let body = buf.get_mut(1..).unwrap_or_default();
-        let r = match sys::recvmsg(self.fd.as_fd(), body, nonblocking) {
-            Ok(r) => r,
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(None),
-            Err(e) => return Err(Error::Recv(e)),
-        };
+        match sys::recvmsg(self.fd.as_fd(), body) {
+            Ok(r) => Ok(Some(Self::incoming(buf, &r))),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(None),
+            Err(e) => Err(Error::Recv(e)),
+        }
+    }
+
+    /// What `r`, just received into `buf[1..]`, is; puts its type byte into `buf[0]`.
+    fn incoming(buf: &mut [u8], r: &sys::Received) -> Incoming {
         let Some(from) = r.from else {
-            return Ok(Some(Incoming {
+            return Incoming {
                 from: MctpAddr::new(0, Eid::NULL),
                 tag: 0,
                 len: 0,
                 truncated: false,
                 phys: None,
-            }));
+            };
         };
         let truncated = r.truncated || buf.is_empty();
         if let Some(b) = buf.first_mut() {
             *b = from.smctp_type;
         }
-        Ok(Some(Incoming {
+        Incoming {
             from: MctpAddr::new(from.smctp_network, Eid(from.smctp_addr)),
             tag: from.smctp_tag,
             len: r.body_len.saturating_add(1),
@@ -209,7 +251,7 @@ impl MctpSocket {
             phys: r
                 .ext
                 .and_then(|(i, l, a)| PhysAddr::from_received(i, l, &a)),
-        }))
+        }
     }
 
     /// Preallocate an owned tag for `peer` (`SIOCMCTPALLOCTAG2`; with `v1`, the old

@@ -320,24 +320,73 @@ pub struct Received {
 /// `recvmsg(2)` one MCTP message into `buf` (the body; the type byte comes back in
 /// [`Received::from`]). Always passes `MSG_TRUNC` so that the true length is reported; a
 /// message larger than `buf` is flagged [`Received::truncated`], never silently cut.
-/// `nonblocking` adds `MSG_DONTWAIT`.
-pub fn recvmsg(fd: BorrowedFd<'_>, buf: &mut [u8], nonblocking: bool) -> io::Result<Received> {
+/// Never waits (`MSG_DONTWAIT`): `EAGAIN` when nothing is queued.
+pub fn recvmsg(fd: BorrowedFd<'_>, buf: &mut [u8]) -> io::Result<Received> {
+    receive(fd, buf, libc::MSG_TRUNC | libc::MSG_DONTWAIT, None)
+}
+
+/// As [`recvmsg`] on a blocking socket, also measuring the wait: returns the message and
+/// how long the call took until it had the message, by the kernel's monotonic clock, up to
+/// `limit` (a longer wait reports `limit`).
+///
+/// This is `recvmmsg(2)` for one message with a timeout: the kernel starts its clock at
+/// `limit` when the call begins and, once the message is in, writes back what is left of it
+/// (the timeout does not bound the wait; the socket's receive timeout does). No clock read
+/// in user space, no second system call.
+pub fn recvmsg_measured(
+    fd: BorrowedFd<'_>,
+    buf: &mut [u8],
+    limit: std::time::Duration,
+) -> io::Result<(Received, std::time::Duration)> {
+    let mut left = libc::timespec {
+        tv_sec: libc::time_t::try_from(limit.as_secs()).unwrap_or(libc::time_t::MAX),
+        tv_nsec: limit.subsec_nanos().into(),
+    };
+    let r = receive(fd, buf, libc::MSG_TRUNC, Some(&mut left))?;
+    let left = std::time::Duration::new(
+        u64::try_from(left.tv_sec).unwrap_or(0),
+        u32::try_from(left.tv_nsec).unwrap_or(0),
+    );
+    Ok((r, limit.saturating_sub(left)))
+}
+
+/// One message with `recvmsg(2)`, or with `recvmmsg(2)` when a `timeout` is given (which
+/// the kernel updates).
+fn receive(
+    fd: BorrowedFd<'_>,
+    buf: &mut [u8],
+    flags: libc::c_int,
+    timeout: Option<&mut libc::timespec>,
+) -> io::Result<Received> {
     let mut iov = libc::iovec {
         iov_base: buf.as_mut_ptr().cast::<libc::c_void>(),
         iov_len: buf.len(),
     };
     let mut name = sockaddr_mctp_ext::default();
-    // SAFETY: an all-zero msghdr is a valid empty message header.
-    let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
-    msg.msg_name = (&mut name as *mut sockaddr_mctp_ext).cast::<libc::c_void>();
-    msg.msg_namelen = size_of::<sockaddr_mctp_ext>() as libc::socklen_t;
-    msg.msg_iov = &mut iov;
-    msg.msg_iovlen = 1;
-    let flags = libc::MSG_TRUNC | if nonblocking { libc::MSG_DONTWAIT } else { 0 };
-    // SAFETY: `msg` points to `name` (a writable `sockaddr_mctp_ext`, of the length given)
-    // and to one iovec covering exactly the writable slice `buf`; all outlive the call. The
-    // kernel writes at most `msg_namelen` bytes of address and `iov_len` bytes of data.
-    let n = check_size(unsafe { libc::recvmsg(fd.as_raw_fd(), &mut msg, flags) })?;
+    // SAFETY: an all-zero mmsghdr is a valid empty message header.
+    let mut mmsg: libc::mmsghdr = unsafe { std::mem::zeroed() };
+    mmsg.msg_hdr.msg_name = (&mut name as *mut sockaddr_mctp_ext).cast::<libc::c_void>();
+    mmsg.msg_hdr.msg_namelen = size_of::<sockaddr_mctp_ext>() as libc::socklen_t;
+    mmsg.msg_hdr.msg_iov = &mut iov;
+    mmsg.msg_hdr.msg_iovlen = 1;
+    let n = match timeout {
+        // SAFETY: `msg` points to `name` (a writable `sockaddr_mctp_ext`, of the length given)
+        // and to one iovec covering exactly the writable slice `buf`; all outlive the call.
+        // The kernel writes at most `msg_namelen` bytes of address and `iov_len` bytes of
+        // data.
+        None => check_size(unsafe { libc::recvmsg(fd.as_raw_fd(), &mut mmsg.msg_hdr, flags) })?,
+        Some(t) => {
+            // SAFETY: as above, for one `mmsghdr` (vlen 1), whose `msg_len` the kernel fills
+            // in; `t` is a live, writable `struct timespec` that the kernel reads and
+            // overwrites with the time left.
+            let got = check(unsafe { libc::recvmmsg(fd.as_raw_fd(), &mut mmsg, 1, flags, t) })?;
+            if got != 1 {
+                return Err(io::Error::from(io::ErrorKind::WouldBlock));
+            }
+            mmsg.msg_len as usize
+        }
+    };
+    let msg = &mmsg.msg_hdr;
     let namelen = msg.msg_namelen as usize;
     let from = (namelen >= size_of::<sockaddr_mctp>()).then_some(name.smctp_base);
     let ext = (namelen >= size_of::<sockaddr_mctp_ext>()).then_some((

@@ -209,6 +209,39 @@ fn silent_endpoint_times_out_and_leaks_no_tag() {
     assert_eq!(free_tags(PEER), 8);
 }
 
+#[test]
+fn time_spent_between_commands_does_not_cut_the_next_ones_waits() {
+    // Inside an exchange the transport does not read the system clock: it carries its last
+    // reading forward by the waits the kernel measured. Time that the process spends
+    // elsewhere between two commands is not in that count; the next command must still wait
+    // for each response and retry as its policy says, all counted from its own start.
+    let Some(_g) = setup() else { return };
+    let _silent = listener();
+    let mut t = MctpTransport::new(PEER).expect("transport");
+    t.set_keep_tag(true);
+    let mut buf = [0u8; 256];
+    let policy = Policy {
+        response_timeout: Duration::from_millis(200),
+        max_total: Duration::from_secs(1),
+        retries: 2,
+        ..Policy::read()
+    };
+    for pause in [Duration::ZERO, Duration::from_millis(1500)] {
+        thread::sleep(pause);
+        let start = StdInstant::now();
+        let e = run_exchange(&mut t, policy, EXPECT_MI, &[&request(1)], &mut buf).unwrap_err();
+        let waited = start.elapsed();
+        assert!(
+            matches!(e, RequestError::Timeout { attempts: 3, .. }),
+            "after a pause of {pause:?}: {e:?}"
+        );
+        assert!(waited >= Duration::from_millis(600), "{waited:?}");
+        assert!(waited < Duration::from_secs(3), "{waited:?}");
+    }
+    drop(t);
+    assert_eq!(free_tags(PEER), 8);
+}
+
 /// Send a request with `marker` on `t` and receive it on `l`: the peer to answer and the
 /// answer `echo` makes.
 fn send_and_receive(

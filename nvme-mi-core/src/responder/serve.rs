@@ -23,8 +23,10 @@ impl<E: fmt::Debug + fmt::Display> core::error::Error for ServeError<E> {}
 
 macro_rules! serve_loop {
     ($t:ident, $r:ident, $rx:ident, $tx:ident, $until:ident, $($aw:tt)*) => {{
+        // One clock reading per request: the one taken when it arrived also serves the
+        // checks that follow its answer (sending does not wait for the peer).
+        let mut now = $t.now();
         loop {
-            let now = $t.now();
             if $until.is_some_and(|u| now >= u) {
                 return Ok(());
             }
@@ -41,14 +43,16 @@ macro_rules! serve_loop {
             };
             match $t.recv_request($rx, deadline)$($aw)* {
                 Ok((n, peer)) => {
-                    let now = $t.now();
+                    now = $t.now();
                     if let Some(req) = $rx.get(..n) {
                         if let Some(len) = $r.handle(req, &peer, now, $tx) {
                             let _ = $t.send_response(&peer, &[&$tx[..len]])$($aw)*;
                         }
                     }
                 }
-                Err(e) if matches!(e.kind(), ErrorKind::Timeout | ErrorKind::BufferTooSmall) => {}
+                Err(e) if matches!(e.kind(), ErrorKind::Timeout | ErrorKind::BufferTooSmall) => {
+                    now = $t.now();
+                }
                 Err(e) => return Err(ServeError::Transport(e)),
             }
         }

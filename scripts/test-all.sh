@@ -58,13 +58,18 @@ step_thumb() { ./scripts/build-thumb.sh; }
 
 # The bare-metal firmware (firmware/, own workspace): formatted, built with Debian's rustc,
 # then run in QEMU (mps2-an386): a requester checks every answer of the simulated drive over
-# the simulated SMBus and exits with success only if all of them match.
+# the simulated SMBus and exits with success only if all of them match. Then the small
+# requester image built for the Cortex-M0 (thumbv6m-none-eabi) runs on QEMU's microbit
+# (16 KiB of RAM): it exits with success if its stack stayed inside the RAM.
 step_firmware() {
     (cd firmware && rustfmt --check --edition 2021 build.rs src/*.rs src/bin/*.rs)
-    local fw
+    local fw m0
     fw=$(./scripts/build-firmware.sh | head -n 1)
     timeout 120 qemu-system-arm -machine mps2-an386 -cpu cortex-m4 -nographic \
         -semihosting-config enable=on,target=native -kernel "$fw"
+    m0=$(FIRMWARE_TARGET=thumbv6m-none-eabi ./scripts/build-firmware.sh | sed -n 2p)
+    timeout 120 qemu-system-arm -machine microbit -nographic \
+        -semihosting-config enable=on,target=native -kernel "$m0"
 }
 
 # Build (once; cached outside the clone) the User-Mode Linux kernel with AF_MCTP.

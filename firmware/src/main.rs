@@ -46,6 +46,12 @@ impl Checks {
     }
 }
 
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo) -> ! {
+    hprintln!("panic: {}", info);
+    exit(false)
+}
+
 #[entry]
 fn main() -> ! {
     stack::paint();

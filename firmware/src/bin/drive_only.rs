@@ -11,14 +11,13 @@
 use core::hint::black_box;
 
 use cortex_m_rt::entry;
-use cortex_m_semihosting::hprintln;
 use embedded_hal::i2c::{ErrorKind, ErrorType, I2c, Operation};
 use nvme_mi_core::mctp::pec::pec;
 use nvme_mi_core::mctp::Eid;
 use nvme_mi_core::mi::MAX_MESSAGE_LEN;
 use nvme_mi_core::responder::{serve, Responder};
 use nvme_mi_core::time::Instant;
-use nvme_mi_firmware::{exit, stack, Ticks};
+use nvme_mi_firmware::{exit, report, stack, Ticks};
 use nvme_mi_i2c::{FrameQueue, I2cResponder};
 use nvme_mi_sim::Sim;
 
@@ -66,11 +65,19 @@ impl I2c for Controller {
     }
 }
 
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    nvme_mi_firmware::panicked()
+}
+
 #[entry]
 fn main() -> ! {
     stack::paint();
     let ok = run();
-    hprintln!("stack high-water mark: {} bytes", stack::high_water());
+    report(
+        "stack high-water mark (bytes)",
+        Some(stack::high_water() as u32),
+    );
     exit(ok)
 }
 
@@ -96,12 +103,9 @@ fn run() -> bool {
     );
     let c = drive.i2c_mut();
     let ok = r.is_ok() && c.frames == 1 && c.last_addr == BMC_ADDR && c.pec_ok;
-    hprintln!(
-        "served: {:?}, response frames {} to {:#04x}, PEC ok {}",
-        r,
-        c.frames,
-        c.last_addr,
-        c.pec_ok
-    );
+    report("served", Some(u32::from(r.is_ok())));
+    report("response frames", Some(c.frames));
+    report("to address", Some(u32::from(c.last_addr)));
+    report("PEC ok", Some(u32::from(c.pec_ok)));
     ok
 }

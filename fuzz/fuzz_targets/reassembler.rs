@@ -13,6 +13,13 @@
 //! equals the model's; NoFreeContext only when every context is busy; every `Err` is
 //! counted; the next deadline lies in the future; with a local EID, nothing for another
 //! destination is delivered.
+//!
+//! Mode bit 2: the responses of one key (8 -> 9, tag 0, TO clear) are received with
+//! `receive_into` into a buffer of the caller's of `BUF` bytes; with mode bit 3 as well, that
+//! buffer is offered only with the packets whose time advance is odd. The model then also
+//! knows where each message lives: a delivered message is in the caller's buffer exactly
+//! when its last packet came with it, a message outgrows only its own store, and only a
+//! message in the caller's buffer is dropped for `NoBuffer`, when a packet came without it.
 #![no_main]
 
 use std::collections::HashMap;
@@ -26,12 +33,15 @@ use nvme_mi_fuzz::Input;
 
 const N: usize = 3;
 const MAX: usize = 300;
+const BUF: usize = 2 * MAX;
 
 type Key = (Eid, Eid, Tag, bool);
 
 struct Open {
     started: u64,
     bytes: Vec<u8>,
+    /// In the caller's buffer.
+    external: bool,
 }
 
 fn fragment_roundtrip(input: &mut Input<'_>) {
@@ -85,6 +95,7 @@ fuzz_target!(|data: &[u8]| {
     r.set_local_eid(local);
     let mut model: HashMap<Key, Open> = HashMap::new();
     let mut now = 0u64;
+    let mut caller_buf = [0u8; BUF];
     while !input.is_empty() {
         let ctl = input.byte();
         now += u64::from(ctl & 0x7f) * 97;
@@ -100,14 +111,22 @@ fuzz_target!(|data: &[u8]| {
         let parsed = PacketRepr::parse(&Packet::new_unchecked(packet)).ok();
         let key = parsed.map(|h| (h.src, h.dest, h.tag, h.tag_owner));
         let payload = packet.get(HEADER_LEN..).unwrap_or_default();
-        match r.receive(packet, now) {
+        let offered = mode & 4 != 0 && (mode & 8 == 0 || ctl & 1 != 0);
+        let wanted = |h: &PacketRepr| {
+            offered
+                && (h.src, h.dest, h.tag, h.tag_owner) == (Eid(8), Eid(9), Tag::from_bits(0), false)
+        };
+        let external = parsed.as_ref().is_some_and(wanted);
+        let was_external = key.and_then(|k| model.get(&k)).is_some_and(|o| o.external);
+        match r.receive_into(packet, now, wanted, &mut caller_buf) {
             Ok(Some(m)) => {
+                assert_eq!(m.in_caller_buffer(), external);
                 let h = parsed.expect("a delivered packet has a header");
                 let key = key.unwrap();
                 assert_eq!((m.src(), m.dest(), m.tag(), m.tag_owner()), key);
                 assert!(h.eom);
                 let msg = m.message();
-                assert!(!msg.is_empty() && msg.len() <= MAX);
+                assert!(!msg.is_empty() && msg.len() <= if external { BUF } else { MAX });
                 if let Some(l) = local {
                     assert!([l, Eid::NULL, Eid::BROADCAST].contains(&m.dest()));
                 }
@@ -134,20 +153,26 @@ fuzz_target!(|data: &[u8]| {
                         Open {
                             started: now,
                             bytes: payload.to_vec(),
+                            external,
                         },
                     );
                 } else {
-                    model
+                    let open = model
                         .get_mut(&key)
-                        .expect("continuation of an open message")
-                        .bytes
-                        .extend_from_slice(payload);
+                        .expect("continuation of an open message");
+                    assert!(!open.external || external, "accepted without its buffer");
+                    open.external = external;
+                    open.bytes.extend_from_slice(payload);
                 }
             }
             Err(reason) => {
                 assert!(r.counters().total() > before, "drop {reason:?} not counted");
                 match reason {
                     DropReason::OutOfSequence | DropReason::TooLong => {
+                        model.remove(&key.unwrap());
+                    }
+                    DropReason::NoBuffer => {
+                        assert!(was_external && !external, "NoBuffer for {key:?}");
                         model.remove(&key.unwrap());
                     }
                     DropReason::BadFragmentSize if !parsed.unwrap().som => {

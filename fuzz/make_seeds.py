@@ -59,6 +59,12 @@ add("basic_mgmt", "identification-block", bytes([0x6a, 0x08, 0x16, 0x80, 0x86]) 
 # Admin data: an odd first byte, then a zeroed 4096-byte structure with an ASCII serial.
 add("admin_data", "zeroed-4096", b"\x00" + b"\x00" * 4 + b"S123".ljust(20) + b"\x00" * 4072)
 add("admin_data", "smart-512", b"\x00" + b"\x00" * 512)
+# A self-test log (564 bytes): one short test passed on namespace 1, the rest unused.
+add("admin_data", "self-test-564", b"\x00" + bytes([0, 0, 0, 0]) + bytes([0x10, 0, 1, 0]) + b"\x00" * 8
+    + (1).to_bytes(4, "little") + b"\x00" * 12 + b"".join(bytes([0x0f]) + b"\x00" * 27 for _ in range(19)))
+# A Namespace Identification Descriptor list: EUI64, NGUID, CSI, then the end.
+add("admin_data", "ns-descs", b"\x00" + bytes([1, 8, 0, 0]) + bytes(range(8)) + bytes([2, 16, 0, 0])
+    + bytes(range(16)) + bytes([4, 1, 0, 0, 0]) + b"\x00" * 64)
 
 for target, files in seeds.items():
     d = os.path.join(here, "seeds", target)

@@ -357,7 +357,7 @@ fn every_feature_and_the_selections() {
         .collect();
     assert_eq!(
         fids,
-        ["0x01", "0x02", "0x04", "0x05", "0x06", "0x07", "0x08", "0x0a", "0x0b", "0x0e"],
+        ["0x01", "0x02", "0x04", "0x05", "0x06", "0x07", "0x08", "0x09", "0x0a", "0x0b", "0x0e"],
         "{}",
         r.stdout
     );
@@ -365,7 +365,7 @@ fn every_feature_and_the_selections() {
         .stdout
         .contains("get-feature:0x02 (Power Management), Current value:00000000\n"));
     let j = ok(&["get-feature", "sim", "-o", "json"]).json();
-    assert_eq!(j["features"].as_array().unwrap().len(), 10, "{j}");
+    assert_eq!(j["features"].as_array().unwrap().len(), 11, "{j}");
     // -s 3: capabilities in words.
     let r = ok(&["get-feature", "sim", "-f", "1", "-s", "3"]);
     assert_eq!(

@@ -1,15 +1,25 @@
-//! Typed views of Admin data (Identify Controller and Namespace, SMART, Error and Firmware
-//! Slot logs): `view` and `read` at any alignment and length.
+//! Typed views of Admin data (Identify Controller and Namespace, SMART, Error, Firmware Slot,
+//! Supported Log Pages, Commands Supported and Effects, Device Self-test and Sanitize Status
+//! logs, the Namespace Identification Descriptor list) and of feature values: `view` and
+//! `read` at any alignment and length.
 //!
 //! Checks: both succeed exactly when the input is at least the structure's size, and agree
 //! with the input bytes; every accessor is total; the ASCII fields trim to a prefix of the
-//! field that survives `set_ascii` and trimming again.
+//! field that survives `set_ascii` and trimming again; descriptors lie inside the input and
+//! follow each other; a feature value decoded from any dword encodes to a dword that decodes
+//! to the same value.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use nvme_mi_core::mi::admin::{
+    Arbitration, AsyncEventConfig, ErrorRecovery, FeatureValue, InterruptCoalescing,
+    InterruptVectorConfig, NumberOfQueues, PowerManagement, TemperatureThreshold, Timestamp,
+    VolatileWriteCache, WriteAtomicityNormal,
+};
 use nvme_mi_core::mi::admin_data::{
-    set_ascii, trim_ascii, AdminData, ErrorLogEntry, FirmwareSlotLog, IdentifyController,
-    IdentifyNamespace, SmartLog,
+    set_ascii, trim_ascii, AdminData, CommandsEffectsLog, ErrorLogEntry, FirmwareSlotLog,
+    IdentifyController, IdentifyNamespace, NsIdDescriptors, SanitizeStatusLog, SelfTestLog,
+    SmartLog, SupportedLogPages,
 };
 use zerocopy::IntoBytes;
 
@@ -81,4 +91,51 @@ fuzz_target!(|data: &[u8]| {
             ascii(f);
         }
     }
+    if let Some(l) = check::<SupportedLogPages>(data) {
+        assert!(l.iter().all(|(lid, _)| l.supported(lid)));
+    }
+    if let Some(l) = check::<CommandsEffectsLog>(data) {
+        for (op, e) in l.admin_commands().chain(l.io_commands()) {
+            let _ = (op, e.cse());
+        }
+    }
+    if let Some(l) = check::<SelfTestLog>(data) {
+        assert!(l.operation() <= 0xf && l.completion() <= 100 + 27);
+        for r in &l.results {
+            let _ = (r.valid_nsid(), r.valid_flba(), r.valid_sct(), r.valid_sc());
+            assert!(r.result() <= 0xf && r.code() <= 0xf);
+        }
+    }
+    if let Some(l) = check::<SanitizeStatusLog>(data) {
+        assert!(l.status() <= 7 && l.passes() <= 31);
+    }
+    let mut next = 0;
+    for d in NsIdDescriptors::new(data) {
+        let Ok(d) = d else { break };
+        assert_eq!(d.offset, next, "descriptors follow each other");
+        assert!(d.nidl() > 0 && d.offset + 4 + d.nid.len() <= data.len());
+        let _ = d.id();
+        next = d.offset + 4 + d.nid.len();
+    }
+    if let Ok(t) = Timestamp::parse(data) {
+        assert!(t.millis() < 1 << 48 && t.origin() <= 7);
+    }
+    if let Some(w) = data.get(..4) {
+        let dw = u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
+        feature::<Arbitration>(dw);
+        feature::<PowerManagement>(dw);
+        feature::<TemperatureThreshold>(dw);
+        feature::<ErrorRecovery>(dw);
+        feature::<VolatileWriteCache>(dw);
+        feature::<NumberOfQueues>(dw);
+        feature::<InterruptCoalescing>(dw);
+        feature::<InterruptVectorConfig>(dw);
+        feature::<WriteAtomicityNormal>(dw);
+        feature::<AsyncEventConfig>(dw);
+    }
 });
+
+fn feature<F: FeatureValue + PartialEq + core::fmt::Debug>(dw: u32) {
+    let v = F::from_dw0(dw);
+    assert_eq!(F::from_dw0(v.to_cdw11()), v);
+}

@@ -13,6 +13,11 @@ fn sizes() {
     assert_eq!(SmartLog::SIZE, 512);
     assert_eq!(ErrorLogEntry::SIZE, 64);
     assert_eq!(FirmwareSlotLog::SIZE, 512);
+    assert_eq!(SupportedLogPages::SIZE, 1024);
+    assert_eq!(CommandsEffectsLog::SIZE, 4096);
+    assert_eq!(SelfTestLog::SIZE, 564);
+    assert_eq!(SanitizeStatusLog::SIZE, 512);
+    assert_eq!(NsIdDescriptorList::SIZE, 4096);
     assert_eq!(core::mem::size_of::<PowerStateDescriptor>(), 32);
     assert_eq!(core::mem::size_of::<LbaFormat>(), 4);
 }
@@ -137,4 +142,113 @@ fn build_and_parse_every_view() {
     let back = FirmwareSlotLog::view(fw.as_bytes()).unwrap();
     assert_eq!(back.revision(1), Some("GDC7302Q"));
     assert_eq!(back.as_bytes()[8..16], *b"GDC7302Q");
+}
+
+#[test]
+fn log_offsets_by_bytes() {
+    // Self-test log: result n at 4 + 28 n; NSID at +12, FLBA at +16, SCT/SC at +24/+25.
+    let mut b = vec![0u8; 565];
+    let st = &mut b[1..];
+    st[0] = 2;
+    st[1] = 55;
+    let r = &mut st[4 + 28..4 + 56];
+    r[0] = 0x27;
+    r[1] = 3;
+    r[2] = 0x0f;
+    r[4..12].copy_from_slice(&1000u64.to_le_bytes());
+    r[12..16].copy_from_slice(&7u32.to_le_bytes());
+    r[16..24].copy_from_slice(&0x1234u64.to_le_bytes());
+    r[24] = 2;
+    r[25] = 0x81;
+    let log = SelfTestLog::view(&b[1..]).unwrap();
+    assert_eq!((log.operation(), log.completion()), (2, 55));
+    let r = &log.results[1];
+    assert_eq!((r.code(), r.result(), r.seg, r.poh.get()), (2, 7, 3, 1000));
+    assert_eq!(
+        (r.valid_nsid(), r.valid_flba(), r.valid_sct(), r.valid_sc()),
+        (Some(7), Some(0x1234), Some(2), Some(0x81))
+    );
+    assert_eq!(log.results[0].valid_nsid(), None);
+
+    // Sanitize Status: SSTAT at 2, SCDW10 at 4, the estimates from 8.
+    let mut s = vec![0u8; 512];
+    s[2..4].copy_from_slice(&0x0113u16.to_le_bytes());
+    s[4..8].copy_from_slice(&0x204u32.to_le_bytes());
+    s[28..32].copy_from_slice(&99u32.to_le_bytes());
+    let log = SanitizeStatusLog::view(&s).unwrap();
+    assert_eq!(
+        (log.status(), log.passes(), log.global_data_erased()),
+        (3, 2, true)
+    );
+    assert_eq!((log.scdw10.get(), log.etcend.get()), (0x204, 99));
+
+    // Effects: ACS at opcode × 4, IOCS from 1024.
+    let mut e = vec![0u8; 4096];
+    e[0x06 * 4] = 1;
+    e[1024 + 0x02 * 4..1024 + 0x02 * 4 + 4].copy_from_slice(&0x0001_0001u32.to_le_bytes());
+    let log = CommandsEffectsLog::view(&e).unwrap();
+    assert_eq!(
+        log.admin_commands().map(|(op, _)| op).collect::<Vec<_>>(),
+        [6]
+    );
+    assert_eq!(log.io(0x02).cse(), 1);
+
+    // Supported log pages: LID × 4.
+    let mut l = vec![0u8; 1024];
+    l[0x81 * 4] = 3;
+    let log = SupportedLogPages::view(&l).unwrap();
+    assert_eq!(log.iter().collect::<Vec<_>>(), [(0x81, 3)]);
+    assert_eq!(log.get(0x81) & IOS, IOS);
+
+    // Each view refuses one byte too few.
+    assert_eq!(SelfTestLog::view(&b[1..564]).unwrap_err(), Error::Truncated);
+    assert_eq!(
+        SanitizeStatusLog::read(&s[..511]).unwrap_err(),
+        Error::Truncated
+    );
+    assert_eq!(
+        CommandsEffectsLog::view(&e[..4095]).unwrap_err(),
+        Error::Truncated
+    );
+    assert_eq!(
+        SupportedLogPages::view(&l[..1023]).unwrap_err(),
+        Error::Truncated
+    );
+}
+
+proptest::proptest! {
+    #[test]
+    fn ns_descriptors_read_back(ids in proptest::collection::vec(
+        (1u8..=8, proptest::collection::vec(proptest::prelude::any::<u8>(), 1..40)), 0..12)) {
+        let mut list = NsIdDescriptorList::new_zeroed();
+        let mut at = 0;
+        let mut put = Vec::new();
+        for (nidt, nid) in &ids {
+            match list.put(at, *nidt, nid) {
+                Ok(next) => {
+                    put.push((at, *nidt, nid.clone()));
+                    at = next;
+                }
+                Err(e) => proptest::prop_assert_eq!(e, Error::TooLong),
+            }
+        }
+        let got: Vec<_> = list
+            .iter()
+            .map(|d| d.map(|d| (d.offset, d.nidt, d.nid.to_vec())))
+            .collect::<Result<_, _>>()
+            .unwrap();
+        proptest::prop_assert_eq!(got, put);
+        // Cut anywhere, the list reads as a prefix of itself, then at most one error.
+        for cut in [0, 3, at / 2, at.saturating_sub(1)] {
+            let mut seen = 0;
+            for d in NsIdDescriptors::new(&list.data[..cut]) {
+                match d {
+                    Ok(d) => proptest::prop_assert!(d.offset + 4 + d.nid.len() <= cut),
+                    Err(e) => proptest::prop_assert_eq!(e, Error::Truncated),
+                }
+                seen += 1;
+            }
+            proptest::prop_assert!(seen <= list.iter().count() + 1);
+        }
+    }
 }

@@ -7,21 +7,26 @@
 
 use nvme_mi_core::mi::admin::request::CTLID;
 use nvme_mi_core::mi::admin::{
-    AdminCompletion, Cns, CommitAction, DecodedAdminRequest, DeviceSelfTest, Fid, FirmwareCommit,
-    FirmwareImageDownload, FormatNvm, GetFeatures, GetLogPage, Identify, NamespaceAttachment,
-    NamespaceManagement, NsAttachmentSel, NsManagementSel, NvmeStatus, Sanact, Sanitize, Sct,
-    SecureEraseSettings, SecurityReceive, Sel, SetFeatures, Stc, TemperatureThreshold, Thsel,
-    TypedCommand, IDENTIFY_DATA_LEN, TMPSEL_ALL, TMPSEL_COMPOSITE,
+    AdminCompletion, Cns, CommitAction, DecodedAdminRequest, DeviceSelfTest, FeatureValue, Fid,
+    FirmwareCommit, FirmwareImageDownload, FormatNvm, GetFeatures, GetLogPage, Identify,
+    InterruptVectorConfig, NamespaceAttachment, NamespaceManagement, NsAttachmentSel,
+    NsManagementSel, NvmeStatus, Sanact, Sanitize, Sct, SecureEraseSettings, SecurityReceive, Sel,
+    SetFeatures, Stc, TemperatureThreshold, Thsel, TypedCommand, IDENTIFY_DATA_LEN, TMPSEL_ALL,
+    TMPSEL_COMPOSITE,
+};
+use nvme_mi_core::mi::admin_data::{
+    AdminData, CommandsEffectsLog, SanitizeStatusLog, SelfTestLog, SupportedLogPages, LSUPP,
 };
 use nvme_mi_core::mi::command::ControllerList;
 use nvme_mi_core::mi::status::{Mprt, ParameterErrorLocation, Rejection};
 use nvme_mi_core::mi::Csi;
 use nvme_mi_core::responder::AdminReply;
 use zerocopy::little_endian::U16;
+use zerocopy::FromZeros;
 
 use crate::features::{Features, MAX_QUEUES, POWER_STATES, WRITE_ATOMICITY};
 use crate::firmware::{Commit, FwError};
-use crate::logs::{ERROR_LOG_LEN, SANITIZE_LOG_LEN, SELF_TEST_LOG_LEN};
+use crate::logs::{copy_log, ERROR_LOG_LEN};
 use crate::namespace::{CreateError, LBA_FORMATS, MAX_NAMESPACES};
 use crate::{
     LongKind, LongOp, Sim, ACTIVATION_TIME, FORMAT_TIME, MAX_CONTROLLERS, MPRT_MARGIN,
@@ -66,6 +71,7 @@ const CONTROLLER_LIST_INVALID: NvmeStatus = specific(0x1c);
 const SELF_TEST_IN_PROGRESS: NvmeStatus = NvmeStatus::new(Sct::CommandSpecific, 0x1d);
 
 /// Log page IDs served.
+const LID_SUPPORTED: u8 = 0x00;
 const LID_ERROR: u8 = 0x01;
 const LID_SMART: u8 = 0x02;
 const LID_FIRMWARE: u8 = 0x03;
@@ -103,14 +109,43 @@ const IO_EFFECTS: [(u8, u32); 5] = [
 
 /// Write the Commands Supported and Effects log (4096 bytes).
 fn effects_log(out: &mut [u8]) {
-    for (table, base) in [(&ADMIN_EFFECTS[..], 0), (&IO_EFFECTS[..], 1024)] {
+    let mut log = CommandsEffectsLog::new_zeroed();
+    for (table, dwords) in [
+        (&ADMIN_EFFECTS[..], &mut log.acs),
+        (&IO_EFFECTS[..], &mut log.iocs),
+    ] {
         for &(opc, e) in table {
-            let at = base + usize::from(opc) * 4;
-            if let Some(d) = out.get_mut(at..at + 4) {
-                d.copy_from_slice(&e.to_le_bytes());
-            }
+            dwords[usize::from(opc)].set(e);
         }
     }
+    copy_log(&log, out);
+}
+
+/// Write the Supported Log Pages log (1024 bytes): every log the drive serves.
+fn supported_log_pages(out: &mut [u8]) {
+    let mut log = SupportedLogPages::new_zeroed();
+    for lid in [
+        LID_SUPPORTED,
+        LID_ERROR,
+        LID_SMART,
+        LID_FIRMWARE,
+        LID_EFFECTS,
+        LID_SELF_TEST,
+        LID_SANITIZE,
+    ] {
+        log.set(lid, LSUPP);
+    }
+    copy_log(&log, out);
+}
+
+/// The interrupt vector an Interrupt Vector Configuration names: one per I/O completion
+/// queue and the admin queue's.
+fn vector(cdw11: u32) -> Result<u16, NvmeStatus> {
+    let iv = InterruptVectorConfig::from_dw0(cdw11).iv;
+    if u32::from(iv) > MAX_QUEUES {
+        return Err(INVALID_FIELD);
+    }
+    Ok(iv)
 }
 
 /// A command's successful outcome.
@@ -302,9 +337,10 @@ impl Sim {
                 512
             }
             LID_FIRMWARE => 512,
-            LID_SELF_TEST => SELF_TEST_LOG_LEN,
-            LID_SANITIZE => SANITIZE_LOG_LEN,
-            LID_EFFECTS => 4096,
+            LID_SELF_TEST => SelfTestLog::SIZE,
+            LID_SANITIZE => SanitizeStatusLog::SIZE,
+            LID_EFFECTS => CommandsEffectsLog::SIZE,
+            LID_SUPPORTED => SupportedLogPages::SIZE,
             _ => return Err(INVALID_LOG_PAGE),
         };
         if c.ot || c.lpo % 4 != 0 || c.lpo > size as u64 {
@@ -326,6 +362,7 @@ impl Sim {
             LID_FIRMWARE => this.fw.slot_log(b),
             LID_SELF_TEST => this.self_test.write(now, b),
             LID_EFFECTS => effects_log(b),
+            LID_SUPPORTED => supported_log_pages(b),
             _ => this.sanitize.write(now, b),
         })
     }
@@ -355,6 +392,14 @@ impl Sim {
             Fid::VolatileWriteCache => u32::from(f.write_cache),
             Fid::NumberOfQueues => f.queues,
             Fid::InterruptCoalescing => f.coalescing,
+            Fid::InterruptVectorConfiguration => {
+                let iv = vector(cdw11)?;
+                InterruptVectorConfig {
+                    iv,
+                    cd: f.coalescing_disabled & (1 << iv) != 0,
+                }
+                .to_cdw11()
+            }
             Fid::WriteAtomicityNormal => WRITE_ATOMICITY,
             Fid::AsyncEventConfiguration => f.async_events,
             Fid::Timestamp => 0,
@@ -450,6 +495,14 @@ impl Sim {
                 dw0 = self.feat.queues;
             }
             Fid::InterruptCoalescing => self.feat.coalescing = v,
+            Fid::InterruptVectorConfiguration => {
+                let iv = vector(v)?;
+                let bit = 1u64 << iv;
+                match InterruptVectorConfig::from_dw0(v).cd {
+                    true => self.feat.coalescing_disabled |= bit,
+                    false => self.feat.coalescing_disabled &= !bit,
+                }
+            }
             Fid::AsyncEventConfiguration => self.feat.async_events = v,
             Fid::Timestamp => {
                 let Some(ts) = data.get(..6) else {

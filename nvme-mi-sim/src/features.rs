@@ -18,6 +18,8 @@ pub(crate) struct Features {
     pub queues: u32,
     /// Interrupt Coalescing (FID 08h) CDW11.
     pub coalescing: u32,
+    /// Interrupt Vector Configuration (FID 09h): Coalescing Disable of vector `n` in bit `n`.
+    pub coalescing_disabled: u64,
     /// Asynchronous Event Configuration (FID 0Bh) CDW11.
     pub async_events: u32,
     /// Timestamp (FID 0Eh): the value the host set (ms) and when, if it did.
@@ -33,6 +35,7 @@ impl Default for Features {
             write_cache: true,
             queues: 0x003f_003f, // 64 SQs and CQs
             coalescing: 0,
+            coalescing_disabled: 0,
             async_events: 0,
             timestamp: None,
         }

@@ -4,7 +4,9 @@
 use core::time::Duration;
 
 use nvme_mi_core::mi::admin::NvmeStatus;
-use nvme_mi_core::mi::admin_data::ErrorLogEntry;
+use nvme_mi_core::mi::admin_data::{
+    ErrorLogEntry, SanitizeStatusLog, SelfTestLog, RESULT_UNUSED, VDI_NSID,
+};
 use nvme_mi_core::time::Instant;
 use zerocopy::little_endian::{U16, U32, U64};
 use zerocopy::{FromZeros, IntoBytes};
@@ -19,10 +21,6 @@ pub(crate) const ERROR_LOG_ENTRIES: usize = 256;
 pub(crate) const ERROR_LOG_LEN: usize = ERROR_LOG_ENTRIES * 64;
 /// Error entries remembered (newest first); older ones read as unused.
 const ERROR_RING: usize = 4;
-/// Length of the Device Self-test log.
-pub(crate) const SELF_TEST_LOG_LEN: usize = 564;
-/// Length of the Sanitize Status log.
-pub(crate) const SANITIZE_LOG_LEN: usize = 512;
 
 /// A recorded command error.
 #[derive(Debug, Clone, Copy, Default)]
@@ -174,31 +172,28 @@ impl SelfTest {
 
     /// Write the Device Self-test log into `out`.
     pub fn write(&self, now: Instant, out: &mut [u8]) {
-        let Some(log) = out.get_mut(..SELF_TEST_LOG_LEN) else {
-            return;
-        };
-        log.fill(0);
+        let mut log = SelfTestLog::new_zeroed();
         if let Some((code, _, start, end)) = self.running {
-            log[0] = code;
+            log.cdsto = code;
             let total = end.as_millis().saturating_sub(start.as_millis()).max(1);
-            log[1] =
+            log.cdstc =
                 (now.as_millis().saturating_sub(start.as_millis()) * 100 / total).min(99) as u8;
         }
-        for (i, e) in log[4..].chunks_exact_mut(28).enumerate() {
+        for (i, e) in log.results.iter_mut().enumerate() {
             match self.results.get(i).filter(|_| i < self.count) {
                 Some(&(code, result, nsid, hours)) => {
-                    e[0] = (code << 4) | result;
-                    e[2] = u8::from(nsid != 0); // NSID valid
-                    e[4..12].copy_from_slice(&hours.to_le_bytes());
-                    e[12..16].copy_from_slice(&nsid.to_le_bytes());
+                    e.dsts = (code << 4) | result;
+                    e.vdi = if nsid != 0 { VDI_NSID } else { 0 };
+                    e.poh.set(hours);
+                    e.nsid.set(nsid);
                 }
-                None => e[0] = 0x0f, // entry not used
+                None => e.dsts = RESULT_UNUSED,
             }
         }
+        copy_log(&log, out);
     }
 }
 
-/// Sanitize progress and status.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct SanitizeState {
     /// SSTAT bits 2:0 of the last completed operation (0 never sanitized, 1 success).
@@ -237,10 +232,7 @@ impl SanitizeState {
 
     /// Write the Sanitize Status log into `out`.
     pub fn write(&self, now: Instant, out: &mut [u8]) {
-        let Some(log) = out.get_mut(..SANITIZE_LOG_LEN) else {
-            return;
-        };
-        log.fill(0);
+        let mut log = SanitizeStatusLog::new_zeroed();
         let (sprog, sstat) = match self.running {
             Some((start, end)) => {
                 let total = end.as_millis().saturating_sub(start.as_millis()).max(1);
@@ -250,11 +242,19 @@ impl SanitizeState {
             None => (0xffff, self.done),
         };
         let est = crate::SANITIZE_TIME.as_secs() as u32;
-        log[0..2].copy_from_slice(&sprog.to_le_bytes());
-        log[2..4].copy_from_slice(&sstat.to_le_bytes());
-        log[4..8].copy_from_slice(&self.scdw10.to_le_bytes());
-        log[8..12].copy_from_slice(&est.to_le_bytes());
-        log[12..16].copy_from_slice(&est.to_le_bytes());
-        log[16..20].copy_from_slice(&est.to_le_bytes());
+        log.sprog.set(sprog);
+        log.sstat.set(sstat);
+        log.scdw10.set(self.scdw10);
+        log.eto.set(est);
+        log.etbe.set(est);
+        log.etce.set(est);
+        copy_log(&log, out);
     }
+}
+
+/// Copy a log structure to the start of `out` (as much as fits).
+pub(crate) fn copy_log(log: &(impl IntoBytes + zerocopy::Immutable), out: &mut [u8]) {
+    let b = log.as_bytes();
+    let n = b.len().min(out.len());
+    out[..n].copy_from_slice(&b[..n]);
 }

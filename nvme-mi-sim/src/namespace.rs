@@ -1,7 +1,7 @@
 //! The namespaces: a small fixed table with sizes, formats and attachments (NVMe Base 2.x
 //! §8.11 Namespace Management; Identify Namespace data generated on request).
 
-use nvme_mi_core::mi::admin_data::{IdentifyNamespace, LbaFormat};
+use nvme_mi_core::mi::admin_data::{IdentifyNamespace, LbaFormat, NsIdDescriptorList};
 use zerocopy::little_endian::{U128, U16, U64};
 use zerocopy::{FromBytes, FromZeros};
 
@@ -221,22 +221,15 @@ impl Namespaces {
     /// Write the Namespace Identification Descriptor list of `nsid` (EUI-64, NGUID, CSI)
     /// into `out` (4096 bytes).
     pub fn descriptors(&self, nsid: u32, out: &mut [u8]) {
-        out.iter_mut().for_each(|b| *b = 0);
-        if self.get(nsid).is_none() {
-            return;
+        let mut list = NsIdDescriptorList::new_zeroed();
+        if self.get(nsid).is_some() {
+            // Three short descriptors always fit in 4096 bytes.
+            let _ = list
+                .put(0, 1, &self.eui64(nsid))
+                .and_then(|at| list.put(at, 2, &self.nguid(nsid)))
+                .and_then(|at| list.put(at, 4, &[0])); // NVM command set
         }
-        let mut at = 0;
-        let mut put = |nidt: u8, nid: &[u8]| {
-            if let Some(d) = out.get_mut(at..at + 4 + nid.len()) {
-                d[0] = nidt;
-                d[1] = nid.len() as u8;
-                d[4..].copy_from_slice(nid);
-            }
-            at += 4 + nid.len();
-        };
-        put(1, &self.eui64(nsid));
-        put(2, &self.nguid(nsid));
-        put(4, &[0]); // NVM command set
+        crate::logs::copy_log(&list, out);
     }
 }
 

@@ -8,11 +8,13 @@ mod counting_alloc;
 use counting_alloc::allocations;
 
 use nvme_mi_core::mi::admin::{
-    AdminOpcode, AdminRequestRepr, CommitAction, Fid, FormatNvm, GetFeatures, GetLogPage, Lid,
-    Sanact, Sanitize, SecurityProtocol, Sel, SetFeatures, Stc,
+    AdminOpcode, AdminRequestRepr, Arbitration, CommitAction, Fid, FormatNvm, GetFeatures,
+    GetLogPage, InterruptVectorConfig, Lid, Sanact, Sanitize, SecurityProtocol, Sel, SetFeatures,
+    Stc, Timestamp, VolatileWriteCache,
 };
 use nvme_mi_core::mi::admin_data::{
-    ErrorLogEntry, IdentifyController, IdentifyNamespace, SmartLog,
+    CommandsEffectsLog, ErrorLogEntry, IdentifyController, IdentifyNamespace, SanitizeStatusLog,
+    SelfTestLog, SmartLog, SupportedLogPages,
 };
 use nvme_mi_core::mi::command::{
     CommandListEntry, ControllerHealth, ControllerHealthStatusPollRequest, HealthStatusChangeMask,
@@ -38,8 +40,10 @@ fn every_verb_is_heap_free() {
     let mut smart = Box::new(SmartLog::new_zeroed());
     let mut errors = Box::new([ErrorLogEntry::new_zeroed(); 16]);
     let mut page = Box::new([0u8; 4096]);
-    let mut st = Box::new([0u8; 564]);
-    let mut san = Box::new([0u8; 512]);
+    let mut effects = Box::new(CommandsEffectsLog::new_zeroed());
+    let mut supported = Box::new(SupportedLogPages::new_zeroed());
+    let mut st = Box::new(SelfTestLog::new_zeroed());
+    let mut san = Box::new(SanitizeStatusLog::new_zeroed());
     let mut health = [ControllerHealth::new_zeroed(); 4];
     let mut ids = [0u16; 8];
     let mut nsids = [0u32; 8];
@@ -105,6 +109,7 @@ fn every_verb_is_heap_free() {
         c.identify_active_ns_list(0, &mut nsids).unwrap();
         c.identify_ctrl_list(0, &mut ids).unwrap();
         c.identify_nsid_ctrl_list(3, 0, &mut ids).unwrap();
+        c.identify_ns_descs(1).unwrap();
         c.identify(
             &nvme_mi_core::mi::admin::Identify::controller(),
             &mut page[..],
@@ -116,9 +121,14 @@ fn every_verb_is_heap_free() {
         c.get_log_smart_into(&mut smart).unwrap();
         c.get_log_error(&mut errors[..]).unwrap();
         c.get_log_fw_slot().unwrap();
-        c.get_log_cmd_effects(&mut page).unwrap();
-        c.get_log_self_test(&mut st).unwrap();
-        c.get_log_sanitize(&mut san).unwrap();
+        c.get_log_cmd_effects_into(&mut effects).unwrap();
+        c.get_log_cmd_effects().unwrap();
+        c.get_log_supported_log_pages_into(&mut supported).unwrap();
+        c.get_log_supported_log_pages().unwrap();
+        c.get_log_self_test_into(&mut st).unwrap();
+        c.get_log_self_test().unwrap();
+        c.get_log_sanitize_into(&mut san).unwrap();
+        c.get_log_sanitize().unwrap();
         c.get_log_page(&GetLogPage::new(Lid::SmartHealth, 0), &mut page[..512])
             .unwrap();
     });
@@ -130,6 +140,14 @@ fn every_verb_is_heap_free() {
             .unwrap();
         c.set_features(&SetFeatures::new(Fid::PowerManagement, 0, false), &[])
             .unwrap();
+        c.get_feature::<Arbitration>(Sel::Current).unwrap();
+        c.get_feature_selected(Sel::Current, &InterruptVectorConfig { iv: 1, cd: false })
+            .unwrap();
+        c.get_feature_capabilities(Fid::Arbitration).unwrap();
+        c.set_feature(&VolatileWriteCache { wce: true }, false)
+            .unwrap();
+        c.set_features_timestamp(&Timestamp::new(1)).unwrap();
+        c.get_features_timestamp(Sel::Current).unwrap();
     });
     none("firmware", || {
         let mut c = ep.controller(0);

@@ -5,7 +5,8 @@
 //! prints them), so that scripts written for nvme-cli read them unchanged.
 
 use nvme_mi_core::mi::admin_data::{
-    ErrorLogEntry, FirmwareSlotLog, IdentifyController, IdentifyNamespace, SmartLog,
+    CommandsEffectsLog, ErrorLogEntry, FirmwareSlotLog, IdentifyController, IdentifyNamespace,
+    NsId, NsIdDescriptors, SanitizeStatusLog, SelfTestLog, SmartLog, SupportedLogPages, VDI_SCT,
 };
 use serde_json::{json, Map, Value};
 use zerocopy::byteorder::little_endian::{U128, U16, U32, U64};
@@ -263,64 +264,36 @@ fn power_scale(v: u8) -> u8 {
     v >> 6
 }
 
-fn le16(b: &[u8], at: usize) -> u16 {
-    b.get(at..at + 2)
-        .map(|x| u16::from_le_bytes([x[0], x[1]]))
-        .unwrap_or(0)
-}
-
-fn le32(b: &[u8], at: usize) -> u32 {
-    b.get(at..at + 4)
-        .map(|x| u32::from_le_bytes([x[0], x[1], x[2], x[3]]))
-        .unwrap_or(0)
-}
-
-fn le64(b: &[u8], at: usize) -> u64 {
-    b.get(at..at + 8)
-        .map(|x| {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(x);
-            u64::from_le_bytes(w)
-        })
-        .unwrap_or(0)
-}
-
-/// `nvme self-test-log -o json` from the Device Self-test log (NVMe Base 2.x §5.1.12.1.7:
-/// byte 0 current operation, byte 1 completion, 20 results of 28 bytes from byte 4).
-pub fn self_test_log(b: &[u8], entries: u8) -> Value {
+/// `nvme self-test-log -o json` from the Device Self-test log: the first `entries` results.
+pub fn self_test_log(log: &SelfTestLog, entries: u8) -> Value {
     let mut list = Vec::new();
-    for i in 0..usize::from(entries.min(20)) {
-        let r = b
-            .get(4 + 28 * i..4 + 28 * (i + 1))
-            .unwrap_or(&[0u8; 28][..]);
-        let dsts = r[0];
+    for r in log.results.iter().take(usize::from(entries)) {
         let mut o = Map::new();
-        o.insert("Self test result".into(), json!(dsts & 0xf));
-        if dsts & 0xf != 0xf {
-            let vdi = r[2];
-            o.insert("Self test code".into(), json!(dsts >> 4));
-            o.insert("Segment number".into(), json!(r[1]));
-            o.insert("Valid Diagnostic Information".into(), json!(vdi));
-            o.insert("Power on hours".into(), json!(le64(r, 4)));
-            if vdi & 1 != 0 {
-                o.insert("Namespace Identifier".into(), json!(le32(r, 12)));
+        o.insert("Self test result".into(), json!(r.result()));
+        if r.used() {
+            o.insert("Self test code".into(), json!(r.code()));
+            o.insert("Segment number".into(), json!(r.seg));
+            o.insert("Valid Diagnostic Information".into(), json!(r.vdi));
+            o.insert("Power on hours".into(), json!(r.poh.get()));
+            if let Some(nsid) = r.valid_nsid() {
+                o.insert("Namespace Identifier".into(), json!(nsid));
             }
-            if vdi & 2 != 0 {
-                o.insert("Failing LBA".into(), json!(le64(r, 16)));
+            if let Some(flba) = r.valid_flba() {
+                o.insert("Failing LBA".into(), json!(flba));
             }
-            if vdi & 4 != 0 {
-                o.insert("Status Code Type".into(), json!(r[24]));
+            if r.vdi & VDI_SCT != 0 {
+                o.insert("Status Code Type".into(), json!(r.sct));
             }
-            if vdi & 8 != 0 {
-                o.insert("Status Code".into(), json!(r[25]));
+            if let Some(sc) = r.valid_sc() {
+                o.insert("Status Code".into(), json!(sc));
             }
-            o.insert("Vendor Specific".into(), json!(le16(r, 26)));
+            o.insert("Vendor Specific".into(), json!(r.vs.get()));
         }
         list.push(Value::Object(o));
     }
     json!({
-        "Current Device Self-Test Operation": b.first().copied().unwrap_or(0),
-        "Current Device Self-Test Completion": b.get(1).copied().unwrap_or(0),
+        "Current Device Self-Test Operation": log.cdsto,
+        "Current Device Self-Test Completion": log.cdstc,
         "List of Valid Reports": list,
     })
 }
@@ -337,50 +310,45 @@ pub fn sanitize_status_text(sstat: u16) -> &'static str {
     }
 }
 
-/// `nvme sanitize-log -o json` from the Sanitize Status log (NVMe Base 2.x §5.1.12.1.33:
-/// SPROG, SSTAT, SCDW10 and the estimated times), under the device's name.
-pub fn sanitize_log(b: &[u8], dev: &str) -> Value {
-    let sstat = le16(b, 2);
+/// `nvme sanitize-log -o json` from the Sanitize Status log, under the device's name.
+pub fn sanitize_log(log: &SanitizeStatusLog, dev: &str) -> Value {
+    let sstat = log.sstat.get();
     let mut root = Map::new();
     root.insert(
         dev.to_string(),
         json!({
-            "sprog": le16(b, 0),
+            "sprog": log.sprog.get(),
             "sstat": {
-                "global_erased": (sstat >> 8) & 1,
-                "no_cmplted_passes": (sstat >> 3) & 0x1f,
-                "status": format!("({}) {}", sstat & 7, sanitize_status_text(sstat)),
+                "global_erased": u8::from(log.global_data_erased()),
+                "no_cmplted_passes": log.passes(),
+                "status": format!("({}) {}", log.status(), sanitize_status_text(sstat)),
             },
-            "cdw10_info": le32(b, 4),
-            "time_over_write": le32(b, 8),
-            "time_block_erase": le32(b, 12),
-            "time_crypto_erase": le32(b, 16),
-            "time_over_write_no_dealloc": le32(b, 20),
-            "time_block_erase_no_dealloc": le32(b, 24),
-            "time_crypto_erase_no_dealloc": le32(b, 28),
+            "cdw10_info": log.scdw10.get(),
+            "time_over_write": log.eto.get(),
+            "time_block_erase": log.etbe.get(),
+            "time_crypto_erase": log.etce.get(),
+            "time_over_write_no_dealloc": log.etond.get(),
+            "time_block_erase_no_dealloc": log.etbend.get(),
+            "time_crypto_erase_no_dealloc": log.etcend.get(),
         }),
     );
     Value::Object(root)
 }
 
 /// `nvme effects-log -o json`: a list of one page per command set, each with the supported
-/// Admin (ACS, bytes 0..1023) and I/O (IOCS, bytes 1024..2047) commands' effects.
-pub fn effects_log(b: &[u8], csi: u8) -> Value {
+/// Admin and I/O commands' effects.
+pub fn effects_log(log: &CommandsEffectsLog, csi: u8) -> Value {
     let mut acs = Map::new();
     let mut iocs = Map::new();
-    for op in 0..256usize {
-        let a = le32(b, op * 4);
-        if a & 1 != 0 {
-            let name = nvme_mi_core::mi::admin::AdminOpcode::from_u8(op as u8).to_string();
-            acs.insert(format!("ACS_{op} ({name})"), json!(a));
-        }
-        let i = le32(b, 1024 + op * 4);
-        if i & 1 != 0 {
-            iocs.insert(
-                format!("IOCS_{op} ({})", io_opcode_name(op as u8)),
-                json!(i),
-            );
-        }
+    for (op, e) in log.admin_commands() {
+        let name = nvme_mi_core::mi::admin::AdminOpcode::from_u8(op).to_string();
+        acs.insert(format!("ACS_{op} ({name})"), json!(e.bits()));
+    }
+    for (op, e) in log.io_commands() {
+        iocs.insert(
+            format!("IOCS_{op} ({})", io_opcode_name(op)),
+            json!(e.bits()),
+        );
     }
     json!([{ "command_set_identifier": csi, "admin_cmd_set": acs, "io_cmd_set": iocs }])
 }
@@ -405,18 +373,17 @@ fn io_opcode_name(op: u8) -> &'static str {
     }
 }
 
-/// `nvme supported-log-pages -o json`: each supported LID (bit 0 of its dword) as an
-/// object of one key, `"lid_0x<lid> "` (the trailing space is nvme-cli's).
-pub fn supported_log_pages(b: &[u8]) -> Value {
-    let mut list = Vec::new();
-    for lid in 0..256usize {
-        let v = le32(b, lid * 4);
-        if v & 1 != 0 {
+/// `nvme supported-log-pages -o json`: each supported LID as an object of one key,
+/// `"lid_0x<lid> "` (the trailing space is nvme-cli's).
+pub fn supported_log_pages(log: &SupportedLogPages) -> Value {
+    let list: Vec<Value> = log
+        .iter()
+        .map(|(lid, v)| {
             let mut o = Map::new();
             o.insert(format!("lid_0x{lid:x} "), json!(v));
-            list.push(Value::Object(o));
-        }
-    }
+            Value::Object(o)
+        })
+        .collect();
     json!({ "supported_logs": list })
 }
 
@@ -435,40 +402,28 @@ pub struct NsDesc {
     pub value: String,
 }
 
-/// The descriptors of a Namespace Identification Descriptor list (4096 bytes, ending at a
-/// zero NIDL); unknown types are skipped.
+/// The descriptors of a Namespace Identification Descriptor list of the types nvme-cli
+/// shows; others, and a descriptor cut short, are skipped.
 pub fn ns_descs(b: &[u8]) -> Vec<NsDesc> {
-    let mut v = Vec::new();
-    let mut pos = 0usize;
-    while pos + 4 <= b.len() {
-        let (nidt, nidl) = (b[pos], b[pos + 1]);
-        if nidl == 0 {
-            break;
-        }
-        let body = b.get(pos + 4..pos + 4 + usize::from(nidl)).unwrap_or(&[]);
-        let kind = match (nidt, body.len()) {
-            (1, 8) => Some(("eui64", hex::encode(body))),
-            (2, 16) => Some(("nguid", hex::encode(body))),
-            (3, 16) => {
-                let mut u = [0u8; 16];
-                u.copy_from_slice(body);
-                Some(("uuid", uuid_text(&u)))
-            }
-            (4, 1) => Some(("csi", format!("{:#x}", body[0]))),
-            _ => None,
-        };
-        if let Some((kind, value)) = kind {
-            v.push(NsDesc {
-                loc: pos,
-                nidt,
-                nidl,
+    NsIdDescriptors::new(b)
+        .filter_map(Result::ok)
+        .filter_map(|d| {
+            let (kind, value) = match d.id() {
+                NsId::Eui64(v) => ("eui64", hex::encode(v)),
+                NsId::Nguid(v) => ("nguid", hex::encode(v)),
+                NsId::Uuid(v) => ("uuid", uuid_text(&v)),
+                NsId::Csi(v) => ("csi", format!("{v:#x}")),
+                NsId::Unknown(_) => return None,
+            };
+            Some(NsDesc {
+                loc: d.offset,
+                nidt: d.nidt,
+                nidl: d.nidl(),
                 kind,
                 value,
-            });
-        }
-        pos += 4 + usize::from(nidl);
-    }
-    v
+            })
+        })
+        .collect()
 }
 
 /// `nvme ns-descs -o json`.
@@ -494,6 +449,7 @@ pub fn ns_descs_json(list: &[NsDesc]) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use zerocopy::FromZeros;
 
     #[test]
     fn uuids_and_descriptors() {
@@ -517,10 +473,9 @@ mod tests {
 
     #[test]
     fn sanitize_log_in_nvme_cli_shape() {
-        let mut b = vec![0u8; 512];
-        b[0] = 0xff;
-        b[1] = 0xff;
-        b[2] = 0x01;
+        let mut b = SanitizeStatusLog::new_zeroed();
+        b.sprog.set(0xffff);
+        b.sstat.set(0x01);
         let j = sanitize_log(&b, "mctp:1,8");
         assert_eq!(j["mctp:1,8"]["sprog"], 0xffff);
         assert!(j["mctp:1,8"]["sstat"]["status"]

@@ -12,17 +12,20 @@ use super::endpoint::{AsyncEndpoint, Endpoint};
 use super::{AdminResult, RequestError};
 use crate::mi::admin::{
     AdminCompletion, AdminRequestRepr, Cns, CommitAction, DataTransfer, DeviceSelfTest,
-    FirmwareCommit, FirmwareImageDownload, FormatNvm, GetFeatures, GetLogPage, Identify, Lid,
-    NamespaceAttachment, NamespaceManagement, NsAttachmentSel, NsManagementSel, Sanitize,
-    SecurityProtocol, SecurityReceive, SecuritySend, SetFeatures, Stc,
+    FeatureCapabilities, FeatureValue, Fid, FirmwareCommit, FirmwareImageDownload, FormatNvm,
+    GetFeatures, GetLogPage, Identify, Lid, NamespaceAttachment, NamespaceManagement,
+    NsAttachmentSel, NsManagementSel, Sanitize, SecurityProtocol, SecurityReceive, SecuritySend,
+    Sel, SetFeatures, Stc, Timestamp, TIMESTAMP_LEN,
 };
 use crate::mi::admin_data::{
-    ErrorLogEntry, FirmwareSlotLog, IdentifyController, IdentifyNamespace, NsidList, SmartLog,
+    CommandsEffectsLog, ErrorLogEntry, FirmwareSlotLog, IdentifyController, IdentifyNamespace,
+    NsIdDescriptorList, NsidList, SanitizeStatusLog, SelfTestLog, SmartLog, SupportedLogPages,
+    NS_DESCRIPTOR_LIST_LEN,
 };
 use crate::mi::command::ControllerList;
 use crate::mi::{Error, MAX_DATA_LEN};
 use crate::transport::{AsyncTransport, Transport};
-use zerocopy::{FromZeros, IntoBytes};
+use zerocopy::{FromBytes, FromZeros, IntoBytes};
 
 /// One controller of the subsystem behind an [`Endpoint`]: `ep.controller(id)`.
 pub struct Controller<'e, T, B> {
@@ -127,6 +130,15 @@ macro_rules! admin_verbs {
                 self.identify_ctrl_list_of(Identify { nsid, cntid: start, ..Identify::new(Cns::NamespaceControllerList) }, out)$($aw)*
             }
 
+            /// Identify, Namespace Identification Descriptor list (CNS 03h) of `nsid`, owned:
+            /// iterate it with [`NsIdDescriptorList::iter`].
+            pub $($async)? fn identify_ns_descs(&mut self, nsid: u32) -> Result<NsIdDescriptorList, RequestError<T::Error>> {
+                let mut v = NsIdDescriptorList::new_zeroed();
+                let cmd = Identify { nsid, ..Identify::new(Cns::NamespaceDescriptorList) };
+                if self.identify(&cmd, v.as_mut_bytes())$($aw)*? < NS_DESCRIPTOR_LIST_LEN { return Err(short()); }
+                Ok(v)
+            }
+
             /// Get Log Page (NVMe Base 2.x §5.16): `out.len()` bytes of the log `cmd` names
             /// (its LID, NSID, LSP, RAE; its log page offset is where reading starts; its
             /// NUMD is ignored), in parts of at most 4096 bytes. Returns the bytes read.
@@ -148,9 +160,7 @@ macro_rules! admin_verbs {
 
             /// SMART / Health Information log (LID 02h) of the controller, owned.
             pub $($async)? fn get_log_smart(&mut self) -> Result<SmartLog, RequestError<T::Error>> {
-                let mut v = SmartLog::new_zeroed();
-                self.get_log_smart_into(&mut v)$($aw)*?;
-                Ok(v)
+                self.get_log_owned(Lid::SmartHealth)$($aw)*
             }
 
             /// Error Information log (LID 01h): the first `out.len()` entries; returns how
@@ -162,24 +172,54 @@ macro_rules! admin_verbs {
 
             /// Firmware Slot Information log (LID 03h), owned.
             pub $($async)? fn get_log_fw_slot(&mut self) -> Result<FirmwareSlotLog, RequestError<T::Error>> {
-                let mut v = FirmwareSlotLog::new_zeroed();
-                self.get_log_exact(Lid::FirmwareSlot, v.as_mut_bytes())$($aw)*?;
+                self.get_log_owned(Lid::FirmwareSlot)$($aw)*
+            }
+
+            $($async)? fn get_log_owned<D: FromBytes + IntoBytes>(&mut self, lid: Lid) -> Result<D, RequestError<T::Error>> {
+                let mut v = D::new_zeroed();
+                self.get_log_exact(lid, v.as_mut_bytes())$($aw)*?;
                 Ok(v)
             }
 
-            /// Commands Supported and Effects log (LID 05h, 4096 bytes) into `out`.
-            pub $($async)? fn get_log_cmd_effects(&mut self, out: &mut [u8; 4096]) -> Result<(), RequestError<T::Error>> {
-                self.get_log_exact(Lid::CommandsSupportedAndEffects, out)$($aw)*
+            /// Supported Log Pages log (LID 00h) into the caller's structure.
+            pub $($async)? fn get_log_supported_log_pages_into(&mut self, out: &mut SupportedLogPages) -> Result<(), RequestError<T::Error>> {
+                self.get_log_exact(Lid::SupportedLogPages, out.as_mut_bytes())$($aw)*
             }
 
-            /// Device Self-test log (LID 06h, 564 bytes) into `out`.
-            pub $($async)? fn get_log_self_test(&mut self, out: &mut [u8; 564]) -> Result<(), RequestError<T::Error>> {
-                self.get_log_exact(Lid::DeviceSelfTest, out)$($aw)*
+            /// Supported Log Pages log (LID 00h), owned.
+            pub $($async)? fn get_log_supported_log_pages(&mut self) -> Result<SupportedLogPages, RequestError<T::Error>> {
+                self.get_log_owned(Lid::SupportedLogPages)$($aw)*
             }
 
-            /// Sanitize Status log (LID 81h, 512 bytes) into `out`.
-            pub $($async)? fn get_log_sanitize(&mut self, out: &mut [u8; 512]) -> Result<(), RequestError<T::Error>> {
-                self.get_log_exact(Lid::SanitizeStatus, out)$($aw)*
+            /// Commands Supported and Effects log (LID 05h) of the NVM command set into the
+            /// caller's structure.
+            pub $($async)? fn get_log_cmd_effects_into(&mut self, out: &mut CommandsEffectsLog) -> Result<(), RequestError<T::Error>> {
+                self.get_log_exact(Lid::CommandsSupportedAndEffects, out.as_mut_bytes())$($aw)*
+            }
+
+            /// Commands Supported and Effects log (LID 05h) of the NVM command set, owned.
+            pub $($async)? fn get_log_cmd_effects(&mut self) -> Result<CommandsEffectsLog, RequestError<T::Error>> {
+                self.get_log_owned(Lid::CommandsSupportedAndEffects)$($aw)*
+            }
+
+            /// Device Self-test log (LID 06h) into the caller's structure.
+            pub $($async)? fn get_log_self_test_into(&mut self, out: &mut SelfTestLog) -> Result<(), RequestError<T::Error>> {
+                self.get_log_exact(Lid::DeviceSelfTest, out.as_mut_bytes())$($aw)*
+            }
+
+            /// Device Self-test log (LID 06h), owned.
+            pub $($async)? fn get_log_self_test(&mut self) -> Result<SelfTestLog, RequestError<T::Error>> {
+                self.get_log_owned(Lid::DeviceSelfTest)$($aw)*
+            }
+
+            /// Sanitize Status log (LID 81h) into the caller's structure.
+            pub $($async)? fn get_log_sanitize_into(&mut self, out: &mut SanitizeStatusLog) -> Result<(), RequestError<T::Error>> {
+                self.get_log_exact(Lid::SanitizeStatus, out.as_mut_bytes())$($aw)*
+            }
+
+            /// Sanitize Status log (LID 81h), owned.
+            pub $($async)? fn get_log_sanitize(&mut self) -> Result<SanitizeStatusLog, RequestError<T::Error>> {
+                self.get_log_owned(Lid::SanitizeStatus)$($aw)*
             }
 
             /// Get Features (NVMe Base 2.x §5.15) of a feature without data: CQE DW0.
@@ -207,6 +247,51 @@ macro_rules! admin_verbs {
             /// (empty for most): CQE DW0.
             pub $($async)? fn set_features(&mut self, cmd: &SetFeatures, data: &[u8]) -> Result<u32, RequestError<T::Error>> {
                 Ok(self.ep.admin(self.id, cmd, 0, 0, data)$($aw)*?.completion.dw0)
+            }
+
+            /// Get Features of feature `F` (NVMe Base 2.0 §5.27.1): its current, default or
+            /// saved value (`sel`), decoded from CQE DW0. [`Sel::SupportedCapabilities`] is
+            /// [`RequestError::InvalidArgument`]: use [`Self::get_feature_capabilities`].
+            pub $($async)? fn get_feature<F: FeatureValue>(&mut self, sel: Sel) -> Result<F, RequestError<T::Error>> {
+                self.get_feature_selected(sel, &F::from_dw0(0))$($aw)*
+            }
+
+            /// Like [`Self::get_feature`], for the selection `which` carries in CDW11 (the
+            /// sensor and type of a [`TemperatureThreshold`](crate::mi::admin::TemperatureThreshold), the vector of an
+            /// [`InterruptVectorConfig`](crate::mi::admin::InterruptVectorConfig)).
+            pub $($async)? fn get_feature_selected<F: FeatureValue>(&mut self, sel: Sel, which: &F) -> Result<F, RequestError<T::Error>> {
+                if matches!(sel, Sel::SupportedCapabilities | Sel::Unknown(_)) {
+                    return Err(RequestError::InvalidArgument);
+                }
+                let dw0 = self.get_features(&GetFeatures::of_selected(sel, which))$($aw)*?;
+                Ok(F::from_dw0(dw0))
+            }
+
+            /// Whether feature `fid` is saveable, namespace specific and changeable (Get
+            /// Features, Select 3h).
+            pub $($async)? fn get_feature_capabilities(&mut self, fid: Fid) -> Result<FeatureCapabilities, RequestError<T::Error>> {
+                let dw0 = self.get_features(&GetFeatures::new(fid, Sel::SupportedCapabilities))$($aw)*?;
+                Ok(FeatureCapabilities::from_dw0(dw0))
+            }
+
+            /// Set Features of feature `F` to `value`, saved across power cycles if `sv`:
+            /// CQE DW0 (the allocated queues of [`NumberOfQueues`](crate::mi::admin::NumberOfQueues),
+            /// decoded with [`FeatureValue::from_dw0`]).
+            pub $($async)? fn set_feature<F: FeatureValue>(&mut self, value: &F, sv: bool) -> Result<u32, RequestError<T::Error>> {
+                self.set_features(&SetFeatures::value(value, sv), &[])$($aw)*
+            }
+
+            /// Get Features, Timestamp (FID 0Eh): the controller's clock.
+            pub $($async)? fn get_features_timestamp(&mut self, sel: Sel) -> Result<Timestamp, RequestError<T::Error>> {
+                let mut t = [0u8; TIMESTAMP_LEN];
+                let (_, n) = self.get_features_data(&GetFeatures::new(Fid::Timestamp, sel), &mut t)$($aw)*?;
+                Ok(Timestamp::parse(t.get(..n).unwrap_or(&[]))?)
+            }
+
+            /// Set Features, Timestamp (FID 0Eh): set the controller's clock.
+            pub $($async)? fn set_features_timestamp(&mut self, t: &Timestamp) -> Result<(), RequestError<T::Error>> {
+                self.set_features(&SetFeatures::new(Fid::Timestamp, 0, false), t.as_bytes())$($aw)*?;
+                Ok(())
             }
 
             /// Firmware Image Download (NVMe Base 2.x §5.13) of a whole image (a multiple of

@@ -51,7 +51,8 @@ pub struct Config {
     pub write: Policy,
     /// Policy for [`CommandClass::Slow`].
     pub slow: Policy,
-    /// The command slot to use.
+    /// The command slot to use (NVMe-MI 1.2 §4.2): a second handle on slot 1 runs a long
+    /// command while this one polls on slot 0 (see the [module documentation](super)).
     pub csi: Csi,
     /// Workarounds.
     pub quirks: Quirks,

@@ -5,7 +5,8 @@ use std::io::Write;
 
 use nvme_mi_core::mi::admin::{GetLogPage, Lid};
 use nvme_mi_core::mi::admin_data::{
-    AdminData, ErrorLogEntry, FirmwareSlotLog, IdentifyController, SmartLog,
+    AdminData, CommandsEffectsLog, ErrorLogEntry, FirmwareSlotLog, IdentifyController,
+    SanitizeStatusLog, SelfTestLog, SmartLog, SupportedLogPages,
 };
 use nvme_mi_core::mi::status::StatusInfo;
 use nvme_mi_core::mi::MAX_DATA_LEN;
@@ -45,14 +46,21 @@ pub struct LogQuery {
 /// The size of a standard log page whose size is fixed (NVMe Base 2.x §5.1.12.1), so a
 /// longer read stops there.
 fn known_size(lid: u8) -> Option<u64> {
-    match lid {
-        0x00 => Some(1024), // Supported Log Pages
-        0x02 | 0x03 => Some(512),
-        0x05 => Some(4096),
-        0x06 => Some(564),
-        0x81 => Some(512),
-        _ => None,
-    }
+    let size = match Lid::from_u8(lid) {
+        Lid::SupportedLogPages => SupportedLogPages::SIZE,
+        Lid::SmartHealth => SmartLog::SIZE,
+        Lid::FirmwareSlot => FirmwareSlotLog::SIZE,
+        Lid::CommandsSupportedAndEffects => CommandsEffectsLog::SIZE,
+        Lid::DeviceSelfTest => SelfTestLog::SIZE,
+        Lid::SanitizeStatus => SanitizeStatusLog::SIZE,
+        _ => return None,
+    };
+    Some(size as u64)
+}
+
+/// The whole of the log `cmd` names, whose structure `D` has a fixed size.
+fn read_whole<D: AdminData>(c: &mut Ctx, cmd: &GetLogPage) -> CliResult<Vec<u8>> {
+    read_log(c, cmd, D::SIZE as u32)
 }
 
 /// Read up to `len` bytes of the log `cmd` (its LPO is where reading starts) in chunks of at
@@ -321,7 +329,7 @@ pub fn error_log(c: &mut Ctx, entries: u32) -> CliResult {
 /// `fw-log`.
 pub fn fw_log(c: &mut Ctx) -> CliResult {
     let fmt = c.fmt;
-    let data = read_log(c, &GetLogPage::new(Lid::FirmwareSlot, 512), 512)?;
+    let data = read_whole::<FirmwareSlotLog>(c, &GetLogPage::new(Lid::FirmwareSlot, 0))?;
     let log = FirmwareSlotLog::read(&data)?;
     let dev = c_dev(c);
     emit(
@@ -350,11 +358,11 @@ pub fn sanitize_log(c: &mut Ctx, rae: bool) -> CliResult {
     let fmt = c.fmt;
     let cmd = GetLogPage {
         rae,
-        ..GetLogPage::new(Lid::from_u8(0x81), 512)
+        ..GetLogPage::new(Lid::SanitizeStatus, 0)
     };
-    let data = read_log(c, &cmd, 512)?;
+    let data = read_whole::<SanitizeStatusLog>(c, &cmd)?;
     let dev = c_dev(c);
-    let j = json::sanitize_log(&data, &dev);
+    let j = json::sanitize_log(&SanitizeStatusLog::read(&data)?, &dev);
     emit(
         fmt,
         || {
@@ -391,15 +399,15 @@ pub fn self_test_log(c: &mut Ctx, entries: u8) -> CliResult {
             "--dst-entries {entries}: the self-test log holds at most 20 results"
         )));
     }
-    let data = read_log(c, &GetLogPage::new(Lid::from_u8(0x06), 564), 564)?;
-    let j = json::self_test_log(&data, entries);
+    let data = read_whole::<SelfTestLog>(c, &GetLogPage::new(Lid::DeviceSelfTest, 0))?;
+    let log = SelfTestLog::view(&data)?;
+    let j = json::self_test_log(log, entries);
     emit(
         fmt,
         || {
             let mut s = format!(
                 "Current operation  : {:#x}\nCurrent Completion : {}%\n",
-                data.first().copied().unwrap_or(0),
-                data.get(1).copied().unwrap_or(0)
+                log.cdsto, log.cdstc
             );
             for (i, r) in j["List of Valid Reports"]
                 .as_array()
@@ -443,11 +451,12 @@ pub fn wait_self_test(c: &mut Ctx, _ctrl: u16) -> CliResult {
     let start = std::time::Instant::now();
     let mut last = 255u8;
     loop {
-        let data = read_log(c, &GetLogPage::new(Lid::from_u8(0x06), 8), 8)?;
-        if data.first().copied().unwrap_or(0) == 0 {
+        let data = read_whole::<SelfTestLog>(c, &GetLogPage::new(Lid::DeviceSelfTest, 0))?;
+        let log = SelfTestLog::view(&data)?;
+        if log.operation() == 0 {
             return Ok(());
         }
-        let pct = data.get(1).copied().unwrap_or(0);
+        let pct = log.completion();
         if pct != last {
             eprintln!(
                 "nvme-mi: self-test {pct}% complete ({:.0} s)",
@@ -466,10 +475,10 @@ pub fn effects_log(c: &mut Ctx, csi: u8) -> CliResult {
     let fmt = c.fmt;
     let cmd = GetLogPage {
         csi,
-        ..GetLogPage::new(Lid::from_u8(0x05), 4096)
+        ..GetLogPage::new(Lid::CommandsSupportedAndEffects, 0)
     };
-    let data = read_log(c, &cmd, 4096)?;
-    let j = json::effects_log(&data, csi);
+    let data = read_whole::<CommandsEffectsLog>(c, &cmd)?;
+    let j = json::effects_log(CommandsEffectsLog::view(&data)?, csi);
     emit(
         fmt,
         || {
@@ -491,8 +500,8 @@ pub fn effects_log(c: &mut Ctx, csi: u8) -> CliResult {
 /// `supported-log-pages`.
 pub fn supported_log_pages(c: &mut Ctx) -> CliResult {
     let fmt = c.fmt;
-    let data = read_log(c, &GetLogPage::new(Lid::from_u8(0x00), 1024), 1024)?;
-    let j = json::supported_log_pages(&data);
+    let data = read_whole::<SupportedLogPages>(c, &GetLogPage::new(Lid::SupportedLogPages, 0))?;
+    let j = json::supported_log_pages(SupportedLogPages::view(&data)?);
     emit(
         fmt,
         || {

@@ -35,6 +35,7 @@ mod command;
 mod completion;
 mod decode;
 mod device_self_test;
+mod feature;
 mod feature_id;
 mod features;
 mod firmware_commit;
@@ -60,6 +61,11 @@ pub use command::{AdminCommand, DataTransfer};
 pub use completion::AdminCompletion;
 pub use decode::{decode_request, AdminRequestError, DecodedAdminRequest};
 pub use device_self_test::{DeviceSelfTest, Stc};
+pub use feature::{
+    Arbitration, AsyncEventConfig, ErrorRecovery, FeatureCapabilities, FeatureValue,
+    InterruptCoalescing, InterruptVectorConfig, NumberOfQueues, PowerManagement, Timestamp,
+    VolatileWriteCache, WriteAtomicityNormal, TIMESTAMP_LEN,
+};
 pub use feature_id::Fid;
 pub use features::{FeatureDwords, GetFeatures, Sel, SetFeatures};
 pub use firmware_commit::{CommitAction, FirmwareCommit};

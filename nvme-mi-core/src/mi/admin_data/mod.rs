@@ -1,7 +1,8 @@
 //! Typed views of the Admin data a management controller reads through Admin command
 //! tunnelling: Identify Controller and Identify Namespace data structures, the SMART / Health
-//! Information log, Error Information log entries and the Firmware Slot Information log
-//! (NVMe Base 2.x).
+//! Information log, Error Information log entries, the Firmware Slot Information, Supported Log
+//! Pages, Commands Supported and Effects, Device Self-test and Sanitize Status logs, and the
+//! Namespace Identification Descriptor list (NVMe Base 2.x).
 //!
 //! Every structure is a `#[repr(C)]` zerocopy type made of little-endian and byte fields, so it
 //! has alignment 1 and can be viewed in place at any address of a received buffer
@@ -28,24 +29,41 @@
 //! 4096-byte structure is not something to log whole.
 
 mod ascii;
+mod command_effects;
+mod commands_effects_log;
 mod error_log;
 mod firmware_slot_log;
 mod identify_controller;
 mod identify_namespace;
 mod lba_format;
+mod ns_descriptor_list;
 mod nsid_list;
 mod power_state;
+mod sanitize_status_log;
+mod self_test_log;
 mod smart_log;
+mod supported_log_pages;
 
 pub use ascii::{set_ascii, trim_ascii};
+pub use command_effects::CommandEffects;
+pub use commands_effects_log::CommandsEffectsLog;
 pub use error_log::ErrorLogEntry;
 pub use firmware_slot_log::FirmwareSlotLog;
 pub use identify_controller::IdentifyController;
 pub use identify_namespace::IdentifyNamespace;
 pub use lba_format::LbaFormat;
+pub use ns_descriptor_list::{
+    NsId, NsIdDescriptor, NsIdDescriptorList, NsIdDescriptors, NS_DESCRIPTOR_LIST_LEN,
+};
 pub use nsid_list::{NsidList, MAX_NSID_LIST_ENTRIES};
 pub use power_state::PowerStateDescriptor;
+pub use sanitize_status_log::SanitizeStatusLog;
+pub use self_test_log::{
+    SelfTestLog, SelfTestResult, RESULT_UNUSED, SELF_TEST_RESULTS, VDI_FLBA, VDI_NSID, VDI_SC,
+    VDI_SCT,
+};
 pub use smart_log::SmartLog;
+pub use supported_log_pages::{SupportedLogPages, IOS, LSUPP};
 
 use super::{Error, Result};
 use zerocopy::{FromBytes, Immutable, KnownLayout};
@@ -80,3 +98,8 @@ impl AdminData for IdentifyNamespace {}
 impl AdminData for SmartLog {}
 impl AdminData for ErrorLogEntry {}
 impl AdminData for FirmwareSlotLog {}
+impl AdminData for SupportedLogPages {}
+impl AdminData for CommandsEffectsLog {}
+impl AdminData for SelfTestLog {}
+impl AdminData for SanitizeStatusLog {}
+impl AdminData for NsIdDescriptorList {}

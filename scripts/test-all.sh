@@ -27,7 +27,11 @@ step_fmt() {
 
 step_clippy() { cargo clippy --workspace --all-targets -- -D warnings; }
 
-step_test() { cargo test --workspace; }
+step_test() {
+    cargo test --workspace
+    # The core's diagnostics: a drop's log record (needs the feature `log`).
+    cargo test -p nvme-mi-core --features log --test log_records
+}
 
 # Every criterion benchmark once, as a test (debug build, seconds); never the timed runs.
 # nvme-mi-i2c's needs its feature sim (it also prints the simulated wire-time table).

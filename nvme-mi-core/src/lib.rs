@@ -45,10 +45,19 @@
 //! | [`basic_mgmt`] | the NVMe Basic Management Command (SMBus block read, no MCTP) |
 //!
 //! Nothing here blocks, sleeps, allocates or reads a clock: time is passed in by the caller.
+//!
+//! Diagnostics: with the `log` feature (hosts) or the `defmt` feature (bare metal) the crate
+//! reports every dropped packet or message, retry, timeout and rejected request, with the
+//! reason and, where the layer knows it, the peer's EID (`debug`, or `warn` when a command
+//! is given up); a successful exchange logs nothing above `trace`. With neither feature the
+//! logging compiles to nothing.
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+
+#[macro_use]
+mod logging;
 
 pub mod basic_mgmt;
 pub mod loopback;

@@ -391,6 +391,10 @@ impl<R: Respond<LoopPeer>, const N: usize> Loopback<R, N> {
         if accept(m) {
             Some(idx)
         } else {
+            debug!(
+                "message dropped: source EID {:?}, tag {:?} not the exchange's",
+                m.src, m.tag
+            );
             stats.discarded += 1;
             None
         }

@@ -505,6 +505,12 @@ impl<const N: usize, const MAX: usize> Reassembler<N, MAX> {
             match ctx.state {
                 State::Delivered => ctx.free(),
                 State::Assembling if now_ms >= ctx.started_ms.saturating_add(timeout) => {
+                    debug!(
+                        "MCTP message dropped: {:?}; source EID {:?}, tag {:?}",
+                        DropReason::Expired,
+                        ctx.key.src,
+                        ctx.key.tag
+                    );
                     ctx.free();
                     expired += 1;
                 }
@@ -555,6 +561,24 @@ impl<const N: usize, const MAX: usize> Reassembler<N, MAX> {
     /// message then starts at `buf[0]` ([`Reassembled::in_caller_buffer`]). A message longer
     /// than `buf` is dropped as [`DropReason::TooLong`].
     pub fn receive_into<'a>(
+        &'a mut self,
+        packet: &[u8],
+        now_ms: u64,
+        wanted: impl FnOnce(&PacketRepr) -> bool,
+        buf: &'a mut [u8],
+    ) -> Result<Option<Reassembled<'a>>, DropReason> {
+        let received = self.reassemble(packet, now_ms, wanted, buf);
+        if let Err(reason) = &received {
+            let from = Packet::new_checked(packet).ok().map(|p| (p.src(), p.tag()));
+            debug!(
+                "MCTP packet dropped: {:?}; source EID and tag {:?}",
+                reason, from
+            );
+        }
+        received
+    }
+
+    fn reassemble<'a>(
         &'a mut self,
         packet: &[u8],
         now_ms: u64,

@@ -5,7 +5,7 @@ use core::convert::Infallible;
 
 use super::{Policy, RequestError, Unexpected};
 use crate::mctp::control::ControlHeader;
-use crate::mctp::MsgTypeIc;
+use crate::mctp::{Eid, MsgTypeIc};
 use crate::mi::control_primitive::ControlPrimitiveResponseRepr;
 use crate::mi::status::{Mprt, ResponseHeader};
 use crate::mi::{self, Csi, Message, Nmimt, Ror};
@@ -66,6 +66,7 @@ pub struct Exchange {
     attempts: u8,
     more_processing: bool,
     tag_waits: u8,
+    peer: Option<Eid>,
 }
 
 /// First and longest pause while no message tag is free ([`Exchange::on_tags_exhausted`]).
@@ -82,7 +83,14 @@ impl Exchange {
             attempts: 0,
             more_processing: false,
             tag_waits: 0,
+            peer: None,
         }
+    }
+
+    /// Name the endpoint in the exchange's log records (see the `log` and `defmt` features).
+    pub fn with_peer(mut self, peer: Option<Eid>) -> Self {
+        self.peer = peer;
+        self
     }
 
     /// Transmissions so far.
@@ -118,8 +126,13 @@ impl Exchange {
         let start = *self.start.get_or_insert(now);
         let hard = start + self.policy.max_total;
         if now >= hard {
+            warn!(
+                "EID {:?}: no free message tag until the command's deadline",
+                self.peer
+            );
             return None;
         }
+        debug!("EID {:?}: no free message tag, waiting", self.peer);
         let ms = core::cmp::min(
             TAG_BACKOFF_MIN_MS << self.tag_waits.min(16),
             TAG_BACKOFF_MAX_MS,
@@ -142,6 +155,11 @@ impl Exchange {
     pub fn on_message_with(&mut self, msg: &[u8], now: impl FnOnce() -> Instant) -> Step {
         match self.validate(msg) {
             Ok(Some(mprt)) => {
+                trace!(
+                    "EID {:?}: More Processing Required, MPRT {:?}",
+                    self.peer,
+                    mprt
+                );
                 let now = now();
                 self.more_processing = true;
                 let hard = self.hard_deadline().unwrap_or(now);
@@ -159,8 +177,16 @@ impl Exchange {
             Ok(None) => Step::Done,
             Err(e) => {
                 if self.may_retry(now()) {
+                    debug!(
+                        "EID {:?}: response rejected ({:?}), sending again after attempt {}",
+                        self.peer, e, self.attempts
+                    );
                     Step::Resend
                 } else {
+                    warn!(
+                        "EID {:?}: response rejected ({:?}), giving up after attempt {}",
+                        self.peer, e, self.attempts
+                    );
                     Step::Fail(e)
                 }
             }
@@ -170,8 +196,18 @@ impl Exchange {
     /// The receive deadline passed at `now` with nothing (more) received.
     pub fn on_timeout(&mut self, now: Instant) -> Step {
         if self.may_retry(now) {
+            debug!(
+                "EID {:?}: no response in time, sending again after attempt {}",
+                self.peer, self.attempts
+            );
             Step::Resend
         } else {
+            warn!(
+                "EID {:?}: no response in time, giving up after attempt {} (More Processing Required seen: {:?})",
+                self.peer,
+                self.attempts,
+                self.more_processing
+            );
             self.timeout_failure(now)
         }
     }
@@ -263,7 +299,7 @@ fn widen<E>(e: RequestError<Infallible>) -> RequestError<E> {
 /// are empty for the blocking flavour and `.await` for the async one.
 macro_rules! drive {
     ($t:ident, $policy:ident, $expect:ident, $request:ident, $buf:ident, $($aw:tt)*) => {{
-        let mut ex = Exchange::new($policy, $expect);
+        let mut ex = Exchange::new($policy, $expect).with_peer($t.remote_eid());
         'send: loop {
             if let Err(e) = $t.send_request($request)$($aw)* {
                 $t.end_exchange();

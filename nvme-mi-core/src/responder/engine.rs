@@ -134,6 +134,7 @@ impl<D: Device, P: Clone> Responder<D, P> {
         out: &mut [u8],
     ) -> Option<usize> {
         bump(&mut self.stats.rejected);
+        debug!("request rejected: {:?} ({:?})", rejection, header.nmimt);
         rejection.emit_response(header, out).ok()
     }
 
@@ -142,7 +143,8 @@ impl<D: Device, P: Clone> Responder<D, P> {
             bump(&mut self.stats.dropped);
             return None;
         };
-        if m.check_mic().is_err() {
+        if let Err(e) = m.check_mic() {
+            debug!("request dropped: {:?}", e);
             bump(&mut self.stats.bad_integrity);
             self.error_flags |= ManagementEndpointState::BAD_MIC;
             return None;
@@ -161,6 +163,7 @@ impl<D: Device, P: Clone> Responder<D, P> {
             return self.control_primitive(&m, &header, out);
         }
         if self.paused {
+            debug!("request dropped: paused ({:?})", header.nmimt);
             bump(&mut self.stats.paused);
             return None;
         }
@@ -332,7 +335,8 @@ impl<D: Device, P: Clone> Responder<D, P> {
             Err(AdminRequestError::Reject { header, rejection }) => {
                 return self.reject(&header, rejection, out)
             }
-            Err(_) => {
+            Err(e) => {
+                debug!("Admin request dropped: {:?}", e);
                 bump(&mut self.stats.dropped);
                 return None;
             }

@@ -19,7 +19,8 @@ PATCHES=("$REPO_ROOT"/tests/uml/*.patch)
 SRC_PKG=linux-source-6.12
 SRC_TAR=/usr/src/linux-source-6.12.tar.xz
 # Options that must end up built in, or the build is refused.
-REQUIRED=(MCTP MCTP_FLOWS TUN HOSTFS UNIX NET INET PROC_FS SYSFS DEVTMPFS TMPFS MAGIC_SYSRQ)
+REQUIRED=(MCTP MCTP_FLOWS TUN HOSTFS UNIX NET INET PROC_FS SYSFS DEVTMPFS TMPFS MAGIC_SYSRQ
+    I2C I2C_CHARDEV I2C_STUB)
 
 pkg_version=$(dpkg-query -W -f='${Version}' "$SRC_PKG" 2>/dev/null || true)
 if [[ -z "$pkg_version" || ! -f "$SRC_TAR" ]]; then

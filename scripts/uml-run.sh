@@ -9,7 +9,8 @@
 # /run, and `lo` up. Its output is streamed here; the kernel's own console goes to a log
 # that is printed only if the guest fails to report a status (or with UML_VERBOSE=1).
 #
-# Environment: UML_MEM (default 512M), UML_TIMEOUT seconds (default 900),
+# Environment: UML_MEM (default 512M), UML_TIMEOUT seconds (default 900), UML_KERNEL_ARGS
+# (more kernel command-line words, e.g. i2c_stub.chip_addr=0x6a),
 # UML_KERNEL (a linux binary; default: the one scripts/uml-kernel.sh builds), UML_VERBOSE.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -50,6 +51,7 @@ timeout --kill-after=10 "$timeout_s" "$kernel" \
     mem="${UML_MEM:-512M}" uml_dir="$run" \
     rootfstype=hostfs rootflags=/ rw quiet \
     con=null con0=null,fd:1 ssl=null \
+    ${UML_KERNEL_ARGS:-} \
     init="$init" UML_RUN="$run" \
     </dev/null >"$run/console.log" 2>&1 &
 uml_pid=$!

@@ -645,6 +645,8 @@ fn basic_management_on_sim() {
     assert_eq!(j["sn"], Sim::new(1).serial_number());
     let t = j["ctemp"].as_i64().unwrap();
     assert!((30..=50).contains(&t));
+    assert_eq!(j["transfer"], "simulated drive, no bus");
+    assert_eq!(j["pec_checked"], false);
     assert_eq!(ok(&["basic", "-o", "binary"]).raw.len(), 28);
 }
 

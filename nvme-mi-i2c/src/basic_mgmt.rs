@@ -11,7 +11,9 @@
 //! transfers only, which this read is not). What the adapter must support is plain I2C
 //! transfers (`I2C_FUNC_I2C`, the `I2C_RDWR` ioctl under `linux-embedded-hal`): an
 //! SMBus-only adapter, such as the kernel's `i2c-stub`, answers `EOPNOTSUPP`, which comes
-//! back as [`BasicMgmtError::Bus`].
+//! back as [`BasicMgmtError::Bus`]. For those, `nvme-mi-linux`'s `I2cAdapter` chooses an
+//! SMBus transfer by the adapter's functionality and checks what it reads with
+//! [`check_block`].
 
 use core::fmt;
 
@@ -60,14 +62,18 @@ impl<E: fmt::Debug> fmt::Display for BasicMgmtError<E> {
 
 impl<E: fmt::Debug> core::error::Error for BasicMgmtError<E> {}
 
-/// Check the bytes a block read returned (count byte first) and give the data.
-fn check<E>(read: &BlockRead, raw: &[u8]) -> Result<(), BasicMgmtError<E>> {
+/// Check the bytes a fixed-length read of `command` at 7-bit `addr` returned (count byte,
+/// data, PEC, then anything read past the PEC, which is ignored) and give the data.
+///
+/// Errors: [`BasicMgmtError::BadLength`] if the count byte announces more than was read,
+/// [`BasicMgmtError::PecMismatch`].
+pub fn check_block<E>(addr: u8, command: u8, raw: &[u8]) -> Result<&[u8], BasicMgmtError<E>> {
     let count = raw.first().copied().unwrap_or(0);
     let used = raw
         .get(..usize::from(count) + 2)
         .ok_or(BasicMgmtError::BadLength(count))?;
-    match read.decode(used) {
-        Ok(_) => Ok(()),
+    match BlockRead::new(addr, command).decode(used) {
+        Ok(data) => Ok(data),
         Err(basic_mgmt::Error::PecMismatch { computed, received }) => {
             Err(BasicMgmtError::PecMismatch { computed, received })
         }
@@ -87,9 +93,7 @@ pub fn read_block<'b, I: embedded_hal::i2c::I2c>(
 ) -> Result<&'b [u8], BasicMgmtError<I::Error>> {
     i2c.write_read(addr, &[command], buf)
         .map_err(BasicMgmtError::Bus)?;
-    check(&BlockRead::new(addr, command), buf)?;
-    let count = usize::from(buf.first().copied().unwrap_or(0));
-    Ok(buf.get(1..1 + count).unwrap_or(&[]))
+    check_block(addr, command, buf)
 }
 
 /// The async twin of [`read_block`].
@@ -102,9 +106,7 @@ pub async fn read_block_async<'b, I: embedded_hal_async::i2c::I2c>(
     i2c.write_read(addr, &[command], buf)
         .await
         .map_err(BasicMgmtError::Bus)?;
-    check(&BlockRead::new(addr, command), buf)?;
-    let count = usize::from(buf.first().copied().unwrap_or(0));
-    Ok(buf.get(1..1 + count).unwrap_or(&[]))
+    check_block(addr, command, buf)
 }
 
 fn parse_status<E>(data: &[u8]) -> Result<StatusBlock, BasicMgmtError<E>> {

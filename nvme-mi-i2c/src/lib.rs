@@ -63,8 +63,8 @@ pub mod mcu_target;
 pub mod sim;
 
 pub use basic_mgmt::{
-    read_block, read_block_async, read_identification, read_identification_async, read_status,
-    read_status_async, BasicMgmtError, MAX_READ_LEN,
+    check_block, read_block, read_block_async, read_identification, read_identification_async,
+    read_status, read_status_async, BasicMgmtError, MAX_READ_LEN,
 };
 pub use bus::{Bus, BusStats, MAX_DRIVES, MAX_EVENT_LEN};
 pub use clock::Clock;

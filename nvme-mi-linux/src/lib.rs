@@ -16,6 +16,9 @@
 //! - [`MCTP_NET_ANY`] and the tag bits of the kernel's socket ABI; the ABI itself (the
 //!   crate's only `unsafe` code) is a private module that depends on nothing above it.
 //! - `discovery` (feature `discovery`, on by default): `mctpd`'s endpoints over D-Bus.
+//! - [`i2c`] (feature `i2c`, on by default): the Basic Management Command over i2c-dev,
+//!   with the transfer chosen by the adapter's functionality; its one ioctl
+//!   (`I2C_FUNCS`) is the crate's other `unsafe` module.
 //!
 //! # Privileges and kernels
 //! Sending needs `CAP_NET_RAW`, binding `CAP_NET_BIND_SERVICE`, netlink changes
@@ -50,6 +53,11 @@ pub mod discovery;
 pub mod dropped;
 pub mod error;
 mod events;
+#[cfg(feature = "i2c")]
+pub mod i2c;
+#[cfg(feature = "i2c")]
+#[allow(unsafe_code)]
+mod i2c_sys;
 pub mod listener;
 pub mod netlink;
 pub mod requester;

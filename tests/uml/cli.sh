@@ -2,11 +2,12 @@
 # The nvme-mi command-line tool against its own `serve` on the real kernel's AF_MCTP, inside
 # the UML guest (run by scripts/test-cli-uml.sh through scripts/uml-run.sh).
 #
-# Usage: tests/uml/cli.sh NVME_MI [FAKE_MCTPD]
+# Usage: tests/uml/cli.sh NVME_MI [FAKE_MCTPD [BASIC_MGMT_LINUX]]
 set -euo pipefail
 
 nvme_mi=$1
 fake_mctpd=${2:-}
+basic_mgmt_linux=${3:-}
 fail() {
     echo "cli.sh: FAIL: $*" >&2
     exit 1
@@ -151,4 +152,8 @@ out=$("$nvme_mi" decode -f "$cap" --summary)
 check "serve --capture request" "-> 8 .*NVM Subsystem Health Status Poll" "$out"
 check "serve --capture response" "8 -> .*response .*Success" "$out"
 echo "serve --capture: $(wc -l <<<"$out") messages in the capture"
+# The Basic Management Command over the kernel's I2C stack (i2c-stub on i2c-dev).
+if [[ -n "$basic_mgmt_linux" ]]; then
+    "$(dirname "$0")/basic_i2c.sh" "$nvme_mi" "$basic_mgmt_linux"
+fi
 echo "cli.sh: all checks passed"

@@ -11,10 +11,14 @@ use crate::cli::error::{CliError, CliResult};
 use crate::cli::output::{emit, flags_text, CRITICAL_WARNING_FLAGS};
 use crate::cli::sim_link::SimLink;
 
-/// The two blocks' data bytes, as read.
+/// The two blocks' data bytes, as read, and how.
 struct Blocks {
     status: Vec<u8>,
     ident: Vec<u8>,
+    /// The transfer and who checked the PEC, in words.
+    transfer: String,
+    /// Whether the PEC was checked.
+    pec_checked: bool,
 }
 
 fn read(dev: &DeviceSpec, g: &Settings) -> CliResult<Blocks> {
@@ -25,10 +29,18 @@ fn read(dev: &DeviceSpec, g: &Settings) -> CliResult<Blocks> {
             Ok(Blocks {
                 status: sim.basic_status_block().to_vec(),
                 ident: sim.basic_identification_block().to_vec(),
+                transfer: "simulated drive, no bus".into(),
+                pec_checked: false,
             })
         }
-        DeviceSpec::I2c { bus, addr } => super::i2c::read_blocks(*bus, *addr, g.verbose)
-            .map(|(status, ident)| Blocks { status, ident }),
+        DeviceSpec::I2c { bus, addr } => {
+            super::i2c::read_blocks(*bus, *addr, g.verbose).map(|b| Blocks {
+                status: b.status,
+                ident: b.ident,
+                transfer: b.transfer,
+                pec_checked: b.pec_checked,
+            })
+        }
         DeviceSpec::Mctp { .. } => Err(CliError::usage(
             "the Basic Management Command is an SMBus block read: use i2c:<bus>,<addr> or sim",
         )),
@@ -48,6 +60,7 @@ pub fn run(dev: &Dev, g: &Settings) -> CliResult {
         || {
             format!(
                 "Basic Management Command, {}\n\
+                 transfer              : {}\n\
                  status flags          : {:#04x} (drive {}ready, {}functional, reset {}required)\n\
                  smart warnings        : {}\n\
                  composite temperature : {}\n\
@@ -55,6 +68,7 @@ pub fn run(dev: &Dev, g: &Settings) -> CliResult {
                  vendor ID             : {:#06x}\n\
                  serial number         : {}\n",
                 dev.device,
+                b.transfer,
                 s.flags.0,
                 if s.flags.drive_ready() { "" } else { "not " },
                 if s.flags.drive_functional() {
@@ -84,6 +98,8 @@ pub fn run(dev: &Dev, g: &Settings) -> CliResult {
                 "pdlu": s.pdlu,
                 "vid": id.vendor_id,
                 "sn": id.serial(),
+                "transfer": b.transfer,
+                "pec_checked": b.pec_checked,
             })
         },
         &raw,

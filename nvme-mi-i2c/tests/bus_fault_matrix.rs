@@ -8,7 +8,10 @@
 //! stops answering mid-message), the outcome the requester must report (the right data, or
 //! one typed error), the most virtual time it may take, whether a write reached the drive
 //! (a write is never sent twice), and for frame faults which receiver counted which drop
-//! (DSP0236 1.3 §8.8 reassembly drops, DSP0237 1.2 frame checks). After each row the faults
+//! (DSP0236 1.3.3 §8.7 dropped packets, §8.9 terminated message assembly; the SMBus frame's
+//! byte count and PEC of DSP0237 1.2). Each row names the clauses it checks: DSP0236 1.3.3
+//! clauses, DSP0237 1.2.0 Table 9 for the retry timing, SMBus 3.2 for the bus itself, or
+//! the project's own rule that a write is never sent twice. After each row the faults
 //! are healed and the stack must be usable: no tag held, a health poll returns the drive's
 //! real temperature. Run with `--nocapture` for the table of outcomes and virtual times. The in-memory counterpart (duplicates, reordering,
 //! lying devices, More Processing Required forever) is the root package's
@@ -86,6 +89,9 @@ struct Row {
     written: Written,
     /// The most virtual time the command may take.
     within: Duration,
+    /// Where the specifications say what must happen (DSP0236 1.3.3 clauses, DSP0237
+    /// 1.2.0 tables, SMBus 3.2), or the project's rule.
+    spec: &'static str,
 }
 
 fn faults(f: impl FnOnce(&mut Faults)) -> Faults {
@@ -99,67 +105,67 @@ fn rows() -> Vec<Row> {
     use Command::*;
     use Outcome::*;
     let ms = Duration::from_millis;
-    let row = |name, command, faults, outcome, written, within| Row {
-        name, command, faults, outcome, written, within,
+    let row = |name, command, faults, outcome, written, within, spec| Row {
+        name, command, faults, outcome, written, within, spec,
     };
     let (na, yes, no) = (Written::NotApplicable, Written::Yes, Written::No);
     vec![
-        row("no fault", Health, Faults::default(), Right, na, ms(10)),
-        row("no fault, 65 frames", Identify, Faults::default(), Right, na, ms(200)),
-        row("no fault, write", VpdWrite, Faults::default(), Right, yes, ms(10)),
+        row("no fault", Health, Faults::default(), Right, na, ms(10), "DSP0236 1.3.3 §8.8 (single-packet message)"),
+        row("no fault, 65 frames", Identify, Faults::default(), Right, na, ms(200), "DSP0236 1.3.3 §8.4, §8.6"),
+        row("no fault, write", VpdWrite, Faults::default(), Right, yes, ms(10), "DSP0236 1.3.3 §8.8 (single-packet message)"),
         // NACK of the address: the transport retries it; persistent, the drive is gone.
-        row("address NACKed twice", Health, faults(|f| f.nack = 2), Right, na, ms(20)),
-        row("address NACKed always", Health, faults(|f| f.nack = 1000), Unreachable, na, ms(20)),
-        row("write NACKed twice", VpdWrite, faults(|f| f.nack = 2), Right, yes, ms(20)),
-        row("write NACKed always", VpdWrite, faults(|f| f.nack = 1000), Unreachable, no, ms(20)),
+        row("address NACKed twice", Health, faults(|f| f.nack = 2), Right, na, ms(20), "SMBus 3.2 (address NACK); retried by the transport"),
+        row("address NACKed always", Health, faults(|f| f.nack = 1000), Unreachable, na, ms(20), "SMBus 3.2 (address NACK): unreachable"),
+        row("write NACKed twice", VpdWrite, faults(|f| f.nack = 2), Right, yes, ms(20), "SMBus 3.2 (address NACK): nothing received, retried"),
+        row("write NACKed always", VpdWrite, faults(|f| f.nack = 1000), Unreachable, no, ms(20), "SMBus 3.2 (address NACK): unreachable"),
         // Lost arbitration: retried a bounded number of times.
-        row("arbitration lost 3 times", Health, faults(|f| f.arbitration_loss = 3), Right, na, ms(20)),
-        row("arbitration lost always", Health, faults(|f| f.arbitration_loss = 1000), ArbitrationLost, na, ms(20)),
+        row("arbitration lost 3 times", Health, faults(|f| f.arbitration_loss = 3), Right, na, ms(20), "SMBus 3.2 (arbitration); retried by the transport"),
+        row("arbitration lost always", Health, faults(|f| f.arbitration_loss = 1000), ArbitrationLost, na, ms(20), "SMBus 3.2 (arbitration): bounded retries"),
         // A corrupted PEC: the receiver drops the frame, as if lost; a read is sent again.
-        row("request PEC corrupted", Health, faults(|f| f.corrupt_request_pec = 1), Right, na, ms(350)),
-        row("one of 65 response PECs corrupted", Identify, faults(|f| f.corrupt_response_pec = 1), Right, na, ms(600)),
-        row("every response PEC corrupted", Identify, faults(|f| f.corrupt_response_pec = 1000), Timeout(3), na, ms(1200)),
+        row("request PEC corrupted", Health, faults(|f| f.corrupt_request_pec = 1), Right, na, ms(350), "DSP0236 1.3.3 §8.7 (bad packet data integrity); DSP0237 1.2.0 Table 9 (MT2, MN1)"),
+        row("one of 65 response PECs corrupted", Identify, faults(|f| f.corrupt_response_pec = 1), Right, na, ms(600), "DSP0236 1.3.3 §8.7 (bad integrity, then middle packets without start); DSP0237 1.2.0 Table 9 (MT2, MN1)"),
+        row("every response PEC corrupted", Identify, faults(|f| f.corrupt_response_pec = 1000), Timeout(3), na, ms(1200), "DSP0236 1.3.3 §8.7; DSP0237 1.2.0 Table 9 (MT2, MN1): MN1 + 1 tries"),
         // A frame acknowledged, then lost.
-        row("request lost", Identify, faults(|f| f.drop_request = 1), Right, na, ms(600)),
-        row("first response frame lost", Identify, faults(|f| f.drop_response = 1), Right, na, ms(600)),
-        row("every response lost", Health, faults(|f| f.drop_response = 1000), Timeout(3), na, ms(1000)),
+        row("request lost", Identify, faults(|f| f.drop_request = 1), Right, na, ms(600), "DSP0236 1.3.3 §8.7 (end packet without start); DSP0237 1.2.0 Table 9 (MT2, MN1)"),
+        row("first response frame lost", Identify, faults(|f| f.drop_response = 1), Right, na, ms(600), "DSP0236 1.3.3 §8.7 (middle packet without start); DSP0237 1.2.0 Table 9 (MT2, MN1)"),
+        row("every response lost", Health, faults(|f| f.drop_response = 1000), Timeout(3), na, ms(1000), "DSP0237 1.2.0 Table 9 (MT2, MN1): MN1 + 1 tries"),
         // Writes are not repeated: a lost answer is a timeout, but the drive did the write;
         // a lost request is a timeout and nothing was written.
-        row("write: response lost", VpdWrite, faults(|f| f.drop_response = 1), Timeout(1), yes, ms(350)),
-        row("write: response PEC corrupted", VpdWrite, faults(|f| f.corrupt_response_pec = 1), Timeout(1), yes, ms(350)),
-        row("write: request lost", VpdWrite, faults(|f| f.drop_request = 1), Timeout(1), no, ms(350)),
-        row("write: request PEC corrupted", VpdWrite, faults(|f| f.corrupt_request_pec = 1), Timeout(1), no, ms(350)),
+        row("write: response lost", VpdWrite, faults(|f| f.drop_response = 1), Timeout(1), yes, ms(350), "a write is never sent twice; timeout"),
+        row("write: response PEC corrupted", VpdWrite, faults(|f| f.corrupt_response_pec = 1), Timeout(1), yes, ms(350), "DSP0236 1.3.3 §8.7; a write is never sent twice"),
+        row("write: request lost", VpdWrite, faults(|f| f.drop_request = 1), Timeout(1), no, ms(350), "a write is never sent twice; timeout"),
+        row("write: request PEC corrupted", VpdWrite, faults(|f| f.corrupt_request_pec = 1), Timeout(1), no, ms(350), "DSP0236 1.3.3 §8.7; a write is never sent twice"),
         // Frames that arrive wrong, drive to requester (the 65-frame Identify response, frame
-        // 3 or frames 3 and 4). DSP0236 1.3 §8.8: a packet out of sequence (also a duplicate
-        // or a reordered one) drops the whole message; DSP0237 1.2: a frame whose byte count
+        // 3 or frames 3 and 4). DSP0236 1.3.3 §8.9: a packet out of sequence (§8.14: also a
+        // duplicate or a reordered one) drops the whole message; §8.7: a frame whose byte count
         // or PEC does not check is dropped; the requester sends the read again after its
-        // timeout (DSP0236 1.3 MT2, MN1 >= 2).
-        row("response frame 3: wrong sequence", Identify, faults(|f| f.response_frame = Some((2, FrameFault::WrongSequence))), Right, na, ms(600)),
-        row("response frame 3: duplicated", Identify, faults(|f| f.response_frame = Some((2, FrameFault::Duplicated))), Right, na, ms(600)),
-        row("response frames 3 and 4 reordered", Identify, faults(|f| f.response_frame = Some((2, FrameFault::Reordered))), Right, na, ms(600)),
-        row("response frame 3: truncated", Identify, faults(|f| f.response_frame = Some((2, FrameFault::Truncated))), Right, na, ms(600)),
-        row("response frame 3: wrong byte count", Identify, faults(|f| f.response_frame = Some((2, FrameFault::WrongByteCount))), Right, na, ms(600)),
+        // timeout (DSP0237 1.2.0 Table 9: MT2, MN1 >= 2).
+        row("response frame 3: wrong sequence", Identify, faults(|f| f.response_frame = Some((2, FrameFault::WrongSequence))), Right, na, ms(600), "DSP0236 1.3.3 §8.9 (out-of-sequence packet); DSP0237 1.2.0 Table 9 (MT2, MN1)"),
+        row("response frame 3: duplicated", Identify, faults(|f| f.response_frame = Some((2, FrameFault::Duplicated))), Right, na, ms(600), "DSP0236 1.3.3 §8.14 (duplicates), §8.9; DSP0237 1.2.0 Table 9 (MT2, MN1)"),
+        row("response frames 3 and 4 reordered", Identify, faults(|f| f.response_frame = Some((2, FrameFault::Reordered))), Right, na, ms(600), "DSP0236 1.3.3 §8.14 (out of order), §8.9; DSP0237 1.2.0 Table 9 (MT2, MN1)"),
+        row("response frame 3: truncated", Identify, faults(|f| f.response_frame = Some((2, FrameFault::Truncated))), Right, na, ms(600), "DSP0236 1.3.3 §8.7 (physical layer error), §8.9; DSP0237 1.2.0 Table 9 (MT2, MN1)"),
+        row("response frame 3: wrong byte count", Identify, faults(|f| f.response_frame = Some((2, FrameFault::WrongByteCount))), Right, na, ms(600), "DSP0236 1.3.3 §8.7 (physical layer error), §8.9; DSP0237 1.2.0 Table 9 (MT2, MN1)"),
         // A one-frame response seen twice: the first is the answer, the copy a stray.
-        row("one-frame response duplicated", Health, faults(|f| f.response_frame = Some((0, FrameFault::Duplicated))), Right, na, ms(10)),
-        row("write: response wrong byte count", VpdWrite, faults(|f| f.response_frame = Some((0, FrameFault::WrongByteCount))), Timeout(1), yes, ms(350)),
-        row("write: response truncated", VpdWrite, faults(|f| f.response_frame = Some((0, FrameFault::Truncated))), Timeout(1), yes, ms(350)),
+        row("one-frame response duplicated", Health, faults(|f| f.response_frame = Some((0, FrameFault::Duplicated))), Right, na, ms(10), "DSP0236 1.3.3 §8.7 (expired message tag)"),
+        row("write: response wrong byte count", VpdWrite, faults(|f| f.response_frame = Some((0, FrameFault::WrongByteCount))), Timeout(1), yes, ms(350), "DSP0236 1.3.3 §8.7; a write is never sent twice"),
+        row("write: response truncated", VpdWrite, faults(|f| f.response_frame = Some((0, FrameFault::Truncated))), Timeout(1), yes, ms(350), "DSP0236 1.3.3 §8.7; a write is never sent twice"),
         // Requester to drive (Identify's request is two frames; a VPD write one).
-        row("request frame 2: wrong sequence", Identify, faults(|f| f.request_frame = Some((1, FrameFault::WrongSequence))), Right, na, ms(600)),
-        // A second SOM with the same tag restarts the message (DSP0236 1.3 §8.8): no loss.
-        row("request frame 1: duplicated", Identify, faults(|f| f.request_frame = Some((0, FrameFault::Duplicated))), Right, na, ms(200)),
-        row("request frames 1 and 2 reordered", Identify, faults(|f| f.request_frame = Some((0, FrameFault::Reordered))), Right, na, ms(600)),
+        row("request frame 2: wrong sequence", Identify, faults(|f| f.request_frame = Some((1, FrameFault::WrongSequence))), Right, na, ms(600), "DSP0236 1.3.3 §8.9 (out-of-sequence packet); DSP0237 1.2.0 Table 9 (MT2, MN1)"),
+        // A second SOM with the same tag restarts the message (DSP0236 1.3.3 §8.9): no loss.
+        row("request frame 1: duplicated", Identify, faults(|f| f.request_frame = Some((0, FrameFault::Duplicated))), Right, na, ms(200), "DSP0236 1.3.3 §8.9 (receipt of a new start packet)"),
+        row("request frames 1 and 2 reordered", Identify, faults(|f| f.request_frame = Some((0, FrameFault::Reordered))), Right, na, ms(600), "DSP0236 1.3.3 §8.7 (unexpected middle packet), §8.9; DSP0237 1.2.0 Table 9 (MT2, MN1)"),
         // A one-packet message's SOM sets the sequence base: any number is right.
-        row("write: one-frame request, other sequence", VpdWrite, faults(|f| f.request_frame = Some((0, FrameFault::WrongSequence))), Right, yes, ms(10)),
-        row("write: request truncated", VpdWrite, faults(|f| f.request_frame = Some((0, FrameFault::Truncated))), Timeout(1), no, ms(350)),
-        row("write: request wrong byte count", VpdWrite, faults(|f| f.request_frame = Some((0, FrameFault::WrongByteCount))), Timeout(1), no, ms(350)),
+        row("write: one-frame request, other sequence", VpdWrite, faults(|f| f.request_frame = Some((0, FrameFault::WrongSequence))), Right, yes, ms(10), "DSP0236 1.3.3 §8.8 (single-packet message)"),
+        row("write: request truncated", VpdWrite, faults(|f| f.request_frame = Some((0, FrameFault::Truncated))), Timeout(1), no, ms(350), "DSP0236 1.3.3 §8.7 (physical layer error); never sent twice"),
+        row("write: request wrong byte count", VpdWrite, faults(|f| f.request_frame = Some((0, FrameFault::WrongByteCount))), Timeout(1), no, ms(350), "DSP0236 1.3.3 §8.7 (physical layer error); never sent twice"),
         // SMBus 3.2 TTIMEOUT: SCL held low 25 ms, the frame is lost; not retried by the
         // transport (the drive reset its interface mid-frame), never repeated for a write.
-        row("clock held low on the request", Health, faults(|f| f.clock_low = 1), BusError, na, ms(40)),
-        row("write: clock held low", VpdWrite, faults(|f| f.clock_low = 1), BusError, no, ms(40)),
+        row("clock held low on the request", Health, faults(|f| f.clock_low = 1), BusError, na, ms(40), "SMBus 3.2 TTIMEOUT (25 ms): bus error, not retried"),
+        row("write: clock held low", VpdWrite, faults(|f| f.clock_low = 1), BusError, no, ms(40), "SMBus 3.2 TTIMEOUT (25 ms): bus error, not retried"),
         // The drive stops answering in the middle of a message: the partial message expires
         // in the reassembler, the read is tried MN1 + 1 = 3 times.
-        row("drive silent after 10 of 65 frames", Identify, faults(|f| f.silent_after = Some(10)), Timeout(3), na, ms(1200)),
-        row("write: drive silent before answering", VpdWrite, faults(|f| f.silent_after = Some(0)), Timeout(1), yes, ms(350)),
+        row("drive silent after 10 of 65 frames", Identify, faults(|f| f.silent_after = Some(10)), Timeout(3), na, ms(1200), "DSP0236 1.3.3 §8.9 (timeout waiting for a packet); DSP0237 1.2.0 Table 9 (MT2, MN1)"),
+        row("write: drive silent before answering", VpdWrite, faults(|f| f.silent_after = Some(0)), Timeout(1), yes, ms(350), "a write is never sent twice; timeout"),
     ]
 }
 
@@ -170,8 +176,9 @@ enum Side {
     Drive,
 }
 
-/// What the receiving side must have counted: a reassembler drop (DSP0236 1.3 §8.8) or a
-/// frame that failed its byte count check (DSP0237 1.2), by row name.
+/// What the receiving side must have counted: a reassembler drop (DSP0236 1.3.3 §8.7, §8.9)
+/// or a frame that failed its byte count check (DSP0236 1.3.3 §8.7, physical layer error),
+/// by row name.
 enum Dropped {
     Packet(Side, DropReason),
     BadFrame(Side),
@@ -335,9 +342,10 @@ fn fault_matrix_on_the_simulated_segment() {
             wrong.push(format!("the next health poll failed: {e:?}"));
         }
         eprintln!(
-            "{:<36} {:?} in {took:?}",
+            "{:<36} {:?} in {took:?} [{}]",
             row.name,
-            r.as_ref().map_err(|e| e.to_string())
+            r.as_ref().map_err(|e| e.to_string()),
+            row.spec
         );
         if !wrong.is_empty() {
             failures.push(format!("{}: {}", row.name, wrong.join("; ")));

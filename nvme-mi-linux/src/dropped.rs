@@ -16,6 +16,9 @@ pub struct Dropped {
     pub stale: u64,
     /// A datagram without even a message type byte.
     pub empty: u64,
+    /// An event message that another listener of a shared event socket received for this
+    /// one, dropped because this one's queue was full (it did not read its events).
+    pub queue_full: u64,
 }
 
 impl Dropped {
@@ -26,6 +29,7 @@ impl Dropped {
             .saturating_add(self.wrong_direction)
             .saturating_add(self.stale)
             .saturating_add(self.empty)
+            .saturating_add(self.queue_full)
     }
 }
 
@@ -41,8 +45,9 @@ mod tests {
             wrong_direction: 4,
             stale: 8,
             empty: 16,
+            queue_full: 32,
         };
-        assert_eq!(d.total(), 31);
+        assert_eq!(d.total(), 63);
         assert_eq!(Dropped::default().total(), 0);
     }
 }

@@ -5,6 +5,8 @@ use std::io;
 
 use nvme_mi_core::transport::{self, ErrorKind};
 
+use crate::addr::MctpAddr;
+
 /// An error of the `AF_MCTP` transport or of the netlink helpers.
 ///
 /// System call failures keep their [`io::Error`] (and so the errno); [`transport::Error::kind`]
@@ -66,6 +68,9 @@ pub enum Error {
     NoSuchInterface(String),
     /// An argument the kernel would reject (e.g. an interface name with a NUL byte).
     InvalidArgument(&'static str),
+    /// No route to this endpoint, so no local EID that its messages would be sent to (its
+    /// Asynchronous Event Messages have nowhere to arrive).
+    NoRoute(MctpAddr),
 }
 
 impl Error {
@@ -99,6 +104,7 @@ impl transport::Error for Error {
         let errno = self.raw_os_error();
         match self {
             Error::Timeout => ErrorKind::Timeout,
+            Error::NoRoute(_) => ErrorKind::Unreachable,
             Error::Truncated { .. } => ErrorKind::BufferTooSmall,
             Error::Socket(_) if errno == Some(libc::EAFNOSUPPORT) => ErrorKind::Unsupported,
             Error::TagAlloc(_) if matches!(errno, Some(libc::EBUSY | libc::EAGAIN)) => {
@@ -157,6 +163,11 @@ impl fmt::Display for Error {
             Error::NetlinkProtocol(what) => write!(f, "netlink: {what}"),
             Error::NoSuchInterface(name) => write!(f, "no network interface named {name:?}"),
             Error::InvalidArgument(what) => write!(f, "invalid argument: {what}"),
+            Error::NoRoute(a) => write!(
+                f,
+                "no MCTP route to EID {} on network {}, hence no local EID for its events",
+                a.eid, a.net
+            ),
         }
     }
 }
@@ -173,6 +184,7 @@ impl From<Error> for io::Error {
             Error::Timeout => io::ErrorKind::TimedOut,
             Error::InvalidArgument(_) | Error::EmptyMessage => io::ErrorKind::InvalidInput,
             Error::NoSuchInterface(_) => io::ErrorKind::NotFound,
+            Error::NoRoute(_) => io::ErrorKind::HostUnreachable,
             other => other.io().map_or(io::ErrorKind::Other, io::Error::kind),
         };
         io::Error::new(kind, e)

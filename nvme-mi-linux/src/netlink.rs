@@ -1,10 +1,11 @@
 //! Minimal rtnetlink for MCTP set-up (Linux include/uapi/linux/mctp.h): bring an interface up, give it a local
 //! EID, move it to another MCTP network, add routes. For tests, and for users without the
-//! `mctp` tool. Needs `CAP_NET_ADMIN`.
+//! `mctp` tool. Needs `CAP_NET_ADMIN`. Also the one question a requester asks: which local
+//! EID the kernel sends from towards a peer ([`Netlink::source_eid`], no privilege needed).
 //!
 //! Messages are built by hand (the few structures are tiny and host-endian) and sent over a
 //! `NETLINK_ROUTE` socket; every request asks for an acknowledgement, whose errno becomes an
-//! [`Error::Netlink`].
+//! [`Error::Netlink`]; a dump ends with `NLMSG_DONE`.
 
 use std::os::fd::{AsRawFd, OwnedFd};
 
@@ -18,16 +19,21 @@ use crate::sys::AF_MCTP;
 
 const NLMSG_HDRLEN: usize = 16;
 const NLMSG_ERROR: u16 = 2;
+const NLMSG_DONE: u16 = 3;
 const NLM_F_REQUEST: u16 = 0x01;
 const NLM_F_ACK: u16 = 0x04;
+const NLM_F_DUMP: u16 = 0x300;
 const NLM_F_EXCL: u16 = 0x200;
 const NLM_F_CREATE: u16 = 0x400;
 
 const RTM_NEWLINK: u16 = 16;
+const RTM_GETLINK: u16 = 18;
 const RTM_NEWADDR: u16 = 20;
 const RTM_DELADDR: u16 = 21;
+const RTM_GETADDR: u16 = 22;
 const RTM_NEWROUTE: u16 = 24;
 const RTM_DELROUTE: u16 = 25;
+const RTM_GETROUTE: u16 = 26;
 
 const IFF_UP: u32 = 0x1;
 const IFLA_MTU: u16 = 4;
@@ -128,30 +134,93 @@ fn rtmsg(extent: u8) -> [u8; 12] {
     b
 }
 
+/// The netlink messages in `data` (one `recv`'s worth): type, sequence number, body.
+fn messages(data: &[u8]) -> impl Iterator<Item = Result<(u16, u32, &[u8])>> {
+    let mut rest = data;
+    std::iter::from_fn(move || {
+        if rest.len() < NLMSG_HDRLEN {
+            return None;
+        }
+        let len = u32::from_ne_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+        let ty = u16::from_ne_bytes([rest[4], rest[5]]);
+        let seq = u32::from_ne_bytes([rest[8], rest[9], rest[10], rest[11]]);
+        let Some(body) = rest.get(NLMSG_HDRLEN..len).filter(|_| len >= NLMSG_HDRLEN) else {
+            rest = &[];
+            return Some(Err(Error::NetlinkProtocol("malformed message length")));
+        };
+        rest = rest.get(align4(len)..).unwrap_or_default();
+        Some(Ok((ty, seq, body)))
+    })
+}
+
+/// The attributes in `data` (after a message's fixed header): type (without the nested
+/// flag) and payload. Stops at the first malformed one.
+fn attributes(data: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
+    let mut rest = data;
+    std::iter::from_fn(move || {
+        let len = usize::from(u16::from_ne_bytes([*rest.first()?, *rest.get(1)?]));
+        let ty = u16::from_ne_bytes([*rest.get(2)?, *rest.get(3)?]) & !NLA_F_NESTED;
+        let payload = rest.get(4..len)?;
+        rest = rest.get(align4(len)..).unwrap_or_default();
+        Some((ty, payload))
+    })
+}
+
+/// The payload of the first attribute of type `ty` in `data`.
+fn attribute(data: &[u8], ty: u16) -> Option<&[u8]> {
+    attributes(data).find(|(t, _)| *t == ty).map(|(_, p)| p)
+}
+
+fn u32_of(payload: &[u8]) -> Option<u32> {
+    Some(u32::from_ne_bytes(payload.get(..4)?.try_into().ok()?))
+}
+
+/// An MCTP route as the kernel lists it: EIDs `first..=first + extent` through `ifindex`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RouteEntry {
+    first: u8,
+    extent: u8,
+    ifindex: u32,
+}
+
+/// The local EID the kernel sends from towards `peer` on `net` (Linux 6.12
+/// net/mctp/route.c, `mctp_local_output`): the first address of the interface of the first
+/// route (in the kernel's list order) on that network covering `peer`. `nets` maps
+/// interfaces to their MCTP network, `addrs` lists (interface, local EID) in the kernel's
+/// order.
+fn pick_source(
+    routes: &[RouteEntry],
+    nets: &[(u32, u32)],
+    addrs: &[(u32, u8)],
+    net: u32,
+    peer: Eid,
+) -> Option<Eid> {
+    let on_net = |ifindex: u32| nets.iter().any(|&(i, n)| i == ifindex && n == net);
+    let route = routes.iter().find(|r| {
+        on_net(r.ifindex)
+            && r.first <= peer.0
+            && u16::from(peer.0) <= u16::from(r.first) + u16::from(r.extent)
+    })?;
+    addrs
+        .iter()
+        .find(|&&(i, _)| i == route.ifindex)
+        .map(|&(_, eid)| Eid(eid))
+}
+
+/// The errno of an `NLMSG_ERROR` message's body (0: an acknowledgement of success).
+fn errno_of(body: &[u8]) -> Result<i32> {
+    let code = u32_of(body).ok_or(Error::NetlinkProtocol("short error message"))? as i32;
+    Ok(code.saturating_neg())
+}
+
 /// Find the acknowledgement of request `seq` in `data` (one `recv`'s worth): `Some(0)` for
 /// success, `Some(errno)` for failure, `None` if it is not there.
 fn find_ack(data: &[u8], seq: u32) -> Result<Option<i32>> {
-    let mut rest = data;
-    while rest.len() >= NLMSG_HDRLEN {
-        let word = |at: usize| -> u32 {
-            let mut w = [0u8; 4];
-            w.copy_from_slice(&rest[at..at + 4]);
-            u32::from_ne_bytes(w)
-        };
-        let len = word(0) as usize;
-        let ty = u16::from_ne_bytes([rest[4], rest[5]]);
-        let msg_seq = word(8);
-        if len < NLMSG_HDRLEN || len > rest.len() {
-            return Err(Error::NetlinkProtocol("malformed message length"));
-        }
+    for m in messages(data) {
+        let (ty, msg_seq, body) = m?;
         if ty == NLMSG_ERROR && msg_seq == seq {
-            if len < NLMSG_HDRLEN + 4 {
-                return Err(Error::NetlinkProtocol("short error message"));
-            }
-            let code = word(NLMSG_HDRLEN) as i32;
-            return Ok(Some(code.saturating_neg()));
+            return errno_of(body).map(Some);
         }
-        rest = rest.get(align4(len)..).unwrap_or_default();
     }
     Ok(None)
 }
@@ -213,6 +282,103 @@ impl Netlink {
                 }
             }
         }
+    }
+
+    /// Send the dump request `ty` with fixed header `body` and hand every reply message's
+    /// body to `each`, until `NLMSG_DONE`.
+    fn dump(
+        &mut self,
+        op: &'static str,
+        ty: u16,
+        body: &[u8],
+        mut each: impl FnMut(&[u8]),
+    ) -> Result<()> {
+        self.seq = self.seq.wrapping_add(1);
+        let seq = self.seq;
+        let err = |e: nix::errno::Errno| Error::Netlink {
+            op,
+            source: e.into(),
+        };
+        let mut req = Request::new(ty, NLM_F_DUMP, body);
+        nsock::sendto(
+            self.fd.as_raw_fd(),
+            req.finish(seq),
+            &NetlinkAddr::new(0, 0),
+            MsgFlags::empty(),
+        )
+        .map_err(err)?;
+        let mut buf = vec![0u8; 32 * 1024];
+        loop {
+            let n = nsock::recv(self.fd.as_raw_fd(), &mut buf, MsgFlags::empty()).map_err(err)?;
+            for m in messages(buf.get(..n).unwrap_or_default()) {
+                let (mty, mseq, mbody) = m?;
+                if mseq != seq {
+                    continue;
+                }
+                match mty {
+                    NLMSG_DONE => return Ok(()),
+                    NLMSG_ERROR => match errno_of(mbody)? {
+                        0 => {}
+                        errno => {
+                            return Err(Error::Netlink {
+                                op,
+                                source: std::io::Error::from_raw_os_error(errno),
+                            })
+                        }
+                    },
+                    _ => each(mbody),
+                }
+            }
+        }
+    }
+
+    /// The local EID the kernel puts as source on messages to `peer` on network `net`
+    /// (Linux 6.12: the first local EID of the interface that the route to `peer` goes
+    /// through), `None` without such a route. This is where the peer's responses and its
+    /// Asynchronous Event Messages arrive.
+    pub fn source_eid(&mut self, net: u32, peer: Eid) -> Result<Option<Eid>> {
+        let mut nets = Vec::new();
+        self.dump("RTM_GETLINK", RTM_GETLINK, &ifinfomsg(0, 0, 0), |b| {
+            let Some(ifindex) = b.get(4..8).and_then(u32_of) else {
+                return;
+            };
+            let mctp_net = b
+                .get(16..)
+                .and_then(|a| attribute(a, IFLA_AF_SPEC))
+                .and_then(|a| attribute(a, AF_MCTP as u16))
+                .and_then(|a| attribute(a, IFLA_MCTP_NET))
+                .and_then(u32_of);
+            if let Some(n) = mctp_net {
+                nets.push((ifindex, n));
+            }
+        })?;
+        let mut addrs = Vec::new();
+        self.dump("RTM_GETADDR", RTM_GETADDR, &ifaddrmsg(0), |b| {
+            let Some(ifindex) = b.get(4..8).and_then(u32_of) else {
+                return;
+            };
+            if let Some(&[eid]) = b.get(8..).and_then(|a| attribute(a, IFA_LOCAL)) {
+                addrs.push((ifindex, eid));
+            }
+        })?;
+        let mut routes = Vec::new();
+        let mut q = [0u8; 12];
+        q[0] = AF_MCTP as u8;
+        self.dump("RTM_GETROUTE", RTM_GETROUTE, &q, |b| {
+            let (Some(&extent), Some(a)) = (b.get(1), b.get(12..)) else {
+                return;
+            };
+            let first = attribute(a, RTA_DST).and_then(|d| d.first().copied());
+            let oif = attribute(a, RTA_OIF).and_then(u32_of);
+            if let (Some(first), Some(ifindex)) = (first, oif) {
+                routes.push(RouteEntry {
+                    first,
+                    extent,
+                    ifindex,
+                });
+            }
+        })?;
+        Ok(pick_source(&routes, &nets, &addrs, net, peer))
     }
 
     /// Bring interface `ifindex` up (`ip link set <dev> up`).
@@ -307,6 +473,57 @@ pub fn ensure_local_eid(ifname: &str, eid: Eid) -> Result<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn source_is_the_first_address_of_the_first_matching_route() {
+        let r = |first, extent, ifindex| RouteEntry {
+            first,
+            extent,
+            ifindex,
+        };
+        // Interfaces 2 and 3 on network 1, 4 on network 2.
+        let nets = [(1, 1), (2, 1), (3, 1), (4, 2)];
+        let addrs = [(2, 8), (2, 12), (3, 7), (4, 9)];
+        let routes = [r(8, 0, 2), r(12, 0, 2), r(9, 0, 2), r(10, 5, 3), r(9, 0, 4)];
+        let src = |net, peer| pick_source(&routes, &nets, &addrs, net, Eid(peer));
+        // A local EID's own route: the interface's first address, not the EID itself.
+        assert_eq!(src(1, 12), Some(Eid(8)));
+        assert_eq!(src(1, 9), Some(Eid(8)));
+        // A range, on another interface.
+        assert_eq!(src(1, 15), Some(Eid(7)));
+        assert_eq!(src(1, 16), None);
+        // The same EID on another network.
+        assert_eq!(src(2, 9), Some(Eid(9)));
+        assert_eq!(src(3, 9), None);
+        // A route through an interface without address.
+        assert_eq!(pick_source(&routes, &nets, &[], 1, Eid(9)), None);
+    }
+
+    #[test]
+    fn dump_messages_and_nested_attributes() {
+        let mut r = Request::new(RTM_NEWLINK, 0, &ifinfomsg(3, 0, 0));
+        let spec = r.begin_nest(IFLA_AF_SPEC);
+        let mctp = r.begin_nest(AF_MCTP as u16);
+        r.attr(IFLA_MCTP_NET, &10u32.to_ne_bytes());
+        r.end_nest(mctp);
+        r.end_nest(spec);
+        let one = r.finish(5).to_vec();
+        let two = [one.clone(), one].concat();
+        let got: Vec<_> = messages(&two).collect::<Result<_>>().unwrap();
+        assert_eq!(got.len(), 2);
+        let (ty, seq, body) = got[0];
+        assert_eq!((ty, seq), (RTM_NEWLINK, 5));
+        let net = attribute(&body[16..], IFLA_AF_SPEC)
+            .and_then(|a| attribute(a, AF_MCTP as u16))
+            .and_then(|a| attribute(a, IFLA_MCTP_NET))
+            .and_then(u32_of);
+        assert_eq!(net, Some(10));
+        // A length past the data is an error, not a panic.
+        let mut bad = two.clone();
+        bad[0..4].copy_from_slice(&1000u32.to_ne_bytes());
+        assert!(messages(&bad).next().unwrap().is_err());
+        assert_eq!(attributes(&[8, 0, 1, 0, 1]).count(), 0);
+    }
 
     #[test]
     fn address_request_bytes() {

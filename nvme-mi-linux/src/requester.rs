@@ -411,7 +411,7 @@ impl sys::StableFd for RequesterCore {}
 /// [`MctpTransport::tag_mode`] tells which is in use.
 ///
 /// Asynchronous Event Messages ([`EventSource`]) arrive on a second socket bound to NVMe-MI
-/// (type 4) on the endpoint's network; see [`MctpTransport::listen_events`].
+/// (type 4) on the local EID the endpoint sends to; see [`MctpTransport::listen_events`].
 ///
 /// Needs `CAP_NET_RAW` to send (and `CAP_NET_BIND_SERVICE` for events).
 #[derive(Debug)]
@@ -545,10 +545,12 @@ impl MctpTransport {
     }
 
     /// Start receiving Asynchronous Event Messages now (otherwise the first
-    /// [`EventSource::recv_unsolicited`] does): binds a socket to NVMe-MI messages on the
-    /// endpoint's network. Kernel 6.12 cannot bind to one peer, so only one socket on the host
-    /// can do this per network (a second fails with `EADDRINUSE`, as does a local responder
-    /// bound to the same network); requests from other endpoints are discarded and counted.
+    /// [`EventSource::recv_unsolicited`] does): binds a socket to NVMe-MI requests on the
+    /// local EID the endpoint sends to (the first address of the interface the route to it
+    /// goes through; [`Error::NoRoute`] without a route). Kernel 6.12 cannot bind to one
+    /// peer, and lets one socket hold a local EID: the transports of one process share it
+    /// (each keeps its own endpoint's messages), another process gets `EADDRINUSE`.
+    /// Requests from endpoints nobody here listens to are discarded and counted.
     pub fn listen_events(&mut self) -> Result<()> {
         if self.events.is_none() {
             self.events = Some(EventCore::bind(self.core.peer())?);
@@ -647,7 +649,7 @@ impl EventSource for MctpTransport {
             if let Some(n) = events.try_recv(buf)? {
                 return Ok(n);
             }
-            if !socket::wait(&[events.as_fd()], PollFlags::POLLIN, until)? {
+            if !events.wait(until)? {
                 return Err(Error::Timeout);
             }
         }

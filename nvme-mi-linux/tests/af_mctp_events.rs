@@ -8,12 +8,13 @@ mod common;
 
 use std::time::Duration;
 
-use common::{echo, request, setup, PEER};
+use common::{echo, request, setup, EID, PEER};
+use nvme_mi_core::mctp::Eid;
 use nvme_mi_core::mi::header::{emit_message, MessageHeader};
 use nvme_mi_core::mi::{Csi, Nmimt};
 use nvme_mi_core::transport::{Error as _, ErrorKind, EventSource, ResponderTransport, Transport};
 use nvme_mi_linux::MCTP_NET_ANY;
-use nvme_mi_linux::{MctpListener, MctpTransport};
+use nvme_mi_linux::{MctpListener, MctpSocket, MctpTransport};
 
 #[test]
 fn aem_from_the_listener_arrives_as_unsolicited() {
@@ -54,8 +55,22 @@ fn aem_from_the_listener_arrives_as_unsolicited() {
     assert_eq!(buf[..n], aem[..]);
     assert_eq!(t.dropped_events().total(), 0);
 
-    // Only one event socket per network on the host.
+    // A second transport to the same endpoint in this process shares the event socket:
+    // both receive the next AEM.
     let mut other = MctpTransport::new(PEER).expect("transport");
-    let e = other.listen_events().unwrap_err();
+    other.listen_events().expect("shared event socket");
+    l.send_unsolicited(&peer, &[aem]).expect("send AEM");
+    for t in [&mut t, &mut other] {
+        let deadline = t.now() + Duration::from_secs(5);
+        let n = t.recv_unsolicited(&mut buf, deadline).expect("AEM");
+        assert_eq!(buf[..n], aem[..]);
+    }
+
+    // The socket holds exactly (network 1, the local EID, NVMe-MI): another process's
+    // socket cannot take it, and the listener's any-EID binding is untouched.
+    let s = MctpSocket::new().expect("socket");
+    let e = s.bind(1, Some(EID), 4).unwrap_err();
     assert_eq!(e.raw_os_error(), Some(libc::EADDRINUSE), "{e}");
+    s.bind(1, Some(Eid(EID.0 + 1)), 4)
+        .expect("another local EID stays free");
 }

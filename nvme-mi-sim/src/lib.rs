@@ -89,6 +89,7 @@ use nvme_mi_core::mi::Csi;
 use nvme_mi_core::responder::{AdminReply, Context, Device, MiReply, Responder};
 use nvme_mi_core::time::Instant;
 
+pub use events::SUPPORTED as SUPPORTED_EVENTS;
 pub use firmware::{IMAGE_HEADER_LEN, IMAGE_MAGIC};
 pub use namespace::{MAX_NAMESPACES, TOTAL_CAPACITY};
 pub use topology::{Topology, TopologyError, MAX_CONTROLLERS};

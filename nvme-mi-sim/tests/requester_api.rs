@@ -72,6 +72,23 @@ fn typed_and_streaming_reads() {
 }
 
 #[test]
+fn enable_supported_events_enables_each_supported_event() {
+    let mut ep = endpoint(33);
+    let settings = AeSettings {
+        retry_delay: 5,
+        ..AeSettings::default()
+    };
+    let (count, pending) = ep.enable_supported_events(settings).unwrap();
+    assert_eq!(count, nvme_mi_sim::SUPPORTED_EVENTS.len());
+    assert!(pending.is_some());
+    let dev = ep.transport().responder().device();
+    for id in nvme_mi_sim::SUPPORTED_EVENTS {
+        assert!(dev.event_enabled(id), "{id:?} not enabled");
+    }
+    assert!(!dev.event_enabled(AeId::ControllerFatalStatus));
+}
+
+#[test]
 fn firmware_update_with_events() {
     let mut ep = endpoint(32);
     let settings = AeSettings {

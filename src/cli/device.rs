@@ -199,9 +199,9 @@ impl AnyTransport {
         }
     }
 
-    /// Start receiving Asynchronous Event Messages (only `aem` does: the socket that
-    /// receives them takes every NVMe-MI request on the network, so it must not be open while
-    /// a local responder such as `nvme-mi serve` is to get them).
+    /// Start receiving Asynchronous Event Messages (`aem` and `monitor`): over AF_MCTP, a
+    /// socket bound to the local EID that the endpoint sends to, shared by the endpoints of
+    /// this process that send to the same one.
     pub fn listen_events(&mut self) -> CliResult {
         match self {
             AnyTransport::Sim(_) => Ok(()),

@@ -8,7 +8,7 @@
 use super::endpoint::{AsyncEndpoint, Endpoint};
 use super::RequestError;
 use crate::mi::admin::{AdminCommand, FirmwareImageDownload, GetLogPage};
-use crate::mi::aem::{AeConfigEntry, AeConfigList, AeOccurrenceList, AemVerdict};
+use crate::mi::aem::{AeConfigEntry, AeConfigList, AeId, AeOccurrenceList, AemVerdict};
 use crate::mi::command::{
     ConfigurationSetRequest, ConfigurationSetResponse, VpdReadRequest, VpdWriteRequest,
 };
@@ -32,6 +32,9 @@ pub struct AeSettings {
     /// virtual functions.
     pub functions: (bool, bool, bool),
 }
+
+/// The longest AE Supported List: its header and one entry per AE identifier.
+const SUPPORTED_LIST_MAX: usize = AeConfigList::buffer_len(256);
 
 fn copy_prefix(out: &mut [u8], at: usize, data: &[u8]) -> usize {
     let room = out.len().saturating_sub(at);
@@ -177,6 +180,32 @@ macro_rules! streaming {
                     }
                     _ => Err(RequestError::Malformed(crate::mi::Error::InconsistentLength)),
                 }
+            }
+
+            /// Enable every Asynchronous Event the endpoint supports (at most
+            /// [`MAX_AE_ENTRIES`], the first of its AE Supported List): Configuration Get
+            /// (identifier 4; NVMe-MI 2.0 §5.1.4) for the list, then [`Self::enable_events`]
+            /// with each of them enabled. Returns how many were enabled and the AE Occurrence
+            /// List of events already pending; with none supported, `(0, None)` and nothing is
+            /// set.
+            pub $($async)? fn enable_supported_events(
+                &mut self,
+                settings: AeSettings,
+            ) -> Result<(usize, Option<AeOccurrenceList<'_>>), RequestError<T::Error>> {
+                let mut supported = [0u8; SUPPORTED_LIST_MAX];
+                let (_, n) = self.config_get_async_event(&mut supported)$($aw)*?;
+                let list = AeConfigList::parse(supported.get(..n).unwrap_or_default())?;
+                let mut enable = [AeConfigEntry::new(AeId::ControllerReady, true); MAX_AE_ENTRIES];
+                let mut count = 0;
+                for (slot, e) in enable.iter_mut().zip(list.entries()) {
+                    *slot = AeConfigEntry::new(e.id, true);
+                    count += 1;
+                }
+                if count == 0 {
+                    return Ok((0, None));
+                }
+                let pending = self.enable_events(settings, &enable[..count])$($aw)*?;
+                Ok((count, Some(pending)))
             }
 
             /// Acknowledge the events received so far (a Configuration Set, identifier 4, with

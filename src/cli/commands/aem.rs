@@ -3,16 +3,23 @@
 
 use std::time::Duration;
 
-use nvme_mi_core::mi::aem::{AeConfigEntry, AeConfigList, AeOccurrenceList, AeScope};
-use nvme_mi_core::mi::command::{ConfigurationGetRequest, ConfigurationGetResponse};
+use nvme_mi_core::mi::aem::{AeOccurrenceList, AeScope};
 use nvme_mi_core::requester::{AeSettings, RequestError};
 use nvme_mi_core::transport::{Error as _, ErrorKind, Transport};
 use serde_json::{json, Value};
 
 use crate::cli::args::OutputFormat;
-use crate::cli::error::{CliError, CliResult};
+use crate::cli::error::CliResult;
 use crate::cli::output::write_stdout;
 use crate::cli::Ctx;
+
+/// How `aem` and `monitor` enable Asynchronous Events: function events (ENCFA) only, a
+/// message sent again after 1 s (AERD 10 × 100 ms) until acknowledged, no delay.
+pub const SETTINGS: AeSettings = AeSettings {
+    retry_delay: 10,
+    delay: 0,
+    functions: (true, false, false),
+};
 
 /// How long `aem` waits for events without --timeout.
 const DEFAULT_WAIT: Duration = Duration::from_secs(10);
@@ -76,26 +83,10 @@ fn print(fmt: OutputFormat, what: &str, gen: Option<u8>, occ: &[Value]) -> CliRe
 pub fn run(c: &mut Ctx, count: Option<u32>) -> CliResult {
     let fmt = c.fmt;
     c.ep.transport_mut().inner_mut().listen_events()?;
-    let supported: Vec<AeConfigEntry> =
-        match c.ep.mi_command(&ConfigurationGetRequest::AsyncEvent)? {
-            ConfigurationGetResponse::AsyncEvent { supported_list, .. } => {
-                AeConfigList::parse(supported_list)?.entries().collect()
-            }
-            _ => return Err(CliError::integrity("unexpected Configuration Get response")),
-        };
-    let enable: Vec<AeConfigEntry> = supported
-        .iter()
-        .map(|e| AeConfigEntry::new(e.id, true))
-        .collect();
-    let settings = AeSettings {
-        retry_delay: 10,
-        functions: (true, false, false),
-        ..AeSettings::default()
-    };
-    let pending = c.ep.enable_events(settings, &enable)?;
-    let first = occurrences(&pending);
+    let (enabled, pending) = c.ep.enable_supported_events(SETTINGS)?;
+    let first = pending.as_ref().map(occurrences).unwrap_or_default();
     if fmt != OutputFormat::Json {
-        write_stdout(format!("enabled {} asynchronous event(s)\n", enable.len()).as_bytes())?;
+        write_stdout(format!("enabled {enabled} asynchronous event(s)\n").as_bytes())?;
     }
     print(fmt, "pending at enable", None, &first)?;
     let wait = c.timeout.map(Duration::from_millis).unwrap_or(DEFAULT_WAIT);

@@ -3,15 +3,11 @@
 use std::fmt;
 use std::time::{Duration, Instant as WallInstant};
 
-use nvme_mi_core::mi::admin::{GetLogPage, Identify, Lid, IDENTIFY_DATA_LEN};
-use nvme_mi_core::mi::admin_data::{AdminData, IdentifyController, SmartLog};
-use nvme_mi_core::mi::aem::{AeConfigEntry, AeConfigList};
 use nvme_mi_core::mi::command::{
-    ConfigurationGetRequest, ConfigurationGetResponse, ControllerHealthStatusPollRequest,
-    DataStructure, Dtyp, ReadDataStructureRequest, SubsystemHealthStatusPollRequest,
+    ControllerHealth as HealthEntry, ControllerHealthStatusPollRequest,
 };
 use nvme_mi_core::mi::MAX_MESSAGE_LEN;
-use nvme_mi_core::requester::{AeSettings, Config, Endpoint, Policy, RequestError};
+use nvme_mi_core::requester::{Config, Endpoint, Policy, RequestError};
 use nvme_mi_core::time::Instant;
 use nvme_mi_core::transport::{Error as _, ErrorKind as TransportKind, Transport};
 
@@ -187,11 +183,8 @@ impl Poller {
             return out;
         }
         let started = WallInstant::now();
-        match self.ep.mi_command(&SubsystemHealthStatusPollRequest {
-            clear_status: false,
-        }) {
-            Ok(r) => {
-                let h = r.health;
+        match self.ep.health_poll(false) {
+            Ok(h) => {
                 out.health = Some(SubsystemHealth {
                     nss: h.nss,
                     warnings: h.warnings().bits(),
@@ -203,8 +196,12 @@ impl Poller {
             }
             Err(e) => {
                 out.error = Some(failed("NVM Subsystem Health Status Poll", &e));
-                // A lost endpoint: learn its identity again when it comes back.
-                self.events_enabled = false;
+                // A lost endpoint may come back without our settings: enable its events
+                // again then.
+                if self.events_enabled {
+                    self.events_enabled = false;
+                    self.events_wanted = true;
+                }
                 return out;
             }
         }
@@ -234,31 +231,23 @@ impl Poller {
         let ctrl = match self.controller {
             Some(c) => c,
             None => {
-                let r = self
+                let mut first = [0u16; 1];
+                let n = self
                     .ep
-                    .mi_command(&ReadDataStructureRequest::new(Dtyp::ControllerList))
+                    .read_ctrl_list(0, &mut first)
                     .map_err(|e| failed("reading the Controller List", &e))?;
-                let first = match r.structure {
-                    DataStructure::ControllerList(l) => l.iter().next(),
-                    _ => return Err(protocol("the endpoint returned another data structure")),
-                };
-                let c = first.ok_or_else(|| protocol("the subsystem reports no controller"))?;
-                self.controller = Some(c);
-                c
+                if n == 0 {
+                    return Err(protocol("the subsystem reports no controller"));
+                }
+                self.controller = Some(first[0]);
+                first[0]
             }
         };
-        let mut raw = vec![0u8; IDENTIFY_DATA_LEN as usize];
-        let n = self
+        let id = self
             .ep
-            .read_admin_data(
-                ctrl,
-                &Identify::controller(),
-                &mut raw,
-                IDENTIFY_DATA_LEN as usize,
-            )
+            .controller(ctrl)
+            .identify_ctrl()
             .map_err(|e| failed("Identify Controller", &e))?;
-        let id = IdentifyController::read(&raw[..n])
-            .map_err(|e| protocol(&format!("Identify Controller: {e}")))?;
         let celsius = |k: u16| (k != 0).then(|| i32::from(k) - 273);
         Ok(Identity {
             serial: id.sn().trim().to_owned(),
@@ -276,10 +265,11 @@ impl Poller {
             maxrent: 254,
             ..Default::default()
         };
-        match self.ep.mi_command(&req) {
-            Ok(r) => {
+        let mut entries = [HealthEntry::default(); 255];
+        match self.ep.ctrl_health_poll(&req, &mut entries) {
+            Ok(n) => {
                 out.controllers = Some(
-                    r.entries
+                    entries[..n.min(entries.len())]
                         .iter()
                         .map(|e| ControllerReading {
                             id: e.controller_id(),
@@ -298,28 +288,18 @@ impl Poller {
             }
         }
         let Some(ctrl) = self.controller else { return };
-        let mut log = [0u8; 512];
-        match self
-            .ep
-            .get_log_page(ctrl, &GetLogPage::new(Lid::SmartHealth, 512), &mut log)
-        {
-            Ok(n) => match SmartLog::read(&log[..n]) {
-                Ok(s) => {
-                    out.smart = Some(Smart {
-                        critical_warning: s.critical_warning,
-                        available_spare: s.avail_spare,
-                        available_spare_threshold: s.spare_thresh,
-                        percentage_used: s.percent_used,
-                        power_on_hours: s.power_on_hours.get() as u64,
-                        media_errors: s.media_errors.get() as u64,
-                        unsafe_shutdowns: s.unsafe_shutdowns.get() as u64,
-                    })
-                }
-                Err(e) => {
-                    out.error
-                        .get_or_insert(protocol(&format!("SMART log: {e}")));
-                }
-            },
+        match self.ep.controller(ctrl).get_log_smart() {
+            Ok(s) => {
+                out.smart = Some(Smart {
+                    critical_warning: s.critical_warning,
+                    available_spare: s.avail_spare,
+                    available_spare_threshold: s.spare_thresh,
+                    percentage_used: s.percent_used,
+                    power_on_hours: s.power_on_hours.get() as u64,
+                    media_errors: s.media_errors.get() as u64,
+                    unsafe_shutdowns: s.unsafe_shutdowns.get() as u64,
+                })
+            }
             Err(e) => {
                 out.error.get_or_insert(failed("SMART log", &e));
             }
@@ -328,44 +308,37 @@ impl Poller {
 
     /// Enables every Asynchronous Event the endpoint supports (NVMe-MI 2.0, Configuration
     /// Get and Set of the Asynchronous Event configuration). An endpoint without AEMs
-    /// (Invalid Parameter, or no supported event) is left alone for good.
+    /// (Invalid Parameter, or no supported event) is left alone; one whose events were
+    /// enabled gets them enabled again when it comes back after it was lost.
     fn enable_events(&mut self) -> Result<(), PollError> {
-        // Only the simulated drive: an AF_MCTP event socket takes every NVMe-MI request on
-        // its network, which a second endpoint on it, or a local responder, also needs.
-        if self.ep.transport_mut().sim_link().is_none() {
+        // Over AF_MCTP, listen before enabling: the first AEM may follow at once. A socket
+        // that cannot be bound (no route; another process holds the local EID) will not
+        // change: reported once, and the endpoint is polled without events.
+        if let Err(e) = self.ep.transport_mut().listen_events() {
             self.events_wanted = false;
-            return Ok(());
+            return Err(PollError {
+                kind: FailureKind::Transport,
+                message: e.to_string(),
+            });
         }
-        let supported: Vec<AeConfigEntry> =
-            match self.ep.mi_command(&ConfigurationGetRequest::AsyncEvent) {
-                Ok(ConfigurationGetResponse::AsyncEvent { supported_list, .. }) => {
-                    match AeConfigList::parse(supported_list) {
-                        Ok(l) => l.entries().collect(),
-                        Err(_) => Vec::new(),
-                    }
+        match self.ep.enable_supported_events(super::super::aem::SETTINGS) {
+            Ok((n, _)) => {
+                self.events_wanted = false;
+                self.events_enabled = n > 0;
+                Ok(())
+            }
+            Err(RequestError::Status(_)) => {
+                self.events_wanted = false;
+                Ok(())
+            }
+            Err(e) => {
+                // A malformed AE Supported List will not mend: reported once, not asked again.
+                if matches!(e, RequestError::Malformed(_)) {
+                    self.events_wanted = false;
                 }
-                Ok(_) => Vec::new(),
-                Err(RequestError::Status(_)) => Vec::new(),
-                Err(e) => return Err(failed("Configuration Get (Asynchronous Event)", &e)),
-            };
-        self.events_wanted = false;
-        if supported.is_empty() {
-            return Ok(());
+                Err(failed("enabling Asynchronous Events", &e))
+            }
         }
-        let enable: Vec<AeConfigEntry> = supported
-            .iter()
-            .map(|e| AeConfigEntry::new(e.id, true))
-            .collect();
-        let settings = AeSettings {
-            retry_delay: 10,
-            functions: (true, false, false),
-            ..AeSettings::default()
-        };
-        self.ep
-            .enable_events(settings, &enable)
-            .map_err(|e| failed("enabling Asynchronous Events", &e))?;
-        self.events_enabled = true;
-        Ok(())
     }
 
     /// Takes every AEM that has arrived (without waiting) and acknowledges them.

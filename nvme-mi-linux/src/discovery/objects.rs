@@ -27,6 +27,36 @@ pub(crate) async fn managed_objects_of(
     timeout: Duration,
     tree: Tree,
 ) -> Result<ManagedObjects, Error> {
+    Ok(snapshot_of(conn, timeout, tree).await?.0)
+}
+
+/// Where a snapshot of the tree stands in the daemon's stream of messages: its reply's
+/// sender and serial number. A signal from that sender with a lower serial was sent before
+/// the snapshot was taken, which already shows its change (D-Bus 1.0 specification,
+/// "Message Protocol": a connection numbers the messages it sends in order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SnapshotMark {
+    pub(crate) sender: String,
+    pub(crate) serial: u32,
+}
+
+impl SnapshotMark {
+    /// True if `msg` was sent by the same daemon before the snapshot.
+    pub(crate) fn precedes(&self, msg: &zbus::Message) -> bool {
+        msg.header()
+            .sender()
+            .is_some_and(|s| s.as_str() == self.sender)
+            && msg.primary_header().serial_num().get() < self.serial
+    }
+}
+
+/// `GetManagedObjects` of `tree`, with the mark of its reply; [`Error::NotRunning`] if its
+/// bus name has no owner.
+pub(crate) async fn snapshot_of(
+    conn: &zbus::Connection,
+    timeout: Duration,
+    tree: Tree,
+) -> Result<(ManagedObjects, Option<SnapshotMark>), Error> {
     let reply = call(
         conn,
         timeout,
@@ -41,5 +71,9 @@ pub(crate) async fn managed_objects_of(
         Error::Bus(ref b) if Error::is_no_owner(b) => Error::NotRunning,
         other => other,
     })?;
-    Ok(reply.body().deserialize::<ManagedObjects>()?)
+    let mark = reply.header().sender().map(|s| SnapshotMark {
+        sender: s.as_str().to_owned(),
+        serial: reply.primary_header().serial_num().get(),
+    });
+    Ok((reply.body().deserialize::<ManagedObjects>()?, mark))
 }

@@ -5,7 +5,7 @@ use super::endpoint::DiscoveredEndpoint;
 use super::endpoint::Interfaces;
 use super::event::{Event, Filter};
 use super::local::eids_of;
-use super::objects::managed_objects_of;
+use super::objects::{snapshot_of, SnapshotMark};
 use super::tracker::{endpoint_net_eid, Tracker};
 use super::tree::{
     network_path, Tree, DBUS_NAME, DBUS_PATH, NETWORK_IFACE, OBJECT_MANAGER_IFACE, PROPERTIES_IFACE,
@@ -37,6 +37,8 @@ pub struct AsyncWatcher {
     signals: stream::Or<MessageStream, MessageStream>,
     tracker: Tracker,
     pending: VecDeque<Event>,
+    /// The last snapshot's place among the daemon's messages: older signals are skipped.
+    snapshot: Option<SnapshotMark>,
 }
 
 impl AsyncWatcher {
@@ -66,8 +68,9 @@ impl AsyncWatcher {
 
         // Subscribe BEFORE reading the tree, to miss nothing: a change that happens while
         // GetManagedObjects is in flight is then queued on these streams instead of lost.
-        // Replaying a change the snapshot already shows is harmless, as the tracker reports
-        // only real differences.
+        // A signal the daemon sent before its snapshot reply is skipped: replaying it would
+        // take the tree back in time (a network's LocalEIDs before the host's EID was added
+        // would make that EID a peer until the list is read again).
         let tree_rule = MatchRule::builder()
             .msg_type(Type::Signal)
             .sender(tree.bus_name())?
@@ -91,6 +94,7 @@ impl AsyncWatcher {
             signals: tree_signals.or(owner_signals),
             tracker: Tracker::new(filter),
             pending: VecDeque::new(),
+            snapshot: None,
         };
         watcher.resync().await?;
         Ok(watcher)
@@ -138,10 +142,11 @@ impl AsyncWatcher {
 
     /// Reads the whole tree again and queues the differences.
     async fn resync(&mut self) -> Result<(), Error> {
-        let objects = match managed_objects_of(&self.conn, self.timeout, self.tree).await {
-            Err(Error::NotRunning) => ManagedObjects::new(),
+        let (objects, mark) = match snapshot_of(&self.conn, self.timeout, self.tree).await {
+            Err(Error::NotRunning) => (ManagedObjects::new(), None),
             other => other?,
         };
+        self.snapshot = mark;
         self.tracker.reset(objects, &mut self.pending);
         Ok(())
     }
@@ -150,6 +155,9 @@ impl AsyncWatcher {
     /// standard shape are ignored.
     async fn handle(&mut self, msg: Option<zbus::Result<Message>>) -> Result<(), Error> {
         let msg = msg.ok_or(Error::Disconnected)??;
+        if self.snapshot.as_ref().is_some_and(|m| m.precedes(&msg)) {
+            return Ok(());
+        }
         let header = msg.header();
         let (Some(iface), Some(member)) = (header.interface(), header.member()) else {
             return Ok(());

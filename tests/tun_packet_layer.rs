@@ -351,12 +351,14 @@ struct Tcpdump {
 }
 
 impl Tcpdump {
-    /// Start capturing; returns once tcpdump says it listens.
+    /// Start capturing; returns once tcpdump says it listens. In immediate mode: otherwise
+    /// libpcap hands packets over only when its ring's block is full or its timeout (1 s)
+    /// passes, and a capture stopped sooner, as this one is on an idle machine, is empty.
     fn start() -> Tcpdump {
         use std::io::BufRead;
         let file = std::env::temp_dir().join("nvme-mi-tun.pcap");
         let mut child = std::process::Command::new("tcpdump")
-            .args(["-i", "any", "-U", "-w"])
+            .args(["-i", "any", "--immediate-mode", "-U", "-w"])
             .arg(&file)
             .stderr(std::process::Stdio::piped())
             .spawn()

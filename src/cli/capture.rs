@@ -1,12 +1,12 @@
 //! `--capture FILE`: the messages a command (or `serve`) exchanges, written as a pcap file of
 //! MCTP packets (`LINKTYPE_MCTP`, 291: each record one packet starting with the MCTP transport
-//! header, DSP0236 §8.1), the records `tcpdump -i mctpX` writes, which `decode --file` and
-//! Wireshark read. Where this tool packetises (the simulated drive's link and I2C, at the
-//! baseline transmission unit of 64 bytes, DSP0236 §8.3) each packet is a record; over
+//! header, DSP0236 1.3.1 §8.1), the records `tcpdump -i mctpX` writes, which `decode --file`
+//! and Wireshark read. Where this tool packetises (the simulated drive's link and I2C, at the
+//! baseline transmission unit of 64 bytes, DSP0236 1.3.1 §8.3) each packet is a record. Over
 //! AF_MCTP the kernel packetises by its route's MTU, which this tool does not read, so each
-//! message is one record with SOM and EOM set (what `lo`, MTU 65536, would carry). The local
-//! EID is written as 0 (the null EID) where this tool does not know it (a requester on
-//! AF_MCTP: the kernel chooses it).
+//! message is one record with SOM and EOM set (what `lo`, MTU 65536, carries); the local EID
+//! is the one the kernel sends from (the first address of the route's interface, looked up
+//! over rtnetlink), or 0 (the null EID) where no route is found.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -73,9 +73,11 @@ impl Capture {
             tag_owner: to,
             tag: Tag::new(tag & 7).unwrap_or_default(),
         };
-        let mut packet = vec![0u8; HEADER_LEN + self.tu.unwrap_or(msg.len())];
+        // A message within one transmission unit is one packet.
+        let tu = self.tu.filter(|&tu| tu < msg.len());
+        let mut packet = vec![0u8; HEADER_LEN + tu.unwrap_or(msg.len())];
         let parts = [msg];
-        match self.tu.map(|tu| Fragmenter::new(&parts, header, tu)) {
+        match tu.map(|tu| Fragmenter::new(&parts, header, tu)) {
             Some(Ok(mut f)) => {
                 while let Some(Ok(n)) = f.next(&mut packet) {
                     self.record(&packet[..n]);

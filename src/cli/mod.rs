@@ -18,6 +18,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{CommandFactory, FromArgMatches};
+use nvme_mi_core::mctp::Eid;
 use nvme_mi_core::mi::command::{DataStructure, Dtyp, ReadDataStructureRequest};
 use nvme_mi_core::mi::MAX_MESSAGE_LEN;
 use nvme_mi_core::requester::{Config, Endpoint};
@@ -59,13 +60,22 @@ impl Ctx {
         let mut log = Logging::new(t, s.verbose);
         if let Some(p) = &s.capture {
             let mut c = capture::Capture::create(p)?;
-            if matches!(dev.device, DeviceSpec::Sim { .. }) {
-                c.set_local(sim_link::REQUESTER_EID.0);
-            }
-            // The simulated drive's link and I2C carry baseline-sized packets; the kernel
-            // packetises AF_MCTP itself.
-            if !matches!(dev.device, DeviceSpec::Mctp { .. }) {
-                c.set_transmission_unit(nvme_mi_core::mctp::BASELINE_TU);
+            match &dev.device {
+                // The kernel packetises AF_MCTP and chooses the source EID: its route's.
+                DeviceSpec::Mctp { net, eid, .. } => {
+                    let source = nvme_mi_linux::netlink::Netlink::open()
+                        .and_then(|mut nl| nl.source_eid(*net, Eid(*eid)));
+                    if let Ok(Some(local)) = source {
+                        c.set_local(local.0);
+                    }
+                }
+                // The simulated drive's link and I2C carry baseline-sized packets.
+                other => {
+                    if matches!(other, DeviceSpec::Sim { .. }) {
+                        c.set_local(sim_link::REQUESTER_EID.0);
+                    }
+                    c.set_transmission_unit(nvme_mi_core::mctp::BASELINE_TU);
+                }
             }
             log.capture(c);
         }

@@ -140,6 +140,10 @@ for _ in $(seq 50); do
     sleep 0.1
 done
 "$nvme_mi" health mctp:1,8 >/dev/null
+# A requester's --capture over AF_MCTP: the source is the local EID the kernel sends from (the
+# route's interface's first address: lo's 8), not the null EID.
+reqcap=$(mktemp)
+"$nvme_mi" --capture "$reqcap" health mctp:1,8 >/dev/null
 kill "$serve_pid"
 wait "$serve_pid" 2>/dev/null || true
 out=$(cat "$log")
@@ -152,6 +156,11 @@ out=$("$nvme_mi" decode -f "$cap" --summary)
 check "serve --capture request" "-> 8 .*NVM Subsystem Health Status Poll" "$out"
 check "serve --capture response" "8 -> .*response .*Success" "$out"
 echo "serve --capture: $(wc -l <<<"$out") messages in the capture"
+out=$("$nvme_mi" decode -f "$reqcap" --summary)
+check "requester --capture request from the kernel's source EID" \
+    "\(^\| \)8 -> 8 .*NVM Subsystem Health Status Poll" "$out"
+check "requester --capture response" "\(^\| \)8 -> 8 .*response .*Success" "$out"
+echo "requester --capture over AF_MCTP: $(wc -l <<<"$out") records"
 # The Basic Management Command over the kernel's I2C stack (i2c-stub on i2c-dev).
 if [[ -n "$basic_mgmt_linux" ]]; then
     "$(dirname "$0")/basic_i2c.sh" "$nvme_mi" "$basic_mgmt_linux"

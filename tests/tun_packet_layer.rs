@@ -1,19 +1,19 @@
-//! The core's MCTP packet layer against the Linux kernel's (DSP0236 1.3 §8.3 fragmentation,
-//! §8.8 reassembly drops, §8.9 tags), in the UML rig: a tun interface whose other end is this
-//! test, holding the core's [`Fragmenter`] and [`Reassembler`] (an MCTP endpoint behind the
-//! real kernel stack). Each case is one row of [`CASES`]; run under
+//! The core's MCTP packet layer against the Linux kernel's, in the UML rig: a tun interface
+//! whose other end is this test, holding the core's [`Fragmenter`] and [`Reassembler`] (an
+//! MCTP endpoint behind the real kernel stack). Each case is one row below; the last column
+//! names the clauses of DSP0236 1.3.3 (MCTP Base Specification) it checks. Run under
 //! `scripts/test-tun-uml.sh` (skipped on a kernel without `AF_MCTP` outside the rig).
 //!
-//! | case | direction | what must happen |
-//! |---|---|---|
-//! | 4 KiB at route MTU 68, 128, 254 | kernel → core | the kernel fragments (64, 124, 250-byte payloads), the core reassembles the exact bytes |
-//! | 4 KiB at TU 64, 124, 250 | core → kernel | the core fragments, the kernel reassembles the exact bytes (the response on the kernel's tag) |
-//! | two sources, two tags, interleaved | core → kernel | packets of two requests from EIDs 30 and 31 alternate; both arrive whole |
-//! | one packet lost | core → kernel | the kernel drops the message (no delivery); the next message arrives |
-//! | two packets swapped | core → kernel | the kernel drops the message; the next message arrives |
-//! | one packet lost | kernel → core | the core's reassembler drops the message: `OutOfSequence` |
-//! | two packets swapped | kernel → core | `OutOfSequence`, no message completes |
-//! | simulated drive behind the tun interface | both | Debian's nvme-cli (`nvme id-ctrl mctp:1,30`) and the project's requester (health poll, Identify Controller) get the drive's answers through the kernel's packetisation at MTU 68; Debian's tcpdump captures them (`-i any`) and `nvme-mi decode --summary` reads the capture |
+//! | case | direction | what must happen | DSP0236 1.3.3 |
+//! |---|---|---|---|
+//! | 4 KiB at route MTU 68, 128, 254 | kernel → core | the kernel fragments (64, 124, 250-byte payloads), the core reassembles the exact bytes | §8.4 packet payload and transmission unit sizes, §8.6 message assembly |
+//! | 4 KiB at TU 64, 124, 250 | core → kernel | the core fragments, the kernel reassembles the exact bytes (the response on the kernel's tag) | §8.4, §8.6; §8.2 Table 1 (TO clear and the requester's tag on a response) |
+//! | two sources, two tags, interleaved | core → kernel | packets of two requests from EIDs 30 and 31 alternate; both arrive whole | §8.6 (message tag, TO and source EID identify a message) |
+//! | one packet lost | core → kernel | the kernel drops the message (no delivery); the next message arrives | §8.9 out-of-sequence packet |
+//! | two packets swapped | core → kernel | the kernel drops the message; the next message arrives | §8.9; §8.14 (no out-of-order packets) |
+//! | one packet lost | kernel → core | the core's reassembler drops the message: `OutOfSequence` | §8.9 |
+//! | two packets swapped | kernel → core | `OutOfSequence`, no message completes | §8.9, §8.14 |
+//! | simulated drive behind the tun interface | both | Debian's nvme-cli (`nvme id-ctrl mctp:1,30`) and the project's requester (health poll, Identify Controller) get the drive's answers through the kernel's packetisation at MTU 68; Debian's tcpdump captures them (`-i any`) and `nvme-mi decode --summary` reads the capture | §8.4, §8.6 |
 #![cfg(target_os = "linux")]
 
 use std::fs::File;

@@ -253,21 +253,29 @@ impl Netlink {
         Ok(Netlink { fd, seq: 0 })
     }
 
+    /// Send `req` with the next sequence number, which is returned.
+    fn send(&mut self, op: &'static str, req: &mut Request) -> Result<u32> {
+        self.seq = self.seq.wrapping_add(1);
+        nsock::sendto(
+            self.fd.as_raw_fd(),
+            req.finish(self.seq),
+            &NetlinkAddr::new(0, 0),
+            MsgFlags::empty(),
+        )
+        .map_err(|e| Error::Netlink {
+            op,
+            source: e.into(),
+        })?;
+        Ok(self.seq)
+    }
+
     /// Send `req` and wait for its acknowledgement.
     fn call(&mut self, op: &'static str, req: &mut Request) -> Result<()> {
-        self.seq = self.seq.wrapping_add(1);
-        let seq = self.seq;
+        let seq = self.send(op, req)?;
         let err = |e: nix::errno::Errno| Error::Netlink {
             op,
             source: e.into(),
         };
-        nsock::sendto(
-            self.fd.as_raw_fd(),
-            req.finish(seq),
-            &NetlinkAddr::new(0, 0),
-            MsgFlags::empty(),
-        )
-        .map_err(err)?;
         let mut buf = vec![0u8; 16 * 1024];
         loop {
             let n = nsock::recv(self.fd.as_raw_fd(), &mut buf, MsgFlags::empty()).map_err(err)?;
@@ -293,20 +301,11 @@ impl Netlink {
         body: &[u8],
         mut each: impl FnMut(&[u8]),
     ) -> Result<()> {
-        self.seq = self.seq.wrapping_add(1);
-        let seq = self.seq;
+        let seq = self.send(op, &mut Request::new(ty, NLM_F_DUMP, body))?;
         let err = |e: nix::errno::Errno| Error::Netlink {
             op,
             source: e.into(),
         };
-        let mut req = Request::new(ty, NLM_F_DUMP, body);
-        nsock::sendto(
-            self.fd.as_raw_fd(),
-            req.finish(seq),
-            &NetlinkAddr::new(0, 0),
-            MsgFlags::empty(),
-        )
-        .map_err(err)?;
         let mut buf = vec![0u8; 32 * 1024];
         loop {
             let n = nsock::recv(self.fd.as_raw_fd(), &mut buf, MsgFlags::empty()).map_err(err)?;

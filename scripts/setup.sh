@@ -8,7 +8,7 @@ set -euo pipefail
 # Package groups, by the step of scripts/test-all.sh that needs them.
 BARE_METAL=(rustc-web rust-web-src cargo-web qemu-system-arm binutils-arm-none-eabi)
 UML_KERNEL=(linux-source-6.12 flex bison bc make gcc libc6-dev xz-utils patch)
-# tcpdump: the capture of tests/uml/cli.sh, read by `nvme-mi decode`.
+# tcpdump: the capture in tests/tun_packet_layer.rs, read by `nvme-mi decode`.
 REAL_PEERS=(nvme-cli libnvme-dev dbus-daemon iproute2 python3 tcpdump)
 # System calls per poll in scripts/bench-libnvme.sh (STRACE=1).
 BENCH=(strace)

@@ -347,6 +347,8 @@ fn packet_layer_against_the_kernel() {
 /// other UML scripts cannot be captured).
 struct Tcpdump {
     child: std::process::Child,
+    /// Its standard error, past the "listening on" line: the counts it prints on exit.
+    err: std::io::BufReader<std::process::ChildStderr>,
     file: std::path::PathBuf,
 }
 
@@ -354,11 +356,15 @@ impl Tcpdump {
     /// Start capturing; returns once tcpdump says it listens. In immediate mode: otherwise
     /// libpcap hands packets over only when its ring's block is full or its timeout (1 s)
     /// passes, and a capture stopped sooner, as this one is on an idle machine, is empty.
+    /// With a small snapshot length: in immediate mode libpcap's ring has one slot of
+    /// snapshot length per packet, so with the default (262 144 bytes) its 2 MiB hold eight
+    /// packets, and a burst of 65 (a 4 KiB Identify at TU 64) lost all but the first eight
+    /// whenever tcpdump was not scheduled in between (seen in CI and in 1 of 6 UML runs).
     fn start() -> Tcpdump {
         use std::io::BufRead;
-        let file = std::env::temp_dir().join("nvme-mi-tun.pcap");
+        let file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("nvme-mi-tun.pcap");
         let mut child = std::process::Command::new("tcpdump")
-            .args(["-i", "any", "--immediate-mode", "-U", "-w"])
+            .args(["-i", "any", "--immediate-mode", "-s", "512", "-U", "-w"])
             .arg(&file)
             .stderr(std::process::Stdio::piped())
             .spawn()
@@ -371,7 +377,7 @@ impl Tcpdump {
             line.clear();
         }
         assert!(line.contains("listening on"), "tcpdump did not start");
-        Tcpdump { child, file }
+        Tcpdump { child, err, file }
     }
 
     /// Stop, and check that `nvme-mi decode --summary` finds the exchanges in the capture.
@@ -382,6 +388,12 @@ impl Tcpdump {
             .arg(self.child.id().to_string())
             .status();
         let _ = self.child.wait();
+        let mut counts = String::new();
+        let _ = std::io::Read::read_to_string(&mut self.err, &mut counts);
+        assert!(
+            counts.lines().any(|l| l == "0 packets dropped by kernel"),
+            "tcpdump lost packets: {counts:?}"
+        );
         let size = std::fs::metadata(&self.file).map(|m| m.len());
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_nvme-mi"))
             .args(["decode", "--summary", "-f"])
@@ -391,7 +403,7 @@ impl Tcpdump {
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(
             out.status.success(),
-            "decode of {} ({size:?} bytes): {}",
+            "decode of {} ({size:?} bytes): {}\n{text}",
             self.file.display(),
             String::from_utf8_lossy(&out.stderr)
         );

@@ -4,7 +4,7 @@
 use core::convert::Infallible;
 
 use super::{Policy, RequestError, Unexpected};
-use crate::mctp::control::ControlHeader;
+use crate::mctp::control::{CommandCode, ControlHeader};
 use crate::mctp::{Eid, MsgTypeIc};
 use crate::mi::control_primitive::ControlPrimitiveResponseRepr;
 use crate::mi::status::{Mprt, ResponseHeader};
@@ -246,7 +246,7 @@ impl Exchange {
                 if h.rq() {
                     return Err(RequestError::Unexpected(Unexpected::NotAResponse));
                 }
-                if h.instance_id() != instance || h.command().to_u8() != command {
+                if h.instance_id() != instance || h.command() != CommandCode::from_u8(command) {
                     return Err(RequestError::Unexpected(Unexpected::ControlEcho));
                 }
                 Ok(None)

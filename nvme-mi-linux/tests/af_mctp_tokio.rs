@@ -162,3 +162,74 @@ fn async_listener_receives_control_requests() {
     });
     server.join().unwrap();
 }
+
+/// Compile-time: the endpoint's futures over this transport are `Send`, so a multi-threaded
+/// runtime spawns them without a `LocalSet`.
+fn assert_send<F: std::future::Future + Send>(f: F) -> F {
+    f
+}
+
+/// Two command slots over the real kernel (NVMe-MI 1.2 §4.2): a Format NVM on slot 1 waits
+/// through More Processing Required while health polls on slot 0 complete, from two tasks of
+/// a multi-threaded runtime, each slot with its own socket to the served simulated drive.
+#[test]
+fn two_command_slots_from_two_tasks() {
+    use nvme_mi_core::mi::admin::FormatNvm;
+    use nvme_mi_core::mi::MAX_MESSAGE_LEN;
+    use nvme_mi_core::requester::{AsyncEndpoint, Config};
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    let Some(_g) = setup() else { return };
+    let stop = Arc::new(AtomicBool::new(false));
+    let server = common::serve_sim(stop.clone());
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let endpoint = |csi| {
+        let t = rt.block_on(async { AsyncMctpTransport::new(PEER).expect("transport") });
+        let config = Config {
+            csi,
+            ..Config::default()
+        };
+        AsyncEndpoint::with_config(t, vec![0u8; MAX_MESSAGE_LEN], config)
+    };
+    let mut slow = endpoint(Csi::Slot1);
+    let mut fast = endpoint(Csi::Slot0);
+    let formatting = Arc::new(AtomicBool::new(true));
+    let during = Arc::new(AtomicUsize::new(0));
+
+    let f = formatting.clone();
+    let format = rt.spawn(async move {
+        let start = StdInstant::now();
+        let r = assert_send(slow.controller(0).format_nvm(&FormatNvm::new(1, 1))).await;
+        f.store(false, Ordering::SeqCst);
+        (r, start.elapsed())
+    });
+    let (f, d) = (formatting.clone(), during.clone());
+    let polls = rt.spawn(async move {
+        while f.load(Ordering::SeqCst) {
+            let h = assert_send(fast.health_poll(false))
+                .await
+                .expect("health poll");
+            assert!(h.temperature().celsius().is_some());
+            if f.load(Ordering::SeqCst) {
+                d.fetch_add(1, Ordering::SeqCst);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    });
+    let (r, took) = rt.block_on(format).expect("format task");
+    rt.block_on(polls).expect("poll task");
+    stop.store(true, Ordering::Relaxed);
+    server.join().unwrap();
+    r.expect("format");
+    assert!(
+        took >= nvme_mi_sim::FORMAT_TIME - Duration::from_millis(100),
+        "{took:?}"
+    );
+    let n = during.load(Ordering::SeqCst);
+    assert!(n >= 10, "{n} health polls completed during the format");
+}

@@ -7,32 +7,11 @@ mod common;
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::thread;
-use std::time::Duration;
 
-use common::{request, setup, EID, EXPECT_MI, PEER};
+use common::{request, serve_sim, setup, EID, EXPECT_MI, PEER};
 use nvme_mi_core::mi::MAX_MESSAGE_LEN;
 use nvme_mi_core::requester::{run_exchange, Expect, Policy};
-use nvme_mi_core::responder::{serve, Responder};
-use nvme_mi_core::transport::ResponderTransport;
-use nvme_mi_linux::MCTP_NET_ANY;
-use nvme_mi_linux::{MctpListener, MctpTransport};
-use nvme_mi_sim::Sim;
-
-/// Serve a fresh simulated drive at EID 8 (NVMe-MI and MCTP control) until `stop`.
-fn serve_sim(stop: Arc<AtomicBool>) -> thread::JoinHandle<()> {
-    let mut l = MctpListener::bind(MCTP_NET_ANY, Some(EID)).expect("listener");
-    l.listen_control().expect("control listener");
-    thread::spawn(move || {
-        let mut r = Responder::new(Sim::new(3), EID);
-        let mut rx = vec![0u8; MAX_MESSAGE_LEN];
-        let mut tx = vec![0u8; MAX_MESSAGE_LEN];
-        while !stop.load(Ordering::Relaxed) {
-            let until = l.now() + Duration::from_millis(50);
-            serve(&mut l, &mut r, &mut rx, &mut tx, Some(until)).expect("serve");
-        }
-    })
-}
+use nvme_mi_linux::MctpTransport;
 
 #[test]
 fn simulated_drive_answers_this_requester_and_nvme_cli() {

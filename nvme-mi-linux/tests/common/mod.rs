@@ -4,13 +4,20 @@
 //! NVMe-MI message helpers.
 #![allow(dead_code)]
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread;
+use std::time::Duration;
 
 use nvme_mi_core::mctp::Eid;
 use nvme_mi_core::mi::header::{emit_message, MessageHeader};
+use nvme_mi_core::mi::MAX_MESSAGE_LEN;
 use nvme_mi_core::mi::{Csi, Message, Nmimt};
 use nvme_mi_core::requester::Expect;
-use nvme_mi_linux::{netlink, MctpAddr, MctpSocket};
+use nvme_mi_core::responder::{serve, Responder};
+use nvme_mi_core::transport::ResponderTransport;
+use nvme_mi_linux::{netlink, MctpAddr, MctpListener, MctpSocket, MCTP_NET_ANY};
+use nvme_mi_sim::Sim;
 
 /// The local EID on `lo`, used by requesters and responders alike.
 pub const EID: Eid = Eid(8);
@@ -75,4 +82,19 @@ pub fn marker(req: &[u8]) -> u32 {
 pub fn echo(req: &[u8]) -> Vec<u8> {
     let m = marker(req).to_le_bytes();
     response(req, 0, [m[0], m[1], m[2]], &m)
+}
+
+/// Serve a fresh simulated drive at EID 8 (NVMe-MI and MCTP control) until `stop`.
+pub fn serve_sim(stop: Arc<AtomicBool>) -> thread::JoinHandle<()> {
+    let mut l = MctpListener::bind(MCTP_NET_ANY, Some(EID)).expect("listener");
+    l.listen_control().expect("control listener");
+    thread::spawn(move || {
+        let mut r = Responder::new(Sim::new(3), EID);
+        let mut rx = vec![0u8; MAX_MESSAGE_LEN];
+        let mut tx = vec![0u8; MAX_MESSAGE_LEN];
+        while !stop.load(Ordering::Relaxed) {
+            let until = l.now() + Duration::from_millis(50);
+            serve(&mut l, &mut r, &mut rx, &mut tx, Some(until)).expect("serve");
+        }
+    })
 }

@@ -309,6 +309,7 @@ fn async_twin_follows_more_processing_and_quirk_gap() {
     let config = Config {
         quirks: Quirks {
             min_command_gap: Duration::from_millis(50),
+            ..Quirks::NONE
         },
         ..Config::default()
     };

@@ -62,6 +62,7 @@ mod health;
 mod identify;
 mod logs;
 mod mi;
+mod misbehaviour;
 mod namespace;
 mod pcie;
 mod reset;
@@ -91,6 +92,7 @@ use nvme_mi_core::time::Instant;
 
 pub use events::SUPPORTED as SUPPORTED_EVENTS;
 pub use firmware::{IMAGE_HEADER_LEN, IMAGE_MAGIC};
+pub use misbehaviour::{DataStructureLength, Misbehaving, Misbehaviour};
 pub use namespace::{MAX_NAMESPACES, TOTAL_CAPACITY};
 pub use topology::{Topology, TopologyError, MAX_CONTROLLERS};
 pub use vpd::VPD_LEN;
@@ -699,4 +701,12 @@ pub fn responder<P: Clone>(seed: u64) -> Responder<Sim, P> {
 /// ```
 pub fn loopback(seed: u64) -> Loopback<Responder<Sim, LoopPeer>> {
     Loopback::new(responder(seed), Eid(8), DEFAULT_EID)
+}
+
+/// Like [`loopback`], to a drive that misbehaves as `how` says (see [`Misbehaving`]).
+pub fn misbehaving_loopback(
+    seed: u64,
+    how: Misbehaviour,
+) -> Loopback<Misbehaving<Responder<Sim, LoopPeer>>> {
+    Loopback::new(Misbehaving::new(responder(seed), how), Eid(8), DEFAULT_EID)
 }

@@ -56,7 +56,7 @@ pub fn admin_class(op: AdminOpcode) -> CommandClass {
 }
 
 /// The 12 fixed bytes of an MI command request after the header, from the codec.
-fn mi_fixed<C: MiCommand>(cmd: &C) -> [u8; 12] {
+pub(crate) fn mi_fixed<C: MiCommand>(cmd: &C) -> [u8; 12] {
     cmd.to_repr().fixed_bytes()
 }
 

@@ -310,6 +310,7 @@ macro_rules! admin_verbs {
                 mut fill: impl FnMut(usize, &mut [u8]) -> bool,
                 mut progress: impl FnMut(usize, usize),
             ) -> Result<(), RequestError<T::Error>> {
+                self.ep.firmware_supported()?;
                 let mut piece = [0u8; MAX_DATA_LEN];
                 for (cmd, range) in FirmwareImageDownload::chunks(len, MAX_DATA_LEN)? {
                     let part = piece.get_mut(..range.len()).ok_or(RequestError::InvalidArgument)?;
@@ -325,6 +326,7 @@ macro_rules! admin_verbs {
             /// Firmware Commit (NVMe Base 2.x §5.12) of slot `slot` with action `action`,
             /// waiting through More Processing Required: CQE DW0.
             pub $($async)? fn fw_commit(&mut self, slot: u8, action: CommitAction) -> Result<u32, RequestError<T::Error>> {
+                self.ep.firmware_supported()?;
                 let cmd = FirmwareCommit { fs: slot, ca: action, bpid: false };
                 Ok(self.ep.admin(self.id, &cmd, 0, 0, &[])$($aw)*?.completion.dw0)
             }

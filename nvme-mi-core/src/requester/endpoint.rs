@@ -5,7 +5,7 @@ use core::time::Duration;
 
 use heapless::Vec;
 
-use super::{run_exchange, run_exchange_async, Expect, Policy, RequestError};
+use super::{drive_exchange, drive_exchange_async, Exchange, Expect, Policy, Quirks, RequestError};
 use crate::mctp::Eid;
 use crate::mi::aem::AemTracker;
 use crate::mi::header::{MessageHeader, HEADER_LEN};
@@ -31,16 +31,6 @@ pub enum CommandClass {
     Slow,
 }
 
-/// Workarounds for endpoints that deviate from the specification.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct Quirks {
-    /// Minimum time between the end of one command and the start of the next (some drives
-    /// need about 1.2 ms). The end of a command is only recorded while a gap is set, so a
-    /// gap set through `config_mut` spaces the commands after the next one.
-    pub min_command_gap: Duration,
-}
-
 /// The endpoint's configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -53,8 +43,10 @@ pub struct Config {
     pub slow: Policy,
     /// The command slot to use (NVMe-MI 1.2 §4.2): a second handle on slot 1 runs a long
     /// command while this one polls on slot 0 (see the [module documentation](super)).
+    /// [`Endpoint::set_csi`] checks it against [`Quirks::csi1_unsupported`].
     pub csi: Csi,
-    /// Workarounds.
+    /// Workarounds for a device that deviates from the specification (see
+    /// [`Quirks`]).
     pub quirks: Quirks,
 }
 
@@ -174,6 +166,11 @@ macro_rules! endpoint_core {
                 self.buf.as_ref()
             }
 
+            /// Start the inter-command gap from now.
+            pub(crate) fn mark_command_end(&mut self) {
+                self.last_end = Some(self.transport.now());
+            }
+
             /// The de-duplication state of received events.
             pub(crate) fn aem_tracker_mut(&mut self) -> &mut AemTracker<u8, 1> {
                 &mut self.aem
@@ -197,8 +194,9 @@ macro_rules! endpoint_core {
                     let until: Instant = last + gap;
                     self.transport.wait_until(until)$($aw)*;
                 }
-                let policy = self.config.policy(class);
-                let r = $run(&mut self.transport, policy, expect, request, self.buf.as_mut())$($aw)*;
+                let ex = Exchange::new(self.config.policy(class), expect)
+                    .with_admin_sized_mpr(self.config.quirks.admin_sized_mpr);
+                let r = $run(&mut self.transport, ex, request, self.buf.as_mut())$($aw)*;
                 // The end of an exchange matters only to a gap between commands; without
                 // one, the clock is not read.
                 if !gap.is_zero() {
@@ -354,5 +352,5 @@ pub struct AsyncEndpoint<T, B = Buffer> {
     aem: AemTracker<u8, 1>,
 }
 
-endpoint_core!(Endpoint, Transport, run_exchange, [], []);
-endpoint_core!(AsyncEndpoint, AsyncTransport, run_exchange_async, [async], [.await]);
+endpoint_core!(Endpoint, Transport, drive_exchange, [], []);
+endpoint_core!(AsyncEndpoint, AsyncTransport, drive_exchange_async, [async], [.await]);

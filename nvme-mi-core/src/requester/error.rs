@@ -106,6 +106,9 @@ pub enum RequestError<E> {
     /// The caller asked for something the request cannot carry (e.g. a length that is not
     /// a multiple of 4, or data larger than one message).
     InvalidArgument,
+    /// The endpoint's [`Quirks`](super::Quirks) say it does not take this request (command
+    /// slot 1, firmware commands out of band): nothing was sent.
+    NotSupported,
 }
 
 impl<E> RequestError<E> {
@@ -132,6 +135,7 @@ impl<E> RequestError<E> {
             RequestError::Nvme(s) => RequestError::Nvme(s),
             RequestError::Control(c) => RequestError::Control(c),
             RequestError::InvalidArgument => RequestError::InvalidArgument,
+            RequestError::NotSupported => RequestError::NotSupported,
         }
     }
 }
@@ -176,6 +180,9 @@ impl<E: fmt::Display> fmt::Display for RequestError<E> {
             RequestError::Nvme(s) => write!(f, "command failed: {s}"),
             RequestError::Control(c) => write!(f, "MCTP control request failed: completion code {c:?}"),
             RequestError::InvalidArgument => f.write_str("invalid argument"),
+            RequestError::NotSupported => {
+                f.write_str("not supported by this endpoint (a quirk of the device)")
+            }
         }
     }
 }

@@ -6,6 +6,7 @@ use core::convert::Infallible;
 use super::{Policy, RequestError, Unexpected};
 use crate::mctp::control::{CommandCode, ControlHeader};
 use crate::mctp::{Eid, MsgTypeIc};
+use crate::mi::admin::response::{MIN_RESPONSE_LEN, SHORT_RESPONSE_LEN};
 use crate::mi::control_primitive::ControlPrimitiveResponseRepr;
 use crate::mi::status::{Mprt, ResponseHeader};
 use crate::mi::{self, Csi, Message, Nmimt, Ror};
@@ -67,6 +68,7 @@ pub struct Exchange {
     more_processing: bool,
     tag_waits: u8,
     peer: Option<Eid>,
+    admin_sized_mpr: bool,
 }
 
 /// First and longest pause while no message tag is free ([`Exchange::on_tags_exhausted`]).
@@ -84,7 +86,15 @@ impl Exchange {
             more_processing: false,
             tag_waits: 0,
             peer: None,
+            admin_sized_mpr: false,
         }
+    }
+
+    /// Also take an Admin-sized More Processing Required as one (the
+    /// [`Quirks::admin_sized_mpr`](super::Quirks::admin_sized_mpr) workaround).
+    pub fn with_admin_sized_mpr(mut self, accept: bool) -> Self {
+        self.admin_sized_mpr = accept;
+        self
     }
 
     /// Name the endpoint in the exchange's log records (see the `log` and `defmt` features).
@@ -285,9 +295,21 @@ impl Exchange {
                     }
                     return Ok(None);
                 }
-                Ok(ResponseHeader::parse(&m)?.more_processing_required())
+                let mprt = ResponseHeader::parse(&m)?.more_processing_required();
+                Ok(mprt.filter(|_| self.mpr_form(nmimt, msg.len())))
             }
         }
+    }
+}
+
+impl Exchange {
+    /// Whether a More Processing Required response of `len` bytes to a request of type
+    /// `nmimt` has the form of one: the eight-byte response header and the integrity check
+    /// alone (NVMe-MI 1.2 §4.1.2), or, under the quirk, an Admin response with completion
+    /// dwords and no data (NVMe-MI 1.2 Figure 118). Any other is a final response.
+    fn mpr_form(&self, nmimt: Nmimt, len: usize) -> bool {
+        len == SHORT_RESPONSE_LEN
+            || (self.admin_sized_mpr && nmimt == Nmimt::AdminCommand && len == MIN_RESPONSE_LEN)
     }
 }
 
@@ -298,8 +320,8 @@ fn widen<E>(e: RequestError<Infallible>) -> RequestError<E> {
 /// The driver loop shared by [`run_exchange`] and [`run_exchange_async`]; the trailing tokens
 /// are empty for the blocking flavour and `.await` for the async one.
 macro_rules! drive {
-    ($t:ident, $policy:ident, $expect:ident, $request:ident, $buf:ident, $($aw:tt)*) => {{
-        let mut ex = Exchange::new($policy, $expect).with_peer($t.remote_eid());
+    ($t:ident, $ex:ident, $request:ident, $buf:ident, $($aw:tt)*) => {{
+        let mut ex = $ex.with_peer($t.remote_eid());
         'send: loop {
             if let Err(e) = $t.send_request($request)$($aw)* {
                 $t.end_exchange();
@@ -358,7 +380,17 @@ pub fn run_exchange<T: Transport>(
     request: &[&[u8]],
     buf: &mut [u8],
 ) -> Result<usize, RequestError<T::Error>> {
-    drive!(t, policy, expect, request, buf,)
+    drive_exchange(t, Exchange::new(policy, expect), request, buf)
+}
+
+/// [`run_exchange`] for an [`Exchange`] the caller made (with a workaround set).
+pub fn drive_exchange<T: Transport>(
+    t: &mut T,
+    exchange: Exchange,
+    request: &[&[u8]],
+    buf: &mut [u8],
+) -> Result<usize, RequestError<T::Error>> {
+    drive!(t, exchange, request, buf,)
 }
 
 /// The async twin of [`run_exchange`].
@@ -369,7 +401,17 @@ pub async fn run_exchange_async<T: AsyncTransport>(
     request: &[&[u8]],
     buf: &mut [u8],
 ) -> Result<usize, RequestError<T::Error>> {
-    drive!(t, policy, expect, request, buf, .await)
+    drive_exchange_async(t, Exchange::new(policy, expect), request, buf).await
+}
+
+/// The async twin of [`drive_exchange`].
+pub async fn drive_exchange_async<T: AsyncTransport>(
+    t: &mut T,
+    exchange: Exchange,
+    request: &[&[u8]],
+    buf: &mut [u8],
+) -> Result<usize, RequestError<T::Error>> {
+    drive!(t, exchange, request, buf, .await)
 }
 
 #[cfg(test)]
@@ -522,6 +564,40 @@ mod tests {
         let mut t = Scripted::new(std::vec![std::vec![(10, mpr), (1_500, ok.clone())]]);
         assert_eq!(run(&mut t, Policy::write()).unwrap(), ok);
         assert_eq!((t.sends, t.ends, t.completes), (1, 1, 1));
+    }
+
+    #[test]
+    fn admin_sized_more_processing_only_under_the_quirk() {
+        let admin = Expect::NvmeMi {
+            nmimt: Nmimt::AdminCommand,
+            csi: Csi::Slot0,
+            primitive_tag: None,
+        };
+        let hdr = MessageHeader::request(Nmimt::AdminCommand, Csi::Slot0).response();
+        let mut out = [0u8; 32];
+        let mpr = crate::mi::status::ResponseStatus::MoreProcessingRequired.to_u8();
+        // Header, status, MPRT 10 (1 s), three zero completion dwords.
+        let n = emit_message(&hdr, &[&[mpr, 0, 10, 0], &[0; 12]], &mut out).unwrap();
+        assert_eq!(n, MIN_RESPONSE_LEN);
+        for (quirk, step) in [(false, Step::Done), (true, Step::WaitUntil(Instant(2_000)))] {
+            let mut ex = Exchange::new(Policy::write(), admin).with_admin_sized_mpr(quirk);
+            ex.on_sent(Instant(1_000));
+            assert_eq!(ex.on_message(&out[..n], Instant(1_000)), step);
+        }
+        // The short form is More Processing Required either way; an MI response of the
+        // Admin size never is.
+        let n = emit_message(&hdr, &[&[mpr, 0, 10, 0]], &mut out).unwrap();
+        let mut ex = Exchange::new(Policy::write(), admin);
+        ex.on_sent(Instant(1_000));
+        assert_eq!(
+            ex.on_message(&out[..n], Instant(1_000)),
+            Step::WaitUntil(Instant(2_000))
+        );
+        let hdr = MessageHeader::request(Nmimt::MiCommand, Csi::Slot0).response();
+        let n = emit_message(&hdr, &[&[mpr, 0, 10, 0], &[0; 12]], &mut out).unwrap();
+        let mut ex = Exchange::new(Policy::write(), MI).with_admin_sized_mpr(true);
+        ex.on_sent(Instant(1_000));
+        assert_eq!(ex.on_message(&out[..n], Instant(1_000)), Step::Done);
     }
 
     #[test]

@@ -23,13 +23,17 @@ mod endpoint;
 mod error;
 mod exchange;
 mod policy;
+mod quirks;
 mod streaming;
 mod verbs;
 
 pub use commands::{admin_class, mi_class, AdminResult};
 pub use controller::{AsyncController, Controller};
-pub use endpoint::{AsyncEndpoint, Buffer, CommandClass, Config, Endpoint, Quirks, Response};
+pub use endpoint::{AsyncEndpoint, Buffer, CommandClass, Config, Endpoint, Response};
 pub use error::{RequestError, Unexpected};
-pub use exchange::{run_exchange, run_exchange_async, Exchange, Expect, Step};
+pub use exchange::{
+    drive_exchange, drive_exchange_async, run_exchange, run_exchange_async, Exchange, Expect, Step,
+};
 pub use policy::Policy;
+pub use quirks::{DeviceMatch, QuirkEntry, Quirks, QUIRK_TABLE};
 pub use streaming::{AeSettings, MAX_AE_ENTRIES};

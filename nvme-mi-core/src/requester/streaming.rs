@@ -132,7 +132,8 @@ macro_rules! streaming {
 
             /// Download a firmware image (a multiple of 4 bytes) to controller `ctlid` in
             /// pieces of at most `chunk` bytes (NVMe Base §5.13), calling `progress(done,
-            /// total)` after each piece. Commit it with
+            /// total)` after each piece. [`RequestError::NotSupported`] under the
+            /// [`Quirks::no_oob_firmware`](super::Quirks::no_oob_firmware) workaround. Commit it with
             /// [`FirmwareCommit`](crate::mi::admin::FirmwareCommit).
             pub $($async)? fn firmware_download(
                 &mut self,
@@ -141,6 +142,7 @@ macro_rules! streaming {
                 chunk: usize,
                 mut progress: impl FnMut(usize, usize),
             ) -> Result<(), RequestError<T::Error>> {
+                self.firmware_supported()?;
                 let parts = FirmwareImageDownload::chunks(image.len(), chunk)?;
                 for (cmd, range) in parts {
                     let end = range.end;

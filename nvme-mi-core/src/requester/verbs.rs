@@ -7,17 +7,18 @@
 //! The Admin verbs are on the controller handle, [`Endpoint::controller`].
 
 use super::endpoint::{AsyncEndpoint, Endpoint};
+use super::mi_class;
 use super::RequestError;
 use crate::mi::command::{
     CommandListEntry, ConfigurationGetRequest, ConfigurationGetResponse, ConfigurationSetRequest,
     ControllerHealth, ControllerHealthStatusPollRequest, ControllerInformation, DataStructure,
     Dtyp, HealthStatusChangeMask, MebReadRequest, MebWriteRequest, NvmSubsystemHealth,
-    NvmSubsystemInformation, PortInformation, ReadDataStructureRequest, ResetRequest, ResetType,
-    SesReceiveRequest, SesSendRequest, ShutdownRequest, ShutdownType, SmbusFrequency,
-    SubsystemHealthStatusPollRequest,
+    NvmSubsystemInformation, Opcode, PortInformation, ReadDataStructureRequest,
+    ReadDataStructureResponse, ResetRequest, ResetType, SesReceiveRequest, SesSendRequest,
+    ShutdownRequest, ShutdownType, SmbusFrequency, SubsystemHealthStatusPollRequest,
 };
 use crate::mi::control_primitive::{ControlPrimitive, ManagementEndpointState, PrimitiveResponse};
-use crate::mi::Error;
+use crate::mi::{Error, Nmimt};
 use crate::transport::{AsyncTransport, Transport};
 
 /// A response of another shape than the request asks for.
@@ -58,11 +59,19 @@ macro_rules! mi_verbs {
                 Ok(copy_into(out, r.entries.iter().cloned()))
             }
 
+            /// Read NVMe-MI Data Structure; under the
+            /// [`Quirks::lenient_data_structure_length`](super::Quirks::lenient_data_structure_length)
+            /// workaround, decoded with [`ReadDataStructureResponse::parse_lenient`].
             $($async)? fn read_data_structure(
                 &mut self,
                 req: ReadDataStructureRequest,
             ) -> Result<DataStructure<'_>, RequestError<T::Error>> {
-                Ok(self.mi_command(&req)$($aw)*?.structure)
+                if !self.config().quirks.lenient_data_structure_length {
+                    return Ok(self.mi_command(&req)$($aw)*?.structure);
+                }
+                let fixed = super::commands::mi_fixed(&req);
+                let r = self.nvme_mi(mi_class(Opcode::ReadDataStructure), Nmimt::MiCommand, &[&fixed])$($aw)*?;
+                Ok(ReadDataStructureResponse::parse_lenient(req.dtyp, r.body)?.structure)
             }
 
             /// Read NVMe-MI Data Structure, NVM Subsystem Information (NVMe-MI 1.2 §5.7.1).

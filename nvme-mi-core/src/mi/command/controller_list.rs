@@ -38,6 +38,25 @@ impl<'a> ControllerList<'a> {
         })
     }
 
+    /// Decode a list that may be cut short: the identifiers present, at most the count
+    /// (which [`ControllerList::parse`] requires in full). For endpoints that end the
+    /// response early; libnvme-mi reads the list without checking its length.
+    ///
+    /// ```
+    /// use nvme_mi_core::mi::command::ControllerList;
+    /// // Two identifiers announced, one present.
+    /// let list = ControllerList::parse_available(&[2, 0, 1, 0]).unwrap();
+    /// assert_eq!(list.iter().collect::<heapless::Vec<u16, 4>>(), [1]);
+    /// assert!(ControllerList::parse(&[2, 0, 1, 0]).is_err());
+    /// ```
+    pub fn parse_available(data: &'a [u8]) -> Result<Self> {
+        let ids: &[U16] = counted::parse_available(data, MAX_CONTROLLER_LIST_ENTRIES)?;
+        let len = counted::encoded_len::<U16>(ids.len());
+        Ok(ControllerList {
+            raw: data.get(..len).unwrap_or(data),
+        })
+    }
+
     /// Write a list of `ids` into `buf`; returns the length written. The order is the
     /// caller's (the spec wants increasing IDs).
     pub fn emit(ids: &[U16], buf: &mut [u8]) -> Result<usize> {

@@ -6,6 +6,18 @@ use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
 use crate::mi::{Error, Result};
 
+/// The count (at most `max`) and the bytes after it.
+fn count_and_rest(data: &[u8], max: usize) -> Result<(usize, &[u8])> {
+    let (count, rest) = match data {
+        [lo, hi, rest @ ..] => (u16::from_le_bytes([*lo, *hi]) as usize, rest),
+        _ => return Err(Error::Truncated),
+    };
+    if count > max {
+        return Err(Error::InvalidField);
+    }
+    Ok((count, rest))
+}
+
 /// The entries of a counted list in `data`. Bytes after the last entry are ignored.
 ///
 /// Errors: [`Error::Truncated`] if the count or an entry is missing, [`Error::InvalidField`]
@@ -14,16 +26,30 @@ pub(super) fn parse<E>(data: &[u8], max: usize) -> Result<&[E]>
 where
     E: FromBytes + Immutable + KnownLayout + Unaligned,
 {
-    let (count, rest) = match data {
-        [lo, hi, rest @ ..] => (u16::from_le_bytes([*lo, *hi]) as usize, rest),
-        _ => return Err(Error::Truncated),
-    };
-    if count > max {
-        return Err(Error::InvalidField);
-    }
+    let (count, rest) = count_and_rest(data, max)?;
+    parse_entries(rest, count)
+}
+
+/// The first `count` entries of `rest` ([`Error::Truncated`] if there are fewer).
+fn parse_entries<E>(rest: &[u8], count: usize) -> Result<&[E]>
+where
+    E: FromBytes + Immutable + KnownLayout + Unaligned,
+{
     <[E]>::ref_from_prefix_with_elems(rest, count)
         .map(|(entries, _)| entries)
         .map_err(|_| Error::Truncated)
+}
+
+/// The entries of a counted list in `data` that are there: at most the count, fewer if `data`
+/// ends first (a list cut short). [`Error::Truncated`] only if the count itself is missing,
+/// [`Error::InvalidField`] if it exceeds `max`.
+pub(super) fn parse_available<E>(data: &[u8], max: usize) -> Result<&[E]>
+where
+    E: FromBytes + Immutable + KnownLayout + Unaligned,
+{
+    let (count, rest) = count_and_rest(data, max)?;
+    let present = rest.len() / core::mem::size_of::<E>().max(1);
+    parse_entries(rest, count.min(present))
 }
 
 /// Write the count and `entries` into `buf`; returns the length written.

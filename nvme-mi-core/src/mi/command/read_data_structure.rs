@@ -189,6 +189,30 @@ impl<'a> ReadDataStructureResponse<'a> {
             structure: DataStructure::parse(dtyp, data)?,
         })
     }
+
+    /// Decode as libnvme-mi reads these responses, for endpoints whose lengths are off: RDL
+    /// is not checked (padding after the structure, or an RDL of 0, is accepted), and a
+    /// Controller List cut short gives the identifiers present. The fixed 32-byte
+    /// structures must still be whole ([`Error::Truncated`]).
+    ///
+    /// ```
+    /// use nvme_mi_core::mi::command::{DataStructure, Dtyp, ReadDataStructureResponse};
+    /// // A Controller List of two IDs (6 bytes) padded to 8, RDL 6.
+    /// let data = [2, 0, 0, 0, 1, 0, 0, 0];
+    /// assert!(ReadDataStructureResponse::parse(Dtyp::ControllerList, [6, 0, 0], &data).is_err());
+    /// let r = ReadDataStructureResponse::parse_lenient(Dtyp::ControllerList, &data).unwrap();
+    /// let DataStructure::ControllerList(l) = r.structure else { unreachable!() };
+    /// assert_eq!(l.len(), 2);
+    /// ```
+    pub fn parse_lenient(dtyp: Dtyp, data: &'a [u8]) -> Result<Self> {
+        let structure = match dtyp {
+            Dtyp::ControllerList => {
+                DataStructure::ControllerList(ControllerList::parse_available(data)?)
+            }
+            _ => DataStructure::parse(dtyp, data)?,
+        };
+        Ok(ReadDataStructureResponse { structure })
+    }
 }
 
 impl MiResponse for ReadDataStructureResponse<'_> {

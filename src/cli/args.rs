@@ -1196,7 +1196,7 @@ pub enum Command {
     /// --detail-interval, and serves the readings as OpenMetrics on --listen (/metrics);
     /// with -o json, also one JSON object a line per reading. Ends on SIGTERM or SIGINT once
     /// the commands in flight have ended. SIGUSR1 raises every simulated drive's temperature
-    /// by 40 K (for tests and demonstrations).
+    /// by 40 K, the next one lowers it again (for tests and demonstrations).
     Monitor {
         #[command(flatten)]
         args: super::commands::monitor::MonitorArgs,

@@ -125,14 +125,16 @@ struct Slot {
     poller: Option<Poller>,
     /// Withdrawn while a job ran: dropped when the job returns.
     removed: bool,
-    /// Raise of a simulated drive's temperature to apply (SIGUSR1), kelvin.
+    /// Offset of a simulated drive's temperature to apply (SIGUSR1), kelvin.
     sim_offset: Option<i16>,
+    /// The simulated drive's temperature is raised (SIGUSR1 toggles it).
+    sim_raised: bool,
     /// From the command line (never removed by mctpd).
     pinned: bool,
 }
 
 /// The raise SIGUSR1 gives a simulated drive's temperature (from about 40 °C to above its
-/// 70 °C warning threshold).
+/// 70 °C warning threshold); the next SIGUSR1 takes it back.
 const SIM_RAISE_KELVIN: i16 = 40;
 
 fn worker(
@@ -305,7 +307,7 @@ pub fn run(a: &MonitorArgs, g: &Settings) -> CliResult {
             Ok(Msg::Done(job)) => sched.done(*job),
             Ok(Msg::Added(t)) => sched.add(t, false),
             Ok(Msg::Removed(t)) => sched.remove(&t),
-            Ok(Msg::Signal(SIGUSR1)) => sched.raise_sim_temperature(),
+            Ok(Msg::Signal(SIGUSR1)) => sched.toggle_sim_temperature(),
             Ok(Msg::Signal(_)) => {
                 // SIGTERM / SIGINT: start nothing new; end once every running command has
                 // ended (each within its deadline).
@@ -347,9 +349,24 @@ impl Scheduler {
     }
 
     fn add(&mut self, t: Target, pinned: bool) {
-        if let Some(s) = self.slots.get_mut(&t) {
-            s.removed = false;
-            return;
+        match self.slots.get_mut(&t) {
+            Some(s) if !s.removed => return,
+            // Withdrawn while its job ran and back before the job ended: the slot stays, its
+            // record (dropped on withdrawal) is made again.
+            Some(s) => s.removed = false,
+            None => {
+                self.slots.insert(
+                    t.clone(),
+                    Slot {
+                        schedule: Schedule::new(Instant::now()),
+                        poller: None,
+                        removed: false,
+                        sim_offset: None,
+                        sim_raised: false,
+                        pinned,
+                    },
+                );
+            }
         }
         self.state().add(t.clone());
         if self.json {
@@ -357,16 +374,6 @@ impl Scheduler {
         } else {
             println!("monitor: watching {t}");
         }
-        self.slots.insert(
-            t,
-            Slot {
-                schedule: Schedule::new(Instant::now()),
-                poller: None,
-                removed: false,
-                sim_offset: None,
-                pinned,
-            },
-        );
     }
 
     fn remove(&mut self, t: &Target) {
@@ -479,10 +486,11 @@ impl Scheduler {
         }
     }
 
-    fn raise_sim_temperature(&mut self) {
+    fn toggle_sim_temperature(&mut self) {
         for (t, s) in self.slots.iter_mut() {
             if matches!(t, Target::Sim { .. }) {
-                s.sim_offset = Some(SIM_RAISE_KELVIN);
+                s.sim_raised = !s.sim_raised;
+                s.sim_offset = Some(if s.sim_raised { SIM_RAISE_KELVIN } else { 0 });
                 // Poll at once so that the change shows.
                 s.schedule.due_now(Instant::now());
             }

@@ -26,3 +26,14 @@ for line in sys.stdin:
         print(m["executable"])
 '
 }
+
+# linux_examples NAME...: builds nvme-mi-linux's examples for the UML steps with the feature
+# set of linux-uml's test build (`cargo test -p nvme-mi-linux --features tokio`, which builds
+# every example too), so that test-all builds nvme-mi-linux for them once: a build with the
+# default features (and the examples' dev-dependencies) would be another copy of the crate,
+# compiled again after every change.
+linux_examples() {
+    local args=()
+    for e in "$@"; do args+=(--example "$e"); done
+    cargo build -p nvme-mi-linux --features tokio "${args[@]}"
+}

@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 
 cargo build -p nvme-mi
-cargo build -p nvme-mi-linux --example fake_mctpd --example basic_mgmt_linux
+linux_examples fake_mctpd basic_mgmt_linux
 target=$(cargo metadata --format-version 1 --no-deps \
     | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
 log "in UML: tests/uml/cli.sh"

@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 
 cargo build -p nvme-mi
-cargo build -p nvme-mi-linux --example fake_mctpd --example mctp_link
+linux_examples fake_mctpd mctp_link
 target=$(cargo metadata --format-version 1 --no-deps \
     | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
 run_guest() {

@@ -497,3 +497,70 @@ impl Scheduler {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scheduler(concurrency: usize) -> Scheduler {
+        Scheduler {
+            slots: BTreeMap::new(),
+            state: Arc::new(Mutex::new(State::default())),
+            timing: Timing {
+                interval: Duration::from_secs(1),
+                detail_interval: Duration::from_secs(10),
+                event_check: Duration::from_millis(250),
+                max_backoff: Duration::from_secs(8),
+            },
+            free: concurrency,
+            json: false,
+            sensors: None,
+        }
+    }
+
+    #[test]
+    fn an_endpoint_back_before_its_job_ended_keeps_a_record() {
+        let mut s = scheduler(1);
+        let t = Target::Mctp { net: 1, eid: 9 };
+        s.add(t.clone(), false);
+        let (jobs, queued) = mpsc::sync_channel(1);
+        s.dispatch(Instant::now(), &jobs);
+        let job = queued.try_recv().expect("a job for the new endpoint");
+        s.remove(&t);
+        assert!(s.state().records.is_empty(), "withdrawn: no record");
+        s.add(t.clone(), false);
+        s.done(*job);
+        assert!(s.slots.contains_key(&t));
+        assert_eq!(s.state().records[&t].polls, 1, "the job's outcome is kept");
+    }
+
+    #[test]
+    fn endpoints_that_come_and_go_leave_nothing_behind() {
+        let mut s = scheduler(4);
+        let pinned = Target::Mctp { net: 1, eid: 8 };
+        s.add(pinned.clone(), true);
+        let registry = metrics::registry(s.state.clone());
+        let before = metrics::encode(&registry);
+        let (jobs, queued) = mpsc::sync_channel(4);
+        for net in 100..1100 {
+            let t = Target::Mctp { net, eid: 9 };
+            s.add(t.clone(), false);
+            s.dispatch(Instant::now(), &jobs);
+            // Half of them withdrawn while their job runs, half after it ended.
+            if net % 2 == 0 {
+                s.remove(&t);
+            }
+            while let Ok(job) = queued.try_recv() {
+                s.done(*job);
+            }
+            s.remove(&t);
+        }
+        // mctpd cannot withdraw an endpoint given on the command line.
+        s.remove(&pinned);
+        assert_eq!(s.slots.keys().collect::<Vec<_>>(), [&pinned]);
+        assert_eq!(s.state().records.keys().collect::<Vec<_>>(), [&pinned]);
+        let after = metrics::encode(&registry);
+        assert!(!after.contains("network=\"100\""), "{after}");
+        assert_eq!(before.lines().count(), after.lines().count());
+    }
+}

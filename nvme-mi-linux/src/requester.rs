@@ -51,9 +51,10 @@ fn ioctl_unsupported(e: &Error) -> bool {
 }
 
 /// How long a tag whose exchange ended without its final response is kept from carrying
-/// another request when no fresh tag can be had: the kernel's own lifetime for a tag that
-/// awaits a response (`MCTP_KEY_LIFETIME`, 6 s, in `net/mctp/route.c`). A response later
-/// than that is one the kernel itself would have discarded had it allocated the tag.
+/// another request when no fresh tag can be had, and how long its value is passed over when
+/// the kernel offers it again: the kernel's own lifetime for a tag that awaits a response
+/// (`MCTP_KEY_LIFETIME`, 6 s, in `net/mctp/route.c`). A response later than that is one the
+/// kernel itself would have discarded had it allocated the tag.
 const QUARANTINE: Duration = Duration::from_secs(6);
 
 /// The socket logic of a requester, shared by the blocking and the async transport: tag
@@ -68,7 +69,11 @@ const QUARANTINE: Duration = Duration::from_secs(6);
 /// allocated while the old is still held (so the value differs), the old one is dropped
 /// (after which the kernel discards anything sent to it) and whatever the socket has queued
 /// is discarded. The new tag has carried nothing, so it pins no device (see
-/// [`MctpTransport::set_keep_tag`]); it waits for the next exchange.
+/// [`MctpTransport::set_keep_tag`]); it waits for the next exchange. The value given up is
+/// remembered until [`QUARANTINE`] after the last such exchange: the kernel may hand it out
+/// again (to a later exchange once the renewed tag is released), and a late response on it
+/// would then be taken for that exchange's, so every allocation passes over such values
+/// while another is free.
 #[derive(Debug)]
 pub(crate) struct RequesterCore {
     sock: MctpSocket,
@@ -81,10 +86,16 @@ pub(crate) struct RequesterCore {
     open: bool,
     /// The open exchange's request went out.
     sent: bool,
-    /// An exchange ended without its final response after its request went out, at this
-    /// time: a late response may still come on the tag (or, with kernel-owned tags, be
-    /// queued), so the next exchange renews the tag (or drains the socket) first.
-    tainted: Option<StdInstant>,
+    /// An exchange ended without its final response after its request went out (at
+    /// `abandoned_at`): a late response may still come on the tag (or, with kernel-owned
+    /// tags, be queued), so the next exchange renews the tag (or drains the socket) first.
+    tainted: bool,
+    /// Tag values (a bit each) given up with exchanges that ended without their final
+    /// response.
+    abandoned: u8,
+    /// When the last exchange ended without its final response: the values in `abandoned`
+    /// are forgotten [`QUARANTINE`] later.
+    abandoned_at: Option<StdInstant>,
     /// Keep the tag after a complete exchange.
     keep: bool,
     dropped: Dropped,
@@ -111,8 +122,10 @@ impl RequesterCore {
             tag: None,
             open: false,
             sent: false,
-            tainted: None,
+            tainted: false,
             keep: false,
+            abandoned: 0,
+            abandoned_at: None,
             dropped: Dropped::default(),
             drop_failures: 0,
         })
@@ -148,7 +161,7 @@ impl RequesterCore {
 
     /// Release a kept tag while no exchange is open (a tag awaiting renewal stays).
     pub(crate) fn release_idle(&mut self) {
-        if !self.open && self.tainted.is_none() {
+        if !self.open && !self.tainted {
             if let Some(t) = self.tag.take() {
                 self.release(t);
             }
@@ -169,10 +182,9 @@ impl RequesterCore {
         if self.tag.is_none() {
             self.allocate()?;
         }
-        if let Some(since) = self.tainted {
+        if self.tainted {
             if let Some(old) = self.tag {
-                let v1 = self.mode == TagMode::PreallocatedV1;
-                match self.sock.alloc_tag(self.peer, v1) {
+                match self.alloc_fresh() {
                     Ok(new) => {
                         self.release(old);
                         self.tag = Some(new);
@@ -180,7 +192,10 @@ impl RequesterCore {
                     // No other tag is free: keep this one out of use until it is as old as
                     // the kernel lets a tag wait for its response.
                     Err(e) if e.kind() == ErrorKind::TagsExhausted => {
-                        if since.elapsed() < QUARANTINE {
+                        if self
+                            .abandoned_at
+                            .is_some_and(|at| at.elapsed() < QUARANTINE)
+                        {
                             return Err(e);
                         }
                     }
@@ -190,7 +205,7 @@ impl RequesterCore {
             // Kernel-owned tags are freed by the first response or by the kernel's expiry;
             // a late response can then only be queued here already.
             self.drain()?;
-            self.tainted = None;
+            self.tainted = false;
         }
         self.open = true;
         self.sent = false;
@@ -205,7 +220,7 @@ impl RequesterCore {
                 TagMode::Preallocated => false,
                 TagMode::PreallocatedV1 => true,
             };
-            match self.sock.alloc_tag(self.peer, v1) {
+            match self.alloc_fresh() {
                 Ok(t) => {
                     self.tag = Some(t);
                     return Ok(());
@@ -221,6 +236,42 @@ impl RequesterCore {
                 Err(e) => return Err(e),
             }
         }
+    }
+
+    /// Allocate a preallocated tag (in the current mode), passing over the values given up
+    /// with unanswered exchanges until [`QUARANTINE`] after the last: the ones the kernel
+    /// hands out on the way are held until another comes, then dropped. When no other is
+    /// free, the first of them.
+    fn alloc_fresh(&mut self) -> Result<u8> {
+        let v1 = self.mode == TagMode::PreallocatedV1;
+        if self
+            .abandoned_at
+            .is_none_or(|at| at.elapsed() >= QUARANTINE)
+        {
+            self.abandoned = 0;
+        }
+        // Held tags: at most eight (one per value).
+        let mut held = [0u8; 8];
+        let mut n = 0;
+        let got = loop {
+            match self.sock.alloc_tag(self.peer, v1) {
+                Ok(t)
+                    if self.abandoned & (1 << (t & sys::MCTP_TAG_MASK)) != 0 && n < held.len() =>
+                {
+                    held[n] = t;
+                    n += 1;
+                }
+                other => break other,
+            }
+        };
+        let (got, skip) = match got {
+            Err(e) if e.kind() == ErrorKind::TagsExhausted && n > 0 => (Ok(held[0]), 1),
+            other => (other, 0),
+        };
+        for &t in &held[skip..n] {
+            self.release(t);
+        }
+        got
     }
 
     /// Drop a preallocated tag.
@@ -343,15 +394,16 @@ impl RequesterCore {
         if !abandoned {
             return;
         }
+        self.abandoned_at = Some(StdInstant::now());
         if let Some(old) = self.tag {
-            let v1 = self.mode == TagMode::PreallocatedV1;
-            match self.sock.alloc_tag(self.peer, v1) {
+            self.abandoned |= 1 << (old & sys::MCTP_TAG_MASK);
+            match self.alloc_fresh() {
                 Ok(new) => {
                     self.release(old);
                     self.tag = Some(new);
                 }
                 Err(_) => {
-                    self.tainted = Some(StdInstant::now());
+                    self.tainted = true;
                     return;
                 }
             }
@@ -360,7 +412,7 @@ impl RequesterCore {
         // late response can then only be queued here already. A receive error here shows
         // again on the next receive.
         if self.drain().is_err() {
-            self.tainted = Some(StdInstant::now());
+            self.tainted = true;
         }
     }
 }

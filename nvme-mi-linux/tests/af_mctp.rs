@@ -635,6 +635,56 @@ fn late_response_to_a_timed_out_command_is_never_taken_for_the_next() {
 }
 
 #[test]
+fn a_late_response_is_not_taken_when_its_tag_value_comes_back() {
+    let Some(_g) = setup() else { return };
+    let mut l = listener();
+    let mut t = MctpTransport::new(PEER).expect("transport");
+    let quick = Policy::write().with_timeout(Duration::from_millis(200));
+    let mut buf = [0u8; 256];
+
+    // The engine gives up on a command (a deadline shorter than the transfer); its answer is
+    // still on the way when the next commands go out.
+    let e = run_exchange(&mut t, quick, EXPECT_MI, &[&request(0x300)], &mut buf).unwrap_err();
+    assert!(matches!(e, RequestError::Timeout { .. }), "{e:?}");
+    let deadline = l.now() + Duration::from_secs(5);
+    let (len, late_peer) = l.recv_request(&mut buf, Some(deadline)).expect("request");
+    let late = echo(&buf[..len]);
+
+    // Each later command releases its tag when it completes, and the kernel hands out the
+    // lowest free tag value: whenever one goes out on the abandoned command's tag value, the
+    // late answer arrives just before its own, and must not be taken for it.
+    let mut late_sent = false;
+    for m in 0x400..0x408u32 {
+        let late = late.clone();
+        let answerer = thread::spawn(move || {
+            let mut buf = [0u8; 256];
+            let deadline = l.now() + Duration::from_secs(5);
+            let (len, peer) = l.recv_request(&mut buf, Some(deadline)).expect("request");
+            let reused = peer.tag == late_peer.tag;
+            if reused && !late_sent {
+                // The kernel knows the tag value again: the late answer is delivered.
+                l.send_response(&late_peer, &[&late])
+                    .expect("late response");
+            }
+            l.send_response(&peer, &[&echo(&buf[..len])])
+                .expect("answer");
+            (l, reused)
+        });
+        let policy = quick.with_timeout(Duration::from_secs(5));
+        let n = run_exchange(&mut t, policy, EXPECT_MI, &[&request(m)], &mut buf)
+            .expect("the next command");
+        assert_eq!(marker(&buf[..n]), m, "the late answer was taken");
+        let (back, reused) = answerer.join().unwrap();
+        l = back;
+        late_sent |= reused;
+    }
+    if !late_sent {
+        // No command went out on that tag value: the late answer comes now and is dropped.
+        let _ = l.send_response(&late_peer, &[&late]);
+    }
+}
+
+#[test]
 fn more_processing_required_outlives_the_kernels_key_lifetime() {
     let Some(_g) = setup() else { return };
     // MPRT = 100 (10 s); the final response comes 7 s later, past the 6 s after which the

@@ -324,6 +324,62 @@ fn long_operation_answers_mpr_then_final_response_on_its_slot() {
     assert!(r.poll(Instant(5_000), &mut out).is_none());
 }
 
+/// NVMe-MI 1.2 §4.2: a command slot processes one Command Message at a time, whichever
+/// command set it belongs to. While a Format NVM waits in slot 0, an NVMe-MI command, an Admin
+/// command and a PCIe command sent to slot 0 are discarded and counted (and Get State reports
+/// CMNICS); the same commands on slot 1 are served, and so is a control primitive on slot 0.
+#[test]
+fn busy_slot_discards_command_messages_of_every_command_set() {
+    use nvme_mi_core::mi::control_primitive::{ControlPrimitive, ControlPrimitiveRequestRepr};
+    let mut r = responder();
+    let format = AdminRequestRepr::for_command(1, &nvme_mi_core::mi::admin::FormatNvm::new(1, 0));
+    let resp = answer(&mut r, &admin_req(format, &[]), 1_000).unwrap();
+    assert_eq!(status(&resp), StatusInfo::MoreProcessingRequired(Mprt(30)));
+
+    let on = |csi: Csi, nmimt: Nmimt, body: &[u8]| {
+        let mut out = vec![0u8; 4224];
+        let n = emit_message(&MessageHeader::request(nmimt, csi), &[body], &mut out).unwrap();
+        out.truncate(n);
+        out
+    };
+    let health = mi_body(1, 0, 0, &[]);
+    let ident = AdminRequestRepr::for_command(0, &Identify::controller());
+    let mut ident1 = ident;
+    ident1.csi = Csi::Slot1;
+    // A PCIe command: its body is never read, the slot being busy.
+    let pcie = [0u8; 16];
+    for (i, req) in [
+        on(Csi::Slot0, Nmimt::MiCommand, &health),
+        admin_req(ident, &[]),
+        on(Csi::Slot0, Nmimt::PcieCommand, &pcie),
+    ]
+    .iter()
+    .enumerate()
+    {
+        assert_eq!(answer(&mut r, req, 2_000), None, "request {i}");
+        assert_eq!(r.stats().slot_busy, i as u32 + 1);
+    }
+    let resp = answer(&mut r, &on(Csi::Slot1, Nmimt::MiCommand, &health), 2_000).unwrap();
+    assert_eq!(status(&resp), StatusInfo::Success([0; 3]));
+    let resp = answer(&mut r, &admin_req(ident1, &[]), 2_000).unwrap();
+    assert_eq!(status(&resp), StatusInfo::Success([0; 3]));
+    assert_eq!(r.stats().slot_busy, 3);
+
+    let get_state = ControlPrimitiveRequestRepr {
+        csi: Csi::Slot0,
+        tag: 1,
+        primitive: ControlPrimitive::GetState {
+            clear_error_state: false,
+        },
+    };
+    let mut out = vec![0u8; 64];
+    let n = get_state.emit_message(&mut out).unwrap();
+    let resp = answer(&mut r, &out[..n], 2_000).unwrap();
+    let cpsr = u16::from_le_bytes([resp[6], resp[7]]);
+    assert_eq!(cpsr & 0x3, 2, "SSTA Process: {resp:02x?}");
+    assert_ne!(cpsr & (1 << 3), 0, "CMNICS: {resp:02x?}");
+}
+
 #[test]
 fn events_go_to_the_peer_that_enabled_them() {
     let mut r = responder();

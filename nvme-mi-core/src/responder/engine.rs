@@ -5,7 +5,10 @@ use super::device::{AdminReply, Context, Device, MiReply};
 use super::{Outgoing, Respond};
 use crate::mctp::control::VersionEntry;
 use crate::mctp::{Eid, MsgTypeIc};
-use crate::mi::admin::{decode_request, AdminCompletion, AdminRequestError, AdminRequestRepr};
+use crate::mi::admin::response::RESPONSE_DATA;
+use crate::mi::admin::{
+    decode_request, AdminCompletion, AdminRequestError, AdminRequestRepr, AdminResponseRepr,
+};
 use crate::mi::command::{ConfigurationSetRequest, MiRequest};
 use crate::mi::control_primitive::{
     ControlPrimitive, ControlPrimitiveRequestRepr, ControlPrimitiveResponseRepr, Cpas,
@@ -20,9 +23,6 @@ use crate::mi::status::{
 };
 use crate::mi::{Csi, Message, Nmimt, Ror, MAX_DATA_LEN};
 use crate::time::Instant;
-
-/// Offset of the response data in an Admin response (header, status, CQE DW0, DW1, DW3).
-const ADMIN_DATA: usize = RESPONSE_HEADER_LEN + 12;
 
 /// What the responder saw, for diagnostics and tests.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -39,7 +39,8 @@ pub struct ResponderStats {
     pub rejected: u32,
     /// Requests answered More Processing Required.
     pub more_processing: u32,
-    /// Requests that arrived for a command slot still busy with a long operation.
+    /// Command messages (of any command set) that arrived for a command slot still busy
+    /// with a long operation, and were discarded.
     pub slot_busy: u32,
     /// Command messages dropped because the endpoint was paused.
     pub paused: u32,
@@ -165,6 +166,18 @@ impl<D: Device, P: Clone> Responder<D, P> {
         if self.paused {
             debug!("request dropped: paused ({:?})", header.nmimt);
             bump(&mut self.stats.paused);
+            return None;
+        }
+        if self.slots[usize::from(header.csi.to_bit())].is_some() {
+            // A command slot processes one Command Message at a time (NVMe-MI 1.2 §4.2),
+            // whatever its command set: one that arrives while the slot is still processing
+            // is discarded, unanswered, and Get State reports it (CMNICS).
+            debug!(
+                "request dropped: {:?} busy ({:?})",
+                header.csi, header.nmimt
+            );
+            bump(&mut self.stats.slot_busy);
+            self.error_flags |= ManagementEndpointState::COMMAND_TO_NON_IDLE_SLOT;
             return None;
         }
         match header.nmimt {
@@ -342,12 +355,6 @@ impl<D: Device, P: Clone> Responder<D, P> {
             }
         };
         let slot = usize::from(ctx.csi.to_bit());
-        if self.slots[slot].is_some() {
-            // One command per slot (NVMe-MI 1.2 §4.2): the slot is still processing.
-            bump(&mut self.stats.slot_busy);
-            self.error_flags |= ManagementEndpointState::COMMAND_TO_NON_IDLE_SLOT;
-            return None;
-        }
         let data = admin_data_area(out)?;
         match self.device.admin_command(&req, ctx, data) {
             Ok(AdminReply::Complete {
@@ -360,11 +367,9 @@ impl<D: Device, P: Clone> Responder<D, P> {
                     peer: from.clone(),
                     request: req.repr,
                 });
-                let rh = ResponseHeader::answering(
-                    &req.repr.header(),
-                    StatusInfo::MoreProcessingRequired(mprt),
-                );
-                rh.emit_message(&[], out).ok()
+                AdminResponseRepr::more_processing_required(&req.repr, mprt)
+                    .emit_message(&[], out)
+                    .ok()
             }
             Err(rej) => self.reject(&req.repr.header(), rej, out),
         }
@@ -377,8 +382,8 @@ fn admin_data_area(out: &mut [u8]) -> Option<&mut [u8]> {
     let end = out
         .len()
         .checked_sub(MIC_LEN)?
-        .min(ADMIN_DATA + MAX_DATA_LEN);
-    out.get_mut(ADMIN_DATA..end)
+        .min(RESPONSE_DATA + MAX_DATA_LEN);
+    out.get_mut(RESPONSE_DATA..end)
 }
 
 /// Count one more event; a counter stops at its maximum rather than overflowing.
@@ -403,13 +408,9 @@ fn admin_success_in_place(
     data_len: usize,
     out: &mut [u8],
 ) -> Option<usize> {
-    let rh = ResponseHeader::answering(&request.header(), StatusInfo::Success([0; 3]));
-    let mut head = [0u8; ADMIN_DATA];
-    head[..RESPONSE_HEADER_LEN].copy_from_slice(&rh.to_bytes());
-    head[8..12].copy_from_slice(&completion.dw0.to_le_bytes());
-    head[12..16].copy_from_slice(&completion.dw1.to_le_bytes());
-    head[16..20].copy_from_slice(&completion.dw3().to_le_bytes());
-    seal_in_place(out, &head, ADMIN_DATA + data_len)
+    AdminResponseRepr::success(request, *completion)
+        .emit_around(data_len, out)
+        .ok()
 }
 
 impl<D: Device, P: Clone> Respond<P> for Responder<D, P> {

@@ -16,7 +16,7 @@
 
 use super::completion::AdminCompletion;
 use super::request::AdminRequestRepr;
-use crate::mi::header::{emit_message, Message, MessageHeader};
+use crate::mi::header::Message;
 use crate::mi::integrity::MIC_LEN;
 use crate::mi::status::{Mprt, Rejection, ResponseHeader, StatusInfo, RESPONSE_HEADER_LEN};
 use crate::mi::{Error, Nmimt, Result, MAX_DATA_LEN};
@@ -217,10 +217,7 @@ impl AdminResponseRepr {
 
     /// The MPR time, if this is a More Processing Required response.
     pub const fn mprt(&self) -> Option<Mprt> {
-        match self.header.info {
-            StatusInfo::MoreProcessingRequired(m) => Some(m),
-            _ => None,
-        }
+        self.header.more_processing_required()
     }
 
     /// Length of the message carrying `data_len` bytes of response data.
@@ -235,22 +232,43 @@ impl AdminResponseRepr {
     /// integrity check) into `out`; returns its length. Data needs the completion dwords
     /// ([`Error::InvalidField`] otherwise) and is at most 4096 bytes.
     pub fn emit_message(&self, data: &[u8], out: &mut [u8]) -> Result<usize> {
-        if data.len() > MAX_DATA_LEN {
+        self.checked_len(data.len())?;
+        if !data.is_empty() {
+            out.get_mut(RESPONSE_DATA..RESPONSE_DATA + data.len())
+                .ok_or(Error::BufferTooSmall)?
+                .copy_from_slice(data);
+        }
+        self.emit_around(data.len(), out)
+    }
+
+    /// Assemble the response around `data_len` bytes of response data already in place at
+    /// [`RESPONSE_DATA`] in `out` (a responder that had the device write its data there):
+    /// header, status, completion dwords if any, integrity check; returns the length.
+    /// Errors as [`AdminResponseRepr::emit_message`].
+    pub fn emit_around(&self, data_len: usize, out: &mut [u8]) -> Result<usize> {
+        let len = self.checked_len(data_len)?;
+        let msg = out.get_mut(..len).ok_or(Error::BufferTooSmall)?;
+        msg.get_mut(..RESPONSE_HEADER_LEN)
+            .ok_or(Error::BufferTooSmall)?
+            .copy_from_slice(&self.header.to_bytes());
+        let mut view = AdminResponse::new_unchecked(msg);
+        if let Some(c) = &self.completion {
+            view.set_completion(c);
+        }
+        view.fill_mic();
+        Ok(len)
+    }
+
+    /// The message length with `data_len` bytes of data: [`Error::TooLong`] past 4096 bytes,
+    /// [`Error::InvalidField`] for data without completion dwords.
+    fn checked_len(&self, data_len: usize) -> Result<usize> {
+        if data_len > MAX_DATA_LEN {
             return Err(Error::TooLong);
         }
-        let hdr: MessageHeader = self.header.header;
-        let status = self.header.info.to_bytes();
-        match self.completion {
-            Some(c) => {
-                let mut cqe = [0u8; 12];
-                cqe[..4].copy_from_slice(&c.dw0.to_le_bytes());
-                cqe[4..8].copy_from_slice(&c.dw1.to_le_bytes());
-                cqe[8..].copy_from_slice(&c.dw3().to_le_bytes());
-                emit_message(&hdr, &[&status, &cqe, data], out)
-            }
-            None if data.is_empty() => emit_message(&hdr, &[&status], out),
-            None => Err(Error::InvalidField),
+        if self.completion.is_none() && data_len > 0 {
+            return Err(Error::InvalidField);
         }
+        Ok(self.buffer_len(data_len))
     }
 }
 

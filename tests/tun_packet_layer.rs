@@ -174,7 +174,7 @@ fn reassemble(packets: &[Vec<u8>]) -> (Vec<Vec<u8>>, Vec<DropReason>) {
     let mut r: Box<Reassembler<2, 8192>> = Box::default();
     let (mut msgs, mut drops) = (Vec::new(), Vec::new());
     for p in packets {
-        match r.receive(p, 0) {
+        match r.receive(p, Instant::ZERO) {
             Ok(Some(m)) => msgs.push(m.message().to_vec()),
             Ok(None) => {}
             Err(d) => drops.push(d),
@@ -512,7 +512,7 @@ fn serve_drive(mut wire: Wire, sim: Sim, stop: &std::sync::atomic::AtomicBool) -
         let now = Instant(start.elapsed().as_millis() as u64);
         let mut answers = Vec::new();
         if let Ok(p) = wire.rx.recv_timeout(Duration::from_millis(5)) {
-            if let Ok(Some(m)) = reasm.receive(&p, now.0) {
+            if let Ok(Some(m)) = reasm.receive(&p, now) {
                 if m.tag_owner() {
                     let peer = (m.src(), m.tag().value());
                     let msg = m.message().to_vec();

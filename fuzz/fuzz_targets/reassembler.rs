@@ -26,8 +26,9 @@ use std::collections::HashMap;
 
 use libfuzzer_sys::fuzz_target;
 use nvme_mi_core::mctp::fragment::Fragmenter;
+use nvme_mi_core::time::Instant;
 use nvme_mi_core::mctp::header::{Packet, PacketRepr, HEADER_LEN};
-use nvme_mi_core::mctp::reassemble::DEFAULT_TIMEOUT_MS;
+use nvme_mi_core::mctp::reassemble::DEFAULT_TIMEOUT;
 use nvme_mi_core::mctp::{DropReason, Eid, Reassembler, Tag, BASELINE_TU};
 use nvme_mi_fuzz::Input;
 
@@ -66,7 +67,7 @@ fn fragment_roundtrip(input: &mut Input<'_>) {
     while let Some(p) = f.next(&mut buf) {
         let n = p.expect("fragment");
         assert!(delivered.is_none(), "delivered before the last fragment");
-        match r.receive(&buf[..n], 0) {
+        match r.receive(&buf[..n], Instant(0)) {
             Ok(Some(m)) => delivered = Some(m.message().to_vec()),
             Ok(None) => {}
             Err(DropReason::TooLong) => {
@@ -100,9 +101,9 @@ fuzz_target!(|data: &[u8]| {
         let ctl = input.byte();
         now += u64::from(ctl & 0x7f) * 97;
         // Expiry runs first in both `poll` and `receive`.
-        model.retain(|_, o| now < o.started + DEFAULT_TIMEOUT_MS);
+        model.retain(|_, o| now < o.started + DEFAULT_TIMEOUT.as_millis() as u64);
         if ctl & 0x80 != 0 {
-            r.poll(now);
+            r.poll(Instant(now));
             assert_eq!(r.in_progress(), model.len());
             continue;
         }
@@ -118,7 +119,7 @@ fuzz_target!(|data: &[u8]| {
         };
         let external = parsed.as_ref().is_some_and(wanted);
         let was_external = key.and_then(|k| model.get(&k)).is_some_and(|o| o.external);
-        match r.receive_into(packet, now, wanted, &mut caller_buf) {
+        match r.receive_into(packet, Instant(now), wanted, &mut caller_buf) {
             Ok(Some(m)) => {
                 assert_eq!(m.in_caller_buffer(), external);
                 let h = parsed.expect("a delivered packet has a header");
@@ -187,7 +188,7 @@ fuzz_target!(|data: &[u8]| {
         }
         assert_eq!(r.in_progress(), model.len(), "messages in progress");
         if let Some(d) = r.next_deadline() {
-            assert!(d > now);
+            assert!(d > Instant(now));
         }
     }
 });

@@ -32,6 +32,7 @@ use nvme_mi_core::mi::control_primitive::{
 };
 use nvme_mi_core::mi::status::ResponseStatus;
 use nvme_mi_core::mi::{Csi, Message, MAX_MESSAGE_LEN};
+use nvme_mi_core::time::Instant;
 use zerocopy::{FromZeros, IntoBytes};
 
 fn mi_commands(c: &mut Criterion) {
@@ -376,7 +377,10 @@ fn smbus_4k(c: &mut Criterion) {
             let mut got = 0;
             for f in black_box(&frames).iter() {
                 let (_, packet) = smbus::decode(f).unwrap();
-                if let Some(m) = reasm.receive_into(packet, 0, |_| true, &mut buf).unwrap() {
+                if let Some(m) = reasm
+                    .receive_into(packet, Instant(0), |_| true, &mut buf)
+                    .unwrap()
+                {
                     // parse_response checks the MIC (once).
                     let (_, d) = parse_response(m.message()).unwrap();
                     got = d.len();

@@ -18,6 +18,7 @@ use nvme_mi_core::mi::admin::{
     parse_response, AdminCompletion, AdminRequestRepr, AdminResponseRepr, Identify,
 };
 use nvme_mi_core::mi::MAX_MESSAGE_LEN;
+use nvme_mi_core::time::Instant;
 use std::hint::black_box;
 
 fn main() {
@@ -61,7 +62,7 @@ fn main() {
         for f in black_box(&frames).iter() {
             let (_, packet) = smbus::decode(f).expect("frame");
             if let Some(m) = reasm
-                .receive_into(packet, 0, |_| true, &mut buf)
+                .receive_into(packet, Instant(0), |_| true, &mut buf)
                 .expect("packet")
             {
                 let (_, d) = parse_response(m.message()).expect("response");

@@ -32,10 +32,11 @@ impl Instant {
     /// about 100 bytes of flash.
     #[inline(never)]
     pub fn saturating_add(self, d: Duration) -> Instant {
-        let ms = d
-            .as_secs()
-            .saturating_mul(1000)
-            .saturating_add(u64::from(d.subsec_nanos().div_ceil(1_000_000)));
+        self.saturating_add_millis(millis_ceil(d))
+    }
+
+    /// This instant plus `ms` milliseconds (saturating).
+    pub const fn saturating_add_millis(self, ms: u64) -> Instant {
         Instant(self.0.saturating_add(ms))
     }
 
@@ -55,7 +56,7 @@ impl Instant {
 /// bytes of flash: the seconds by long division in 16-bit steps, each a 32-bit division by
 /// the constant 1000 (a multiplication on a Cortex-M3/M4).
 #[inline(never)]
-const fn millis_to_duration(ms: u64) -> Duration {
+pub(crate) const fn millis_to_duration(ms: u64) -> Duration {
     let high = (ms >> 32) as u32;
     let low = ms as u32;
     // Each partial remainder is below 1000, so the next dividend fits in 32 bits and its
@@ -67,6 +68,14 @@ const fn millis_to_duration(ms: u64) -> Duration {
     let (q0, r) = (last / 1000, last % 1000);
     let secs = ((q2 as u64) << 32) | ((q1 << 16) | q0) as u64;
     Duration::new(secs, r * 1_000_000)
+}
+
+/// `d` in whole milliseconds, rounded up (a timeout is never shorter than asked), saturating
+/// at `u64::MAX`; without 128-bit arithmetic (see [`Instant::saturating_add`]).
+pub(crate) fn millis_ceil(d: Duration) -> u64 {
+    d.as_secs()
+        .saturating_mul(1000)
+        .saturating_add(u64::from(d.subsec_nanos().div_ceil(1_000_000)))
 }
 
 impl core::ops::Add<Duration> for Instant {

@@ -6,6 +6,7 @@ use std::sync::Mutex;
 use log::{Level, LevelFilter, Log, Metadata, Record};
 use nvme_mi_core::mctp::header::{Packet, PacketRepr, HEADER_LEN};
 use nvme_mi_core::mctp::{Eid, Reassembler, Tag};
+use nvme_mi_core::time::Instant;
 
 struct Capture;
 
@@ -44,7 +45,7 @@ fn a_dropped_packet_is_logged_with_reason_and_source() {
     let mut packet = [0u8; HEADER_LEN + 4];
     repr.emit(&mut Packet::new_unchecked(&mut packet[..]));
     let mut r: Reassembler<2, 256> = Reassembler::new();
-    assert!(r.receive(&packet, 0).is_err());
+    assert!(r.receive(&packet, Instant(0)).is_err());
 
     let records = RECORDS.lock().unwrap();
     let dropped: Vec<_> = records

@@ -3,9 +3,11 @@
 
 use nvme_mi_core::mctp::fragment::{Fragmenter, MAX_TU_SMBUS};
 use nvme_mi_core::mctp::header::{PacketRepr, HEADER_LEN};
-use nvme_mi_core::mctp::reassemble::{DropReason, Reassembler, DEFAULT_TIMEOUT_MS};
+use nvme_mi_core::mctp::reassemble::{DropReason, Reassembler, DEFAULT_TIMEOUT};
 use nvme_mi_core::mctp::{Eid, MsgTypeIc, Tag, BASELINE_TU};
+use nvme_mi_core::time::Instant;
 use proptest::prelude::*;
+use std::time::Duration;
 
 mod mctp_common;
 use mctp_common::{
@@ -58,7 +60,7 @@ fn message(len: usize, seed: u8) -> Vec<u8> {
 fn feed<const N: usize, const M: usize>(
     r: &mut Reassembler<N, M>,
     pkts: &[Vec<u8>],
-    now: u64,
+    now: Instant,
 ) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     for p in pkts {
@@ -73,8 +75,8 @@ fn feed<const N: usize, const M: usize>(
 fn identify_vector_reassembles() {
     let mut r = Nvme::new();
     r.set_local_eid(Some(Eid(9)));
-    assert_eq!(r.receive(&pkt1(), 0), Ok(None));
-    let m = r.receive(&pkt2(), 5).unwrap().unwrap();
+    assert_eq!(r.receive(&pkt1(), Instant(0)), Ok(None));
+    let m = r.receive(&pkt2(), Instant(5)).unwrap().unwrap();
     assert_eq!(m.message(), &hex(IDENTIFY_REQ)[..]);
     assert_eq!(m.msg_type(), MsgTypeIc::NVME_MI);
     assert_eq!((m.src(), m.dest()), (Eid(8), Eid(9)));
@@ -95,7 +97,7 @@ fn single_packet_vectors_reassemble() {
     for (frame, src, dest, tag, to, ty) in cases {
         let frame = hex(frame);
         let packet = packet_of_frame(&frame);
-        let m = r.receive(packet, 0).unwrap().unwrap();
+        let m = r.receive(packet, Instant(0)).unwrap().unwrap();
         assert_eq!(m.message(), &packet[HEADER_LEN..]);
         assert_eq!((m.src(), m.dest()), (Eid(src), Eid(dest)));
         assert_eq!((m.tag(), m.tag_owner()), (Tag::new(tag).unwrap(), to));
@@ -109,10 +111,10 @@ fn out_of_sequence_drops_the_message() {
     let mut r = Nvme::new();
     let mut p = packets(&message(200, 1), header(8, 0, true), 64);
     p[1][3] ^= 0x30; // seq 1 -> 2
-    assert_eq!(r.receive(&p[0], 0), Ok(None));
-    assert_eq!(r.receive(&p[1], 0), Err(DropReason::OutOfSequence));
-    assert_eq!(r.receive(&p[2], 0), Err(DropReason::NoStart));
-    assert_eq!(r.receive(&p[3], 0), Err(DropReason::NoStart));
+    assert_eq!(r.receive(&p[0], Instant(0)), Ok(None));
+    assert_eq!(r.receive(&p[1], Instant(0)), Err(DropReason::OutOfSequence));
+    assert_eq!(r.receive(&p[2], Instant(0)), Err(DropReason::NoStart));
+    assert_eq!(r.receive(&p[3], Instant(0)), Err(DropReason::NoStart));
     assert_eq!(r.counters().out_of_sequence, 1);
     assert_eq!(r.counters().no_start, 2);
     assert_eq!(r.in_progress(), 0);
@@ -122,7 +124,11 @@ fn out_of_sequence_drops_the_message() {
 fn missing_middle_packet() {
     let mut r = Nvme::new();
     let p = packets(&message(200, 2), header(8, 0, true), 64);
-    let got = feed(&mut r, &[p[0].clone(), p[2].clone(), p[3].clone()], 0);
+    let got = feed(
+        &mut r,
+        &[p[0].clone(), p[2].clone(), p[3].clone()],
+        Instant::ZERO,
+    );
     assert!(got.is_empty());
     assert_eq!(r.counters().get(DropReason::OutOfSequence), 1);
     assert_eq!(r.counters().get(DropReason::NoStart), 1);
@@ -133,7 +139,7 @@ fn duplicated_packet() {
     let mut r = Nvme::new();
     let p = packets(&message(200, 3), header(8, 0, true), 64);
     let seq = [&p[0], &p[1], &p[1], &p[2], &p[3]].map(|v| v.clone());
-    assert!(feed(&mut r, &seq, 0).is_empty());
+    assert!(feed(&mut r, &seq, Instant::ZERO).is_empty());
     assert_eq!(r.counters().out_of_sequence, 1);
     assert_eq!(r.counters().no_start, 2);
 }
@@ -142,7 +148,11 @@ fn duplicated_packet() {
 fn duplicated_last_packet_is_not_a_second_message() {
     let mut r = Nvme::new();
     let p = packets(&message(100, 3), header(8, 0, true), 64);
-    let got = feed(&mut r, &[p[0].clone(), p[1].clone(), p[1].clone()], 0);
+    let got = feed(
+        &mut r,
+        &[p[0].clone(), p[1].clone(), p[1].clone()],
+        Instant::ZERO,
+    );
     assert_eq!(got, vec![message(100, 3)]);
     assert_eq!(r.counters().no_start, 1);
 }
@@ -152,7 +162,7 @@ fn short_middle_packet() {
     let mut r = Nvme::new();
     let mut p = packets(&message(200, 4), header(8, 0, true), 64);
     p[1].pop();
-    assert!(feed(&mut r, &p, 0).is_empty());
+    assert!(feed(&mut r, &p, Instant::ZERO).is_empty());
     assert_eq!(r.counters().bad_fragment_size, 1);
     assert_eq!(r.counters().no_start, 2);
 }
@@ -162,25 +172,31 @@ fn long_last_packet() {
     let mut r = Nvme::new();
     let mut p = packets(&message(100, 4), header(8, 0, true), 64);
     p[1].resize(HEADER_LEN + 65, 0);
-    assert_eq!(r.receive(&p[0], 0), Ok(None));
-    assert_eq!(r.receive(&p[1], 0), Err(DropReason::BadFragmentSize));
+    assert_eq!(r.receive(&p[0], Instant(0)), Ok(None));
+    assert_eq!(
+        r.receive(&p[1], Instant(0)),
+        Err(DropReason::BadFragmentSize)
+    );
 }
 
 #[test]
 fn oversize_message() {
     let mut r: Reassembler<1, 100> = Reassembler::new();
     let p = packets(&message(150, 5), header(8, 0, true), 64);
-    assert_eq!(r.receive(&p[0], 0), Ok(None));
-    assert_eq!(r.receive(&p[1], 0), Err(DropReason::TooLong));
-    assert_eq!(r.receive(&p[2], 0), Err(DropReason::NoStart));
+    assert_eq!(r.receive(&p[0], Instant(0)), Ok(None));
+    assert_eq!(r.receive(&p[1], Instant(0)), Err(DropReason::TooLong));
+    assert_eq!(r.receive(&p[2], Instant(0)), Err(DropReason::NoStart));
     assert_eq!(r.counters().too_long, 1);
     // A message of exactly the capacity fits.
     let p = packets(&message(100, 5), header(8, 0, true), 64);
-    assert_eq!(feed(&mut r, &p, 0), vec![message(100, 5)]);
+    assert_eq!(feed(&mut r, &p, Instant::ZERO), vec![message(100, 5)]);
     // A single oversize first packet is dropped too.
     let mut small: Reassembler<1, 10> = Reassembler::new();
     assert_eq!(
-        small.receive(&packets(&message(11, 5), header(8, 0, true), 64)[0], 0),
+        small.receive(
+            &packets(&message(11, 5), header(8, 0, true), 64)[0],
+            Instant::ZERO
+        ),
         Err(DropReason::TooLong)
     );
 }
@@ -188,7 +204,7 @@ fn oversize_message() {
 #[test]
 fn eom_without_som() {
     let mut r = Nvme::new();
-    assert_eq!(r.receive(&pkt2(), 0), Err(DropReason::NoStart));
+    assert_eq!(r.receive(&pkt2(), Instant(0)), Err(DropReason::NoStart));
     assert_eq!(r.counters().no_start, 1);
 }
 
@@ -198,15 +214,18 @@ fn header_errors() {
     let good = pkt1();
     let mut bad = good.clone();
     bad[0] = 0x02;
-    assert_eq!(r.receive(&bad, 0), Err(DropReason::BadVersion));
+    assert_eq!(r.receive(&bad, Instant(0)), Err(DropReason::BadVersion));
     let mut bad = good.clone();
     bad[2] = 0xff;
-    assert_eq!(r.receive(&bad, 0), Err(DropReason::BadSourceEid));
+    assert_eq!(r.receive(&bad, Instant(0)), Err(DropReason::BadSourceEid));
     bad[2] = 0x03;
-    assert_eq!(r.receive(&bad, 0), Err(DropReason::BadSourceEid));
+    assert_eq!(r.receive(&bad, Instant(0)), Err(DropReason::BadSourceEid));
     let mut bad = good.clone();
     bad[1] = 0x07;
-    assert_eq!(r.receive(&bad, 0), Err(DropReason::BadDestinationEid));
+    assert_eq!(
+        r.receive(&bad, Instant(0)),
+        Err(DropReason::BadDestinationEid)
+    );
     let c = r.counters();
     assert_eq!(
         (c.bad_version, c.bad_source_eid, c.bad_destination_eid),
@@ -219,12 +238,12 @@ fn header_errors() {
 fn header_error_does_not_disturb_open_message() {
     let mut r = Nvme::new();
     let p = packets(&message(100, 6), header(8, 0, true), 64);
-    assert_eq!(r.receive(&p[0], 0), Ok(None));
+    assert_eq!(r.receive(&p[0], Instant(0)), Ok(None));
     let mut bad = p[1].clone();
     bad[0] = 0;
-    assert_eq!(r.receive(&bad, 0), Err(DropReason::BadVersion));
+    assert_eq!(r.receive(&bad, Instant(0)), Err(DropReason::BadVersion));
     assert_eq!(
-        r.receive(&p[1], 0).unwrap().unwrap().message(),
+        r.receive(&p[1], Instant(0)).unwrap().unwrap().message(),
         &message(100, 6)[..]
     );
 }
@@ -236,7 +255,7 @@ fn every_prefix_of_a_packet() {
     let pkt = pkt1();
     for n in 0..pkt.len() {
         let mut r = Nvme::new();
-        let got = r.receive(&pkt[..n], 0);
+        let got = r.receive(&pkt[..n], Instant(0));
         let expected = match n {
             0..HEADER_LEN => DropReason::Truncated,
             HEADER_LEN => DropReason::EmptyPayload,
@@ -253,8 +272,8 @@ fn every_prefix_of_a_packet() {
     let (first, last) = (pkt1(), pkt2());
     for n in 0..last.len() {
         let mut r = Nvme::new();
-        assert_eq!(r.receive(&first, 0), Ok(None));
-        match r.receive(&last[..n], 0) {
+        assert_eq!(r.receive(&first, Instant(0)), Ok(None));
+        match r.receive(&last[..n], Instant(0)) {
             Ok(Some(m)) => assert!(n > HEADER_LEN && m.message() != &hex(IDENTIFY_REQ)[..]),
             Err(DropReason::Truncated) => assert!(n < HEADER_LEN),
             Err(DropReason::EmptyPayload) => assert_eq!(n, HEADER_LEN),
@@ -268,21 +287,23 @@ fn timeout_expiry() {
     let mut r = Nvme::new();
     assert_eq!(r.next_deadline(), None);
     let p = packets(&message(200, 7), header(8, 0, true), 64);
-    assert_eq!(r.receive(&p[0], 1000), Ok(None));
+    assert_eq!(r.receive(&p[0], Instant(1000)), Ok(None));
     // Measured from the first packet: a later packet does not extend it.
-    assert_eq!(r.receive(&p[1], 6000), Ok(None));
-    assert_eq!(r.next_deadline(), Some(1000 + DEFAULT_TIMEOUT_MS));
-    assert_eq!(r.poll(1000 + DEFAULT_TIMEOUT_MS - 1), 0);
-    assert_eq!(r.poll(1000 + DEFAULT_TIMEOUT_MS), 1);
+    assert_eq!(r.receive(&p[1], Instant(6000)), Ok(None));
+    let deadline = Instant(1000) + DEFAULT_TIMEOUT;
+    assert_eq!(deadline, Instant(7000));
+    assert_eq!(r.next_deadline(), Some(deadline));
+    assert_eq!(r.poll(Instant(deadline.0 - 1)), 0);
+    assert_eq!(r.poll(deadline), 1);
     assert_eq!(r.counters().expired, 1);
     assert_eq!(r.next_deadline(), None);
-    assert_eq!(r.receive(&p[2], 7001), Err(DropReason::NoStart));
+    assert_eq!(r.receive(&p[2], Instant(7001)), Err(DropReason::NoStart));
 
     // Expiry also runs on receive, and the timeout is configurable.
-    r.set_timeout_ms(10);
-    assert_eq!(r.timeout_ms(), 10);
-    assert_eq!(r.receive(&p[0], 0), Ok(None));
-    assert_eq!(r.receive(&p[1], 10), Err(DropReason::NoStart));
+    r.set_timeout(Duration::from_millis(10));
+    assert_eq!(r.timeout(), Duration::from_millis(10));
+    assert_eq!(r.receive(&p[0], Instant(0)), Ok(None));
+    assert_eq!(r.receive(&p[1], Instant(10)), Err(DropReason::NoStart));
     assert_eq!(r.counters().expired, 2);
 }
 
@@ -292,15 +313,15 @@ fn context_exhaustion() {
     let a = packets(&message(100, 8), header(8, 1, true), 64);
     let b = packets(&message(100, 9), header(10, 1, true), 64);
     let c = packets(&message(100, 10), header(8, 1, false), 64);
-    assert_eq!(r.receive(&a[0], 0), Ok(None));
-    assert_eq!(r.receive(&b[0], 0), Ok(None));
-    assert_eq!(r.receive(&c[0], 0), Err(DropReason::NoFreeContext));
+    assert_eq!(r.receive(&a[0], Instant(0)), Ok(None));
+    assert_eq!(r.receive(&b[0], Instant(0)), Ok(None));
+    assert_eq!(r.receive(&c[0], Instant(0)), Err(DropReason::NoFreeContext));
     assert_eq!(r.counters().no_free_context, 1);
-    assert_eq!(r.receive(&c[1], 0), Err(DropReason::NoStart));
-    assert_eq!(feed(&mut r, &a[1..], 0), vec![message(100, 8)]);
-    assert_eq!(feed(&mut r, &b[1..], 0), vec![message(100, 9)]);
+    assert_eq!(r.receive(&c[1], Instant(0)), Err(DropReason::NoStart));
+    assert_eq!(feed(&mut r, &a[1..], Instant::ZERO), vec![message(100, 8)]);
+    assert_eq!(feed(&mut r, &b[1..], Instant::ZERO), vec![message(100, 9)]);
     // Once a context is free again, the third stream gets through.
-    assert_eq!(feed(&mut r, &c, 0), vec![message(100, 10)]);
+    assert_eq!(feed(&mut r, &c, Instant::ZERO), vec![message(100, 10)]);
 }
 
 #[test]
@@ -308,9 +329,9 @@ fn new_som_restarts() {
     let mut r = Nvme::new();
     let old = packets(&message(200, 11), header(8, 3, true), 64);
     let new = packets(&message(130, 12), header(8, 3, true), 64);
-    assert_eq!(r.receive(&old[0], 0), Ok(None));
-    assert_eq!(r.receive(&old[1], 0), Ok(None));
-    assert_eq!(feed(&mut r, &new, 0), vec![message(130, 12)]);
+    assert_eq!(r.receive(&old[0], Instant(0)), Ok(None));
+    assert_eq!(r.receive(&old[1], Instant(0)), Ok(None));
+    assert_eq!(feed(&mut r, &new, Instant::ZERO), vec![message(130, 12)]);
     assert_eq!(r.counters().restarted, 1);
     assert_eq!(r.counters().total(), 1);
 }
@@ -320,23 +341,26 @@ fn local_eid_filter() {
     let mut r = Nvme::new();
     r.set_local_eid(Some(Eid(20)));
     assert_eq!(r.local_eid(), Some(Eid(20)));
-    assert_eq!(r.receive(&pkt1(), 0), Err(DropReason::NotForUs));
+    assert_eq!(r.receive(&pkt1(), Instant(0)), Err(DropReason::NotForUs));
     assert_eq!(r.counters().not_for_us, 1);
     for dest in [20, 0, 0xff] {
         let mut p = hex("01 00 08 c8 84");
         p[1] = dest;
-        let m = r.receive(&p, 0).unwrap().unwrap();
+        let m = r.receive(&p, Instant(0)).unwrap().unwrap();
         assert_eq!(m.dest(), Eid(dest));
     }
     r.set_local_eid(None);
-    assert!(r.receive(&hex("01 21 08 c8 00"), 0).unwrap().is_some());
+    assert!(r
+        .receive(&hex("01 21 08 c8 00"), Instant(0))
+        .unwrap()
+        .is_some());
 }
 
 #[test]
 fn empty_payload() {
     let mut r = Nvme::new();
     assert_eq!(
-        r.receive(&hex("01 09 08 c8"), 0),
+        r.receive(&hex("01 09 08 c8"), Instant(0)),
         Err(DropReason::EmptyPayload)
     );
     assert_eq!(r.counters().empty_payload, 1);
@@ -403,7 +427,7 @@ proptest! {
         let mut r = Nvme::new();
         let mut done = vec![false; keys.len()];
         for (now, (i, p)) in interleave(&streams, &choice).into_iter().enumerate() {
-            if let Some(m) = r.receive(&p, now as u64).unwrap() {
+            if let Some(m) = r.receive(&p, Instant(now as u64)).unwrap() {
                 let (s, t, to) = keys[i];
                 prop_assert_eq!((m.src(), m.tag(), m.tag_owner()), (Eid(s), Tag::new(t).unwrap(), to));
                 prop_assert_eq!(m.message(), &msgs[i][..]);
@@ -453,7 +477,7 @@ proptest! {
         }
         let mut r = Nvme::new();
         for (i, p) in pkts {
-            if let Ok(Some(m)) = r.receive(&p, 0) {
+            if let Ok(Some(m)) = r.receive(&p, Instant(0)) {
                 let (s, t, to) = keys[i];
                 prop_assert_eq!((m.src(), m.tag(), m.tag_owner()), (Eid(s), Tag::new(t).unwrap(), to));
                 if m.message() != &msgs[i][..] {

@@ -1,6 +1,7 @@
 //! Tag allocation (DSP0236 §8.9) against a simple model.
 
 use nvme_mi_core::mctp::{Eid, Tag, TagAllocator, TagError};
+use nvme_mi_core::time::Instant;
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -37,7 +38,7 @@ proptest! {
                     let others: BTreeSet<u8> =
                         model.keys().map(|k| k.0).filter(|&p| p != peer).collect();
                     let mine = model.keys().filter(|k| k.0 == peer).count();
-                    match a.allocate(Eid(8 + peer), now, now + life) {
+                    match a.allocate(Eid(8 + peer), Instant(now), Instant(now + life)) {
                         Ok(tag) => {
                             prop_assert!(mine < 8);
                             prop_assert!(mine > 0 || others.len() < PEERS);
@@ -58,7 +59,7 @@ proptest! {
                     now += advance;
                     let before = model.len();
                     model.retain(|_, d| *d > now);
-                    prop_assert_eq!(a.poll(now), before - model.len());
+                    prop_assert_eq!(a.poll(Instant(now)), before - model.len());
                 }
             }
             for peer in 0..4u8 {
@@ -71,7 +72,7 @@ proptest! {
                     );
                 }
             }
-            prop_assert_eq!(a.next_deadline(), model.values().min().copied());
+            prop_assert_eq!(a.next_deadline(), model.values().min().copied().map(Instant));
         }
     }
 }

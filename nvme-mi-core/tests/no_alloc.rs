@@ -145,7 +145,7 @@ fn request_and_response_paths_allocate_nothing() {
         for (i, frame) in frames[..count].iter().enumerate() {
             let len = smbus::FrameRepr::buffer_len(pkt_len(i, count, 4120));
             let (_, packet) = smbus::decode(&frame[..len]).unwrap();
-            if let Some(m) = reasm.receive(packet, 0).unwrap() {
+            if let Some(m) = reasm.receive(packet, Instant(0)).unwrap() {
                 delivered = m.message().len();
             }
         }

@@ -8,6 +8,7 @@ use nvme_mi_core::mctp::header::PacketRepr;
 use nvme_mi_core::mctp::reassemble::Reassembler;
 use nvme_mi_core::mctp::smbus;
 use nvme_mi_core::mctp::{Eid, Tag};
+use nvme_mi_core::time::Instant;
 use proptest::prelude::*;
 
 #[derive(Debug, Clone)]
@@ -75,7 +76,7 @@ proptest! {
         for frame in &wire {
             let (repr, packet) = smbus::decode(frame).unwrap();
             prop_assert_eq!(repr.dest_addr, 0x10);
-            if let Some(m) = r.receive(packet, 0).unwrap() {
+            if let Some(m) = r.receive(packet, Instant(0)).unwrap() {
                 out.push((m.src().0, m.tag().value(), m.message().to_vec()));
             }
         }

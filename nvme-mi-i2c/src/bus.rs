@@ -308,11 +308,11 @@ impl<I, R: TargetReceiver, C: Clock, const DRIVES: usize, const WAITERS: usize>
     }
 
     pub(crate) fn allocate_tag(&mut self, peer: Eid, now: Instant, until: Instant) -> Option<Tag> {
-        self.tags.allocate(peer, now.0, until.0).ok()
+        self.tags.allocate(peer, now, until).ok()
     }
 
     pub(crate) fn extend_tag(&mut self, peer: Eid, tag: Tag, until: Instant) {
-        self.tags.extend(peer, tag, until.0);
+        self.tags.extend(peer, tag, until);
     }
 
     pub(crate) fn release_tag(&mut self, peer: Eid, tag: Tag) {
@@ -397,7 +397,7 @@ impl<I, R: TargetReceiver, C: Clock, const DRIVES: usize, const WAITERS: usize>
         }
         if ours {
             // Straight into the caller's buffer.
-            return match self.reasm.receive_into(packet, now.0, |_| true, out) {
+            return match self.reasm.receive_into(packet, now, |_| true, out) {
                 Ok(Some(m)) => Pumped::Delivered(m.message().len()),
                 Ok(None) => Pumped::Progress,
                 Err(reason) => {
@@ -410,7 +410,7 @@ impl<I, R: TargetReceiver, C: Clock, const DRIVES: usize, const WAITERS: usize>
                 }
             };
         }
-        let msg = match self.reasm.receive(packet, now.0) {
+        let msg = match self.reasm.receive(packet, now) {
             Ok(Some(m)) => m,
             Ok(None) => return Pumped::Progress,
             Err(_) => {

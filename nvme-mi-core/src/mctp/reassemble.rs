@@ -5,8 +5,8 @@
 //! A [`Reassembler`] holds `N` reassembly contexts, each with room for a message of up to
 //! `MAX` bytes, inside the struct (no heap): `Reassembler<4, 4224>` reassembles four NVMe-MI
 //! messages of the largest size at once, in about `N * (MAX + 48)` bytes (some 17 KiB; place
-//! it in a `static` on a small target). Time is passed in by the caller (`now_ms`, any
-//! monotonic millisecond clock); nothing here reads a clock.
+//! it in a `static` on a small target). Time is passed in by the caller (an [`Instant`] of
+//! any monotonic millisecond clock); nothing here reads a clock.
 //!
 //! A context is keyed by (source EID, destination EID, tag, tag owner), the key DSP0236
 //! §8.9 (DSP0236) makes unique: tags are allocated per (peer, local) pair and the TO bit
@@ -69,19 +69,23 @@
 //!   mctp-rs behaviour; Linux drops both): a sender that gave up on a message and
 //!   sends a new one with the same tag is not penalised.
 //! * [`DropReason::Expired`]: an open message older than the timeout. The timeout (default
-//!   [`DEFAULT_TIMEOUT_MS`], the 6 s of mctp-estack and of Linux's tag lifetime) runs from
+//!   [`DEFAULT_TIMEOUT`], the 6 s of mctp-estack and of Linux's tag lifetime) runs from
 //!   the message's **first** packet, not its last: it bounds how long one message can hold a
 //!   context, so a peer trickling packets cannot keep a context forever. The largest NVMe-MI
 //!   message takes well under a second at 100 kHz SMBus.
 
 use core::num::NonZeroU64;
+use core::time::Duration;
 
 use super::header::{Packet, PacketRepr};
 use super::{Eid, Error, MsgTypeIc, Tag, BASELINE_TU};
+use crate::time::{millis_ceil, millis_to_duration, Instant};
 
 /// The default reassembly timeout, measured from the first packet of a message (as
 /// mctp-estack's reassembly timeout; also Linux's 6 s tag lifetime).
-pub const DEFAULT_TIMEOUT_MS: u64 = 6000;
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(DEFAULT_TIMEOUT_MS);
+
+const DEFAULT_TIMEOUT_MS: u64 = 6000;
 
 /// Why a packet or a partially reassembled message was dropped (DSP0236 §8.8).
 /// See the [module documentation](self) for what each one means.
@@ -322,7 +326,7 @@ struct Context<const MAX: usize> {
     external: bool,
     /// Payload size of the SOM packet.
     frag_size: usize,
-    started_ms: u64,
+    started: Instant,
     /// Bytes of the message so far.
     len: usize,
     buf: [u8; MAX],
@@ -342,7 +346,7 @@ impl<const MAX: usize> Context<MAX> {
             next_seq: 0,
             external: false,
             frag_size: 0,
-            started_ms: 0,
+            started: Instant::ZERO,
             len: 0,
             buf: [0; MAX],
         }
@@ -379,16 +383,17 @@ fn extend(buf: &mut [u8], len: &mut usize, payload: &[u8]) -> Result<(), DropRea
 ///
 /// ```
 /// use nvme_mi_core::mctp::reassemble::Reassembler;
+/// use nvme_mi_core::time::Instant;
 /// let mut r: Reassembler<2, 64> = Reassembler::new();
 /// // One packet: SOM|EOM, seq 0, TO, tag 0, from EID 8 to EID 9.
-/// let msg = r.receive(&[0x01, 0x09, 0x08, 0xc8, 0x84, 0x08], 0).unwrap().unwrap();
+/// let msg = r.receive(&[0x01, 0x09, 0x08, 0xc8, 0x84, 0x08], Instant(0)).unwrap().unwrap();
 /// assert_eq!(msg.message(), &[0x84, 0x08]);
 /// assert_eq!(msg.src().0, 8);
 ///
 /// // The responses (TO clear) into a buffer of ours, the rest into the contexts.
 /// let mut buf = [0u8; 16];
 /// let msg = r
-///     .receive_into(&[0x01, 0x09, 0x08, 0xc0, 0x84, 0x88], 1, |h| !h.tag_owner, &mut buf)
+///     .receive_into(&[0x01, 0x09, 0x08, 0xc0, 0x84, 0x88], Instant(1), |h| !h.tag_owner, &mut buf)
 ///     .unwrap()
 ///     .unwrap();
 /// assert!(msg.in_caller_buffer());
@@ -399,7 +404,7 @@ fn extend(buf: &mut [u8], len: &mut usize, payload: &[u8]) -> Result<(), DropRea
 pub struct Reassembler<const N: usize, const MAX: usize> {
     contexts: [Context<MAX>; N],
     local_eid: Option<Eid>,
-    /// `None`: [`DEFAULT_TIMEOUT_MS`] (so that `new` is all zero).
+    /// Milliseconds; `None`: [`DEFAULT_TIMEOUT`] (so that `new` is all zero).
     timeout_ms: Option<NonZeroU64>,
     counters: DropCounters,
 }
@@ -445,14 +450,18 @@ impl<const N: usize, const MAX: usize> Reassembler<N, MAX> {
         r
     }
 
-    /// Set the reassembly timeout, measured from a message's first packet (0 is taken as
-    /// 1 ms).
-    pub fn set_timeout_ms(&mut self, timeout_ms: u64) {
-        self.timeout_ms = NonZeroU64::new(timeout_ms.max(1));
+    /// Set the reassembly timeout, measured from a message's first packet, in whole
+    /// milliseconds rounded up (zero is taken as 1 ms).
+    pub fn set_timeout(&mut self, timeout: Duration) {
+        self.timeout_ms = NonZeroU64::new(millis_ceil(timeout).max(1));
     }
 
     /// The reassembly timeout.
-    pub fn timeout_ms(&self) -> u64 {
+    pub fn timeout(&self) -> Duration {
+        millis_to_duration(self.timeout_millis())
+    }
+
+    fn timeout_millis(&self) -> u64 {
         self.timeout_ms.map_or(DEFAULT_TIMEOUT_MS, NonZeroU64::get)
     }
 
@@ -487,24 +496,24 @@ impl<const N: usize, const MAX: usize> Reassembler<N, MAX> {
     }
 
     /// When the oldest open message expires, if any message is open.
-    pub fn next_deadline(&self) -> Option<u64> {
-        let timeout = self.timeout_ms();
+    pub fn next_deadline(&self) -> Option<Instant> {
+        let timeout = self.timeout_millis();
         self.contexts
             .iter()
             .filter(|c| c.state == State::Assembling)
-            .map(|c| c.started_ms.saturating_add(timeout))
+            .map(|c| c.started.saturating_add_millis(timeout))
             .min()
     }
 
     /// Free the message lent out last and drop every open message whose deadline is at or
-    /// before `now_ms` (counted as [`DropReason::Expired`]). Returns the number expired.
-    pub fn poll(&mut self, now_ms: u64) -> usize {
-        let timeout = self.timeout_ms();
+    /// before `now` (counted as [`DropReason::Expired`]). Returns the number expired.
+    pub fn poll(&mut self, now: Instant) -> usize {
+        let timeout = self.timeout_millis();
         let mut expired = 0;
         for ctx in &mut self.contexts {
             match ctx.state {
                 State::Delivered => ctx.free(),
-                State::Assembling if now_ms >= ctx.started_ms.saturating_add(timeout) => {
+                State::Assembling if now >= ctx.started.saturating_add_millis(timeout) => {
                     debug!(
                         "MCTP message dropped: {:?}; source EID {:?}, tag {:?}",
                         DropReason::Expired,
@@ -541,7 +550,7 @@ impl<const N: usize, const MAX: usize> Reassembler<N, MAX> {
     }
 
     /// Take one received MCTP packet (header and payload, as from an SMBus frame without its
-    /// framing and PEC) at time `now_ms`.
+    /// framing and PEC) at time `now`.
     ///
     /// Returns `Ok(Some(message))` when the packet completes a message, `Ok(None)` when it was
     /// accepted into a message in progress, and `Err(reason)` when it was dropped (the drop is
@@ -549,9 +558,9 @@ impl<const N: usize, const MAX: usize> Reassembler<N, MAX> {
     pub fn receive(
         &mut self,
         packet: &[u8],
-        now_ms: u64,
+        now: Instant,
     ) -> Result<Option<Reassembled<'_>>, DropReason> {
-        self.receive_into(packet, now_ms, |_| false, &mut [])
+        self.receive_into(packet, now, |_| false, &mut [])
     }
 
     /// [`Reassembler::receive`], reassembling the message of a packet whose header passes
@@ -563,11 +572,11 @@ impl<const N: usize, const MAX: usize> Reassembler<N, MAX> {
     pub fn receive_into<'a>(
         &'a mut self,
         packet: &[u8],
-        now_ms: u64,
+        now: Instant,
         wanted: impl FnOnce(&PacketRepr) -> bool,
         buf: &'a mut [u8],
     ) -> Result<Option<Reassembled<'a>>, DropReason> {
-        let received = self.reassemble(packet, now_ms, wanted, buf);
+        let received = self.reassemble(packet, now, wanted, buf);
         if let Err(reason) = &received {
             let from = Packet::new_checked(packet).ok().map(|p| (p.src(), p.tag()));
             debug!(
@@ -581,11 +590,11 @@ impl<const N: usize, const MAX: usize> Reassembler<N, MAX> {
     fn reassemble<'a>(
         &'a mut self,
         packet: &[u8],
-        now_ms: u64,
+        now: Instant,
         wanted: impl FnOnce(&PacketRepr) -> bool,
         buf: &'a mut [u8],
     ) -> Result<Option<Reassembled<'a>>, DropReason> {
-        self.poll(now_ms);
+        self.poll(now);
         let pkt = Packet::new_unchecked(packet);
         let hdr = match PacketRepr::parse(&pkt) {
             Ok(hdr) => hdr,
@@ -634,7 +643,7 @@ impl<const N: usize, const MAX: usize> Reassembler<N, MAX> {
             ctx.key = key;
             ctx.external = external;
             ctx.frag_size = payload.len();
-            ctx.started_ms = now_ms;
+            ctx.started = now;
             ctx.next_seq = hdr.seq;
             idx
         } else {
@@ -718,11 +727,11 @@ mod tests {
     fn two_packets() {
         let mut r: Reassembler<1, 128> = Reassembler::new();
         let (a, n) = pkt(0x98, 0, 64); // SOM, seq 1, TO, tag 0
-        assert_eq!(r.receive(&a[..n], 0), Ok(None));
+        assert_eq!(r.receive(&a[..n], Instant(0)), Ok(None));
         assert_eq!(r.in_progress(), 1);
-        assert_eq!(r.next_deadline(), Some(DEFAULT_TIMEOUT_MS));
+        assert_eq!(r.next_deadline(), Some(Instant(DEFAULT_TIMEOUT_MS)));
         let (b, n) = pkt(0x68, 64, 1); // EOM, seq 2
-        let m = r.receive(&b[..n], 1).unwrap().unwrap();
+        let m = r.receive(&b[..n], Instant(1)).unwrap().unwrap();
         assert_eq!(m.message().len(), 65);
         assert!(m.message().iter().enumerate().all(|(i, &x)| x == i as u8));
         assert_eq!((m.src(), m.dest(), m.tag_owner()), (Eid(8), Eid(9), true));
@@ -734,26 +743,32 @@ mod tests {
     fn eom_may_be_shorter_but_not_longer() {
         let mut r: Reassembler<1, 256> = Reassembler::new();
         let (a, n) = pkt(0x88, 0, 64);
-        r.receive(&a[..n], 0).unwrap();
+        r.receive(&a[..n], Instant(0)).unwrap();
         let (mut b, _) = pkt(0x58, 0, 64);
         let mut long = [0u8; 4 + 65];
         long[..4].copy_from_slice(&b[..4]);
-        assert_eq!(r.receive(&long, 0), Err(DropReason::BadFragmentSize));
+        assert_eq!(
+            r.receive(&long, Instant(0)),
+            Err(DropReason::BadFragmentSize)
+        );
         assert_eq!(r.counters().get(DropReason::BadFragmentSize), 1);
         assert_eq!(r.in_progress(), 0);
         b[3] = 0xc8;
-        assert!(r.receive(&b[..4 + 64], 0).unwrap().is_some());
+        assert!(r.receive(&b[..4 + 64], Instant(0)).unwrap().is_some());
     }
 
     #[test]
     fn short_first_packet_is_cut_short() {
         let mut r: Reassembler<1, 256> = Reassembler::new();
         let (a, n) = pkt(0x88, 0, 64);
-        assert_eq!(r.receive(&a[..n - 1], 0), Err(DropReason::BadFragmentSize));
+        assert_eq!(
+            r.receive(&a[..n - 1], Instant(0)),
+            Err(DropReason::BadFragmentSize)
+        );
         assert_eq!(r.in_progress(), 0);
         // A single-packet message may be of any size.
         let (a, n) = pkt(0xc8, 0, 1);
-        assert!(r.receive(&a[..n], 0).unwrap().is_some());
+        assert!(r.receive(&a[..n], Instant(0)).unwrap().is_some());
     }
 
     #[test]
@@ -763,11 +778,14 @@ mod tests {
         let mut buf = [0u8; 200];
         let yes = |_: &PacketRepr| true;
         let (a, n) = pkt(0x88, 0, 64); // SOM, seq 0
-        assert_eq!(r.receive_into(&a[..n], 0, yes, &mut buf), Ok(None));
+        assert_eq!(r.receive_into(&a[..n], Instant(0), yes, &mut buf), Ok(None));
         let (b, n) = pkt(0x18, 64, 64); // seq 1
-        assert_eq!(r.receive_into(&b[..n], 0, yes, &mut buf), Ok(None));
+        assert_eq!(r.receive_into(&b[..n], Instant(0), yes, &mut buf), Ok(None));
         let (c, n) = pkt(0x68, 128, 1); // EOM, seq 2
-        let m = r.receive_into(&c[..n], 0, yes, &mut buf).unwrap().unwrap();
+        let m = r
+            .receive_into(&c[..n], Instant(0), yes, &mut buf)
+            .unwrap()
+            .unwrap();
         assert!(m.in_caller_buffer());
         assert_eq!(m.message().len(), 129);
         assert!(m.message().iter().enumerate().all(|(i, &x)| x == i as u8));
@@ -777,25 +795,37 @@ mod tests {
         // Begun in a context (nobody asked yet), moved at the next packet.
         let mut r: Reassembler<1, 64> = Reassembler::new();
         let mut buf = [0u8; 129];
-        assert_eq!(r.receive(&a[..4 + 64], 0), Ok(None));
-        assert_eq!(r.receive_into(&b[..4 + 64], 0, yes, &mut buf), Ok(None));
+        assert_eq!(r.receive(&a[..4 + 64], Instant(0)), Ok(None));
+        assert_eq!(
+            r.receive_into(&b[..4 + 64], Instant(0), yes, &mut buf),
+            Ok(None)
+        );
         let m = r
-            .receive_into(&c[..4 + 1], 0, yes, &mut buf)
+            .receive_into(&c[..4 + 1], Instant(0), yes, &mut buf)
             .unwrap()
             .unwrap();
         assert!(m.message().iter().enumerate().all(|(i, &x)| x == i as u8));
 
         // The buffer withdrawn: the message is dropped; later packets find no start.
-        assert_eq!(r.receive_into(&a[..4 + 64], 0, yes, &mut buf), Ok(None));
-        assert_eq!(r.receive(&b[..4 + 64], 0), Err(DropReason::NoBuffer));
+        assert_eq!(
+            r.receive_into(&a[..4 + 64], Instant(0), yes, &mut buf),
+            Ok(None)
+        );
+        assert_eq!(
+            r.receive(&b[..4 + 64], Instant(0)),
+            Err(DropReason::NoBuffer)
+        );
         assert_eq!(r.in_progress(), 0);
-        assert_eq!(r.receive(&c[..4 + 1], 0), Err(DropReason::NoStart));
+        assert_eq!(r.receive(&c[..4 + 1], Instant(0)), Err(DropReason::NoStart));
 
         // Too long for the caller's buffer.
         let mut small = [0u8; 100];
-        assert_eq!(r.receive_into(&a[..4 + 64], 0, yes, &mut small), Ok(None));
         assert_eq!(
-            r.receive_into(&b[..4 + 64], 0, yes, &mut small),
+            r.receive_into(&a[..4 + 64], Instant(0), yes, &mut small),
+            Ok(None)
+        );
+        assert_eq!(
+            r.receive_into(&b[..4 + 64], Instant(0), yes, &mut small),
             Err(DropReason::TooLong)
         );
         assert_eq!(r.counters().get(DropReason::NoBuffer), 1);
@@ -806,11 +836,11 @@ mod tests {
     #[test]
     fn new_is_all_zero_and_the_timeout_defaults() {
         let mut r: Reassembler<1, 8> = Reassembler::new();
-        assert_eq!(r.timeout_ms(), DEFAULT_TIMEOUT_MS);
-        r.set_timeout_ms(0);
-        assert_eq!(r.timeout_ms(), 1);
-        r.set_timeout_ms(10);
-        assert_eq!(r.timeout_ms(), 10);
+        assert_eq!(r.timeout(), DEFAULT_TIMEOUT);
+        r.set_timeout(Duration::ZERO);
+        assert_eq!(r.timeout(), Duration::from_millis(1));
+        r.set_timeout(Duration::from_micros(9_001));
+        assert_eq!(r.timeout(), Duration::from_millis(10));
     }
 
     #[test]

@@ -17,6 +17,7 @@
 //! unlikely to be taken for the response to a new one.
 
 use super::{Eid, Error};
+use crate::time::Instant;
 
 /// An MCTP message tag: a 3-bit value, 0..=7 (DSP0236 §8.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -82,7 +83,7 @@ const TAGS: usize = Tag::MAX as usize + 1;
 struct PeerTags {
     peer: Eid,
     /// Deadline of each outstanding tag, indexed by tag value.
-    deadlines: [Option<u64>; TAGS],
+    deadlines: [Option<Instant>; TAGS],
     /// Where the round-robin search for a free tag starts.
     next: u8,
 }
@@ -92,10 +93,10 @@ impl PeerTags {
         self.deadlines.iter().flatten().count()
     }
 
-    fn expire(&mut self, now_ms: u64) -> usize {
+    fn expire(&mut self, now: Instant) -> usize {
         let mut n = 0;
         for d in &mut self.deadlines {
-            if d.is_some_and(|d| d <= now_ms) {
+            if d.is_some_and(|d| d <= now) {
                 *d = None;
                 n += 1;
             }
@@ -105,14 +106,15 @@ impl PeerTags {
 }
 
 /// Sans-IO allocation of owned MCTP tags for a requester talking to up to `PEERS` peers at
-/// once, 8 tags per peer (DSP0236 §8.9). Times are caller milliseconds.
+/// once, 8 tags per peer (DSP0236 §8.9). Times are the caller's [`Instant`]s.
 ///
 /// ```
 /// use nvme_mi_core::mctp::{tag::TagAllocator, Eid};
+/// use nvme_mi_core::time::Instant;
 /// let mut tags: TagAllocator<4> = TagAllocator::new();
-/// let t = tags.allocate(Eid(9), 0, 5000).unwrap();
+/// let t = tags.allocate(Eid(9), Instant(0), Instant(5000)).unwrap();
 /// assert!(tags.is_allocated(Eid(9), t));
-/// assert_eq!(tags.next_deadline(), Some(5000));
+/// assert_eq!(tags.next_deadline(), Some(Instant(5000)));
 /// assert!(tags.release(Eid(9), t));
 /// assert_eq!(tags.next_deadline(), None);
 /// ```
@@ -143,19 +145,19 @@ impl<const PEERS: usize> TagAllocator<PEERS> {
         self.peers.iter_mut().flatten().find(|p| p.peer == peer)
     }
 
-    /// Allocate a tag towards `peer`, outstanding until `expires_at_ms` at the latest.
+    /// Allocate a tag towards `peer`, outstanding until `expires_at` at the latest.
     ///
-    /// Tags whose deadline is at or before `now_ms` are expired first (as by
+    /// Tags whose deadline is at or before `now` are expired first (as by
     /// [`TagAllocator::poll`]). A peer not yet tracked takes a free slot, or the slot of a peer
     /// with no tag outstanding. The tag is the next free one after the last tag given to this
     /// peer (round-robin).
     pub fn allocate(
         &mut self,
         peer: Eid,
-        now_ms: u64,
-        expires_at_ms: u64,
+        now: Instant,
+        expires_at: Instant,
     ) -> Result<Tag, TagError> {
-        self.poll(now_ms);
+        self.poll(now);
         let idx = match self
             .peers
             .iter()
@@ -186,7 +188,7 @@ impl<const PEERS: usize> TagAllocator<PEERS> {
             let tag = Tag::from_bits(entry.next.wrapping_add(i));
             if let Some(d) = entry.deadlines.get_mut(usize::from(tag.value())) {
                 if d.is_none() {
-                    *d = Some(expires_at_ms);
+                    *d = Some(expires_at);
                     entry.next = tag.value().wrapping_add(1) & Tag::MAX;
                     return Ok(tag);
                 }
@@ -206,13 +208,13 @@ impl<const PEERS: usize> TagAllocator<PEERS> {
 
     /// Move the deadline of an outstanding tag (e.g. after More Processing Required).
     /// Returns false if the tag is not outstanding.
-    pub fn extend(&mut self, peer: Eid, tag: Tag, expires_at_ms: u64) -> bool {
+    pub fn extend(&mut self, peer: Eid, tag: Tag, expires_at: Instant) -> bool {
         match self
             .entry_mut(peer)
             .and_then(|e| e.deadlines.get_mut(usize::from(tag.value())))
         {
             Some(Some(d)) => {
-                *d = expires_at_ms;
+                *d = expires_at;
                 true
             }
             _ => false,
@@ -231,17 +233,13 @@ impl<const PEERS: usize> TagAllocator<PEERS> {
         self.entry(peer).map_or(0, PeerTags::in_use)
     }
 
-    /// Release every tag whose deadline is at or before `now_ms`; returns how many.
-    pub fn poll(&mut self, now_ms: u64) -> usize {
-        self.peers
-            .iter_mut()
-            .flatten()
-            .map(|p| p.expire(now_ms))
-            .sum()
+    /// Release every tag whose deadline is at or before `now`; returns how many.
+    pub fn poll(&mut self, now: Instant) -> usize {
+        self.peers.iter_mut().flatten().map(|p| p.expire(now)).sum()
     }
 
     /// The earliest deadline of an outstanding tag.
-    pub fn next_deadline(&self) -> Option<u64> {
+    pub fn next_deadline(&self) -> Option<Instant> {
         self.peers
             .iter()
             .flatten()
@@ -274,63 +272,78 @@ mod tests {
     fn eight_tags_per_peer_round_robin() {
         let mut a: TagAllocator<2> = TagAllocator::new();
         for v in 0..8 {
-            assert_eq!(a.allocate(Eid(9), 0, 100 + u64::from(v)), Ok(t(v)));
+            assert_eq!(
+                a.allocate(Eid(9), Instant(0), Instant(100 + u64::from(v))),
+                Ok(t(v))
+            );
         }
-        assert_eq!(a.allocate(Eid(9), 0, 100), Err(TagError::Exhausted));
+        assert_eq!(
+            a.allocate(Eid(9), Instant(0), Instant(100)),
+            Err(TagError::Exhausted)
+        );
         assert_eq!(a.in_use(Eid(9)), 8);
         // Another peer has its own 8 tags.
-        assert_eq!(a.allocate(Eid(10), 0, 100), Ok(t(0)));
+        assert_eq!(a.allocate(Eid(10), Instant(0), Instant(100)), Ok(t(0)));
         assert!(a.release(Eid(9), t(3)));
         assert!(!a.release(Eid(9), t(3)));
         assert!(!a.is_allocated(Eid(9), t(3)));
-        assert_eq!(a.allocate(Eid(9), 0, 100), Ok(t(3)));
+        assert_eq!(a.allocate(Eid(9), Instant(0), Instant(100)), Ok(t(3)));
         // Round-robin: after releasing 1 and 5, the search starts after 3.
         assert!(a.release(Eid(9), t(1)));
         assert!(a.release(Eid(9), t(5)));
-        assert_eq!(a.allocate(Eid(9), 0, 100), Ok(t(5)));
-        assert_eq!(a.allocate(Eid(9), 0, 100), Ok(t(1)));
+        assert_eq!(a.allocate(Eid(9), Instant(0), Instant(100)), Ok(t(5)));
+        assert_eq!(a.allocate(Eid(9), Instant(0), Instant(100)), Ok(t(1)));
     }
 
     #[test]
     fn too_many_peers() {
         let mut a: TagAllocator<1> = TagAllocator::new();
-        let tag = a.allocate(Eid(9), 0, 100).unwrap();
-        assert_eq!(a.allocate(Eid(10), 0, 100), Err(TagError::TooManyPeers));
+        let tag = a.allocate(Eid(9), Instant(0), Instant(100)).unwrap();
+        assert_eq!(
+            a.allocate(Eid(10), Instant(0), Instant(100)),
+            Err(TagError::TooManyPeers)
+        );
         // Once the first peer has nothing outstanding, its slot is reused.
         assert!(a.release(Eid(9), tag));
-        assert_eq!(a.allocate(Eid(10), 0, 100), Ok(t(0)));
+        assert_eq!(a.allocate(Eid(10), Instant(0), Instant(100)), Ok(t(0)));
         assert_eq!(a.in_use(Eid(9)), 0);
-        assert_eq!(a.allocate(Eid(9), 0, 100), Err(TagError::TooManyPeers));
+        assert_eq!(
+            a.allocate(Eid(9), Instant(0), Instant(100)),
+            Err(TagError::TooManyPeers)
+        );
         // An expired tag frees the slot as well.
-        assert_eq!(a.allocate(Eid(9), 100, 200), Ok(t(0)));
+        assert_eq!(a.allocate(Eid(9), Instant(100), Instant(200)), Ok(t(0)));
     }
 
     #[test]
     fn expiry_and_deadlines() {
         let mut a: TagAllocator<2> = TagAllocator::new();
         assert_eq!(a.next_deadline(), None);
-        let t0 = a.allocate(Eid(9), 0, 300).unwrap();
-        let t1 = a.allocate(Eid(9), 0, 200).unwrap();
-        let t2 = a.allocate(Eid(10), 0, 250).unwrap();
-        assert_eq!(a.next_deadline(), Some(200));
-        assert_eq!(a.poll(199), 0);
-        assert_eq!(a.poll(200), 1);
+        let t0 = a.allocate(Eid(9), Instant(0), Instant(300)).unwrap();
+        let t1 = a.allocate(Eid(9), Instant(0), Instant(200)).unwrap();
+        let t2 = a.allocate(Eid(10), Instant(0), Instant(250)).unwrap();
+        assert_eq!(a.next_deadline(), Some(Instant(200)));
+        assert_eq!(a.poll(Instant(199)), 0);
+        assert_eq!(a.poll(Instant(200)), 1);
         assert!(!a.is_allocated(Eid(9), t1));
-        assert_eq!(a.next_deadline(), Some(250));
-        assert!(a.extend(Eid(10), t2, 1000));
-        assert!(!a.extend(Eid(10), t1, 1000));
-        assert_eq!(a.poll(300), 1);
+        assert_eq!(a.next_deadline(), Some(Instant(250)));
+        assert!(a.extend(Eid(10), t2, Instant(1000)));
+        assert!(!a.extend(Eid(10), t1, Instant(1000)));
+        assert_eq!(a.poll(Instant(300)), 1);
         assert!(!a.is_allocated(Eid(9), t0));
         assert!(a.is_allocated(Eid(10), t2));
-        assert_eq!(a.next_deadline(), Some(1000));
+        assert_eq!(a.next_deadline(), Some(Instant(1000)));
         // Allocation expires stale tags itself.
         for _ in 0..7 {
-            a.allocate(Eid(10), 1000, 2000).unwrap();
+            a.allocate(Eid(10), Instant(1000), Instant(2000)).unwrap();
         }
         assert_eq!(a.in_use(Eid(10)), 7);
-        assert_eq!(a.allocate(Eid(10), 1000, 2000), Ok(t2));
-        assert_eq!(a.allocate(Eid(10), 1999, 2000), Err(TagError::Exhausted));
-        assert!(a.allocate(Eid(10), 2000, 3000).is_ok());
+        assert_eq!(a.allocate(Eid(10), Instant(1000), Instant(2000)), Ok(t2));
+        assert_eq!(
+            a.allocate(Eid(10), Instant(1999), Instant(2000)),
+            Err(TagError::Exhausted)
+        );
+        assert!(a.allocate(Eid(10), Instant(2000), Instant(3000)).is_ok());
         assert_eq!(a.in_use(Eid(10)), 1);
     }
 }

@@ -192,7 +192,7 @@ impl ResponderEndpoint {
                 return None;
             }
         };
-        let msg = match self.reasm.receive(packet, now.0) {
+        let msg = match self.reasm.receive(packet, now) {
             Ok(Some(m)) => m,
             Ok(None) => return None,
             Err(_) => {

@@ -13,6 +13,7 @@ mod words;
 
 use nvme_mi_core::mctp::Reassembler;
 use nvme_mi_core::mi::MAX_MESSAGE_LEN;
+use nvme_mi_core::time::Instant;
 use serde_json::json;
 
 use crate::cli::args::{OutputFormat, StartLayer as Start};
@@ -45,7 +46,8 @@ pub fn detect(bytes: &[u8]) -> Start {
 pub struct Dissector {
     reassembler: Box<Reassembler<4, MAX_MESSAGE_LEN>>,
     last: message::LastRequest,
-    clock_ms: u64,
+    /// Virtual time: one millisecond per unit.
+    clock: Instant,
 }
 
 impl Default for Dissector {
@@ -53,7 +55,7 @@ impl Default for Dissector {
         Dissector {
             reassembler: Box::new(Reassembler::new()),
             last: message::LastRequest::default(),
-            clock_ms: 0,
+            clock: Instant::ZERO,
         }
     }
 }
@@ -85,9 +87,9 @@ impl Dissector {
             return;
         }
         // One virtual millisecond per unit: no reassembly ever expires in a file.
-        self.clock_ms += 1;
+        self.clock = self.clock.saturating_add_millis(1);
         let mut r = Layer::new("reassembly (DSP0236 §8.8)");
-        let msg = match self.reassembler.receive(packet, self.clock_ms) {
+        let msg = match self.reassembler.receive(packet, self.clock) {
             Ok(Some(m)) => {
                 r.field("message", format!("complete, {} bytes", m.message().len()))
                     .field("message bytes", hex::encode(m.message()));

@@ -50,7 +50,7 @@ mctpd=(--mctpd none)
 bus_pid=
 fake_pid=
 if ((churn)); then
-    cargo build -p nvme-mi-linux --example fake_mctpd >/dev/null 2>&1
+    linux_examples fake_mctpd >/dev/null 2>&1
     read -r bus bus_pid < <(dbus-daemon --session --fork --print-address=1 --print-pid=1 | paste -sd' ')
     fifo=$(mktemp -u)
     mkfifo "$fifo"

@@ -294,11 +294,19 @@ pub fn registry(state: Arc<Mutex<State>>) -> Registry {
 }
 
 /// The OpenMetrics text of `registry`.
+#[cfg(test)]
 pub fn encode(registry: &Registry) -> String {
     let mut s = String::new();
-    // Writing into a String cannot fail.
-    let _ = prometheus_client::encoding::text::encode(&mut s, registry);
+    encode_into(registry, &mut s);
     s
+}
+
+/// Replaces the content of `page` with the OpenMetrics text of `registry` (a buffer kept
+/// from one scrape to the next is not allocated again).
+pub fn encode_into(registry: &Registry, page: &mut String) {
+    page.clear();
+    // Writing into a String cannot fail.
+    let _ = prometheus_client::encoding::text::encode(page, registry);
 }
 
 #[cfg(test)]

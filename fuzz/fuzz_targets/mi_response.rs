@@ -14,7 +14,9 @@
 use libfuzzer_sys::fuzz_target;
 use nvme_mi_core::mi::admin::parse_response;
 use nvme_mi_core::mi::aem::{emit_aem, parse_aem};
-use nvme_mi_core::mi::command::{MiCommandRequestRepr, MiCommandResponseRepr, MiRequest, Opcode};
+use nvme_mi_core::mi::command::{
+    MiCommandRequestRepr, MiCommandResponseRepr, MiRequest, Opcode, ReadDataStructureResponse,
+};
 use nvme_mi_core::mi::control_primitive::ControlPrimitiveResponseRepr;
 use nvme_mi_core::mi::pcie::PcieResponseRepr;
 use nvme_mi_core::mi::status::{ResponseHeader, StatusInfo};
@@ -60,6 +62,15 @@ fuzz_target!(|data: &[u8]| {
         );
         if let (Some(req), StatusInfo::Success(nmresp)) = (&request, r.info) {
             typed_mi_roundtrip(req, nmresp, r.data);
+        }
+        if let (Some(MiRequest::ReadDataStructure(req)), StatusInfo::Success(nmresp)) =
+            (&request, r.info)
+        {
+            // The quirk's lenient decoding agrees with the strict one wherever that accepts.
+            let lenient = ReadDataStructureResponse::parse_lenient(req.dtyp, r.data);
+            if let Ok(strict) = ReadDataStructureResponse::parse(req.dtyp, nmresp, r.data) {
+                assert_eq!(lenient, Ok(strict), "lenient == strict");
+            }
         }
     }
 

@@ -80,6 +80,26 @@ fn structure_32() -> impl Strategy<Value = [u8; 32]> {
 }
 
 proptest! {
+    /// The lenient decoding (the `lenient_data_structure_length` quirk) never panics, agrees
+    /// with the strict one wherever that accepts, and reads a Controller List's identifiers
+    /// from the bytes present, never more than its count.
+    #[test]
+    fn read_data_structure_lenient(dtyp in 0u8..=7, exact: bool, rdl: u16, data in bytes(80)) {
+        let dtyp = Dtyp::from_u8(dtyp);
+        let rdl = if exact { data.len() as u16 } else { rdl }.to_le_bytes();
+        let lenient = ReadDataStructureResponse::parse_lenient(dtyp, &data);
+        if let Ok(strict) = ReadDataStructureResponse::parse(dtyp, [rdl[0], rdl[1], 0], &data) {
+            prop_assert_eq!(lenient, Ok(strict));
+        }
+        if let Ok(ReadDataStructureResponse { structure: DataStructure::ControllerList(l) }) = lenient {
+            let count = usize::from(u16::from_le_bytes([data[0], data[1]]));
+            prop_assert_eq!(l.len(), count.min((data.len() - 2) / 2));
+            for (i, id) in l.iter().enumerate() {
+                prop_assert_eq!(id, u16::from_le_bytes([data[2 + 2 * i], data[3 + 2 * i]]));
+            }
+        }
+    }
+
     #[test]
     fn read_data_structure(
         dtyp in 0u8..=5, port_id: u8, ctrl_id: u16, iocsi: u8, csi in csi(),

@@ -68,6 +68,10 @@ fn every_verb_is_heap_free() {
         };
         ep.ctrl_health_poll(&req, &mut health).unwrap();
     });
+    none("quirks", || {
+        ep.probe_quirks(0).unwrap();
+        ep.set_csi(nvme_mi_core::mi::Csi::Slot0).unwrap();
+    });
     none("read data structures", || {
         ep.read_subsys_info().unwrap();
         ep.read_port_info(1).unwrap();
@@ -75,6 +79,10 @@ fn every_verb_is_heap_free() {
         ep.read_ctrl_info(0).unwrap();
         ep.read_cmd_support(&mut cmds).unwrap();
         ep.read_meb_support(&mut cmds).unwrap();
+        ep.config_mut().quirks.lenient_data_structure_length = true;
+        ep.read_ctrl_list(0, &mut ids).unwrap();
+        ep.read_subsys_info().unwrap();
+        ep.config_mut().quirks.lenient_data_structure_length = false;
     });
     none("configuration", || {
         ep.config_set_smbus_freq(1, SmbusFrequency::Khz400).unwrap();

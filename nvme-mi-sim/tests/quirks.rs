@@ -221,3 +221,36 @@ fn firmware_commands_refused_before_sending() {
     // Other Admin commands go on.
     ep.controller(0).identify_ctrl().unwrap();
 }
+
+/// The async twin has the same quirk verbs and behaviour.
+#[test]
+fn async_twin_probes_and_applies_quirks() {
+    use nvme_mi_core::requester::AsyncEndpoint;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime");
+    let deaf = Misbehaviour {
+        deaf_after_response: Duration::from_millis(1),
+        ignore_slot1: true,
+        ..Misbehaviour::default()
+    };
+    let mut link = misbehaving_loopback(5, deaf);
+    link.set_latency(Duration::ZERO);
+    let mut ep = AsyncEndpoint::new(link, [0u8; 4224]);
+    rt.block_on(async {
+        assert_eq!(ep.probe_quirks(0).await.unwrap(), Quirks::NONE);
+        let mut id = ep.controller(0).identify_ctrl().await.unwrap();
+        // The Identify right after the probe was ignored once and sent again.
+        assert_eq!(ep.transport().responder().ignored(), 1);
+        id.vid.set(0x144d);
+        id.mn[..12].copy_from_slice(b"MZUL2512HCJQ");
+        ep.config_mut().quirks.csi1_unsupported = true;
+        let q = ep.apply_quirks_from(&id);
+        assert_eq!(q.min_command_gap, Duration::from_micros(1200));
+        assert!(q.csi1_unsupported);
+        assert_eq!(ep.set_csi(Csi::Slot1), Err(RequestError::NotSupported));
+        ep.health_poll(false).await.unwrap();
+        ep.health_poll(false).await.unwrap();
+        assert_eq!(ep.transport().responder().ignored(), 1);
+    });
+}

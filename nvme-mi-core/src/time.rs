@@ -73,9 +73,14 @@ pub(crate) const fn millis_to_duration(ms: u64) -> Duration {
 /// `d` in whole milliseconds, rounded up (a timeout is never shorter than asked), saturating
 /// at `u64::MAX`; without 128-bit arithmetic (see [`Instant::saturating_add`]).
 pub(crate) fn millis_ceil(d: Duration) -> u64 {
-    d.as_secs()
-        .saturating_mul(1000)
-        .saturating_add(u64::from(d.subsec_nanos().div_ceil(1_000_000)))
+    let secs = d.as_secs();
+    // A plain product under a bound check: `saturating_mul` is a 128-bit product (two
+    // library calls on a Cortex-M0).
+    if secs > u64::MAX / 1000 {
+        u64::MAX
+    } else {
+        (secs * 1000).saturating_add(u64::from(d.subsec_nanos().div_ceil(1_000_000)))
+    }
 }
 
 impl core::ops::Add<Duration> for Instant {

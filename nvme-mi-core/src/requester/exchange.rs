@@ -279,10 +279,11 @@ impl Exchange {
                 if m.ror() != Ror::Response {
                     return Err(RequestError::Unexpected(Unexpected::NotAResponse));
                 }
-                if m.nmimt() != nmimt {
+                let received = m.nmimt();
+                if received != nmimt {
                     return Err(RequestError::Unexpected(Unexpected::Nmimt {
                         expected: nmimt.to_u8(),
-                        received: m.nmimt().to_u8(),
+                        received: received.to_u8(),
                     }));
                 }
                 if m.csi() != csi {

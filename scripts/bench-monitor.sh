@@ -1,24 +1,25 @@
 #!/usr/bin/env bash
 # CPU and memory of `nvme-mi monitor` watching N simulated drives (default 24) at a 1 s
-# health interval (Controller Health and SMART every 10 s, AEMs checked every 250 ms) for
-# SECONDS (default 60), with /metrics scraped once a second: user and system CPU time from
-# /proc/PID/stat, resident memory (VmRSS) every 10 s, and the peak (VmHWM).
+# health interval (Controller Health and SMART every 10 s, AEMs checked every 250 ms) while
+# /metrics is scraped SCRAPES times (default 60), once a second (each scrape adds its own
+# time): user and system CPU time from /proc/PID/stat, resident memory (VmRSS) every 10
+# scrapes, and the peak (VmHWM).
 #
 # Options, to look for growth where it usually hides:
-#   --events S   SIGUSR1 every S seconds: each toggles the drives' temperature across their
+#   --events S   SIGUSR1 every S scrapes: each toggles the drives' temperature across their
 #                warning threshold, so every drive sends Asynchronous Event Messages, which the
 #                monitor receives, acknowledges and answers with a full read.
 #   --churn      endpoints coming and going: a fake mctpd (nvme-mi-linux's example) on a
 #                private dbus-daemon, which the monitor follows, publishes an endpoint on a new
-#                network every second and withdraws each 5 s later (so 5 at a time, SECONDS
-#                different ones in all, each with its series on /metrics while it lives).
+#                network every scrape and withdraws each 5 scrapes later (so 5 at a time,
+#                SCRAPES different ones in all, each with its series on /metrics while it lives).
 #                Without AF_MCTP (as on most hosts) each fails to open and is counted down.
 #   --massif F   run the monitor under valgrind's massif (heap snapshots over time, in
 #                milliseconds) and write its profile to F; CPU and VmRSS are then valgrind's.
-#   --samples F  where the samples go (default target/bench-monitor.tsv): every 10 s the
-#                seconds, VmRSS in KiB, CPU seconds, /metrics lines and endpoints watched; the
-#                monitor's standard error goes beside it (F with .stderr for .tsv).
-# Usage: scripts/bench-monitor.sh [N] [SECONDS] [--events S] [--churn] [--massif FILE]
+#   --samples F  where the samples go (default target/bench-monitor.tsv): every 10 scrapes
+#                the scrapes so far, VmRSS in KiB, CPU seconds, /metrics lines and endpoints
+#                watched; the monitor's standard error goes beside it (F with .stderr).
+# Usage: scripts/bench-monitor.sh [N] [SCRAPES] [--events S] [--churn] [--massif FILE]
 #        [--samples F]    (release build)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -82,7 +83,7 @@ scrape() { curl -sf "http://127.0.0.1:$port/metrics"; }
 for _ in $(seq 300); do scrape >/dev/null && break; sleep 0.1; done
 start=$(date +%s.%N)
 read -r u0 s0 < <(cpu)
-printf 'seconds\tvmrss_kib\tcpu_s\tmetrics_lines\tendpoints\n' >"$tsv"
+printf 'scrapes\tvmrss_kib\tcpu_s\tmetrics_lines\tendpoints\n' >"$tsv"
 added=()
 for i in $(seq "$secs"); do
     page=$(scrape || true)

@@ -6,11 +6,13 @@
 //! healed and a health poll must return the drive's real state: no fault leaves the stack
 //! wedged, with a stale response queued or a tag held.
 //!
-//! Links: the in-memory [`Loopback`] with its [`Fault`]s, in virtual time.
+//! Links: the in-memory [`Loopback`] in virtual time, wrapped in a [`FaultInjector`] with the
+//! row's [`Fault`]s.
 
 use core::time::Duration;
 
-use nvme_mi_core::loopback::{Fault, LoopPeer, Loopback, Which};
+use nvme_mi_core::fault_injector::{Fault, FaultError, FaultInjector, Which};
+use nvme_mi_core::loopback::{LoopPeer, Loopback};
 use nvme_mi_core::mctp::Eid;
 use nvme_mi_core::mi::admin::Identify;
 use nvme_mi_core::mi::admin_data::{AdminData, IdentifyController};
@@ -103,7 +105,7 @@ impl<P, R: Respond<P>> Respond<P> for Liar<R> {
     }
 }
 
-type Link = Loopback<Liar<Responder<Sim, LoopPeer>>>;
+type Link = FaultInjector<Loopback<Liar<Responder<Sim, LoopPeer>>>>;
 type Ep = Endpoint<Link, Vec<u8>>;
 
 fn endpoint(lie: Lie) -> Box<Ep> {
@@ -111,12 +113,12 @@ fn endpoint(lie: Lie) -> Box<Ep> {
         inner: nvme_mi_sim::responder(3),
         lie,
     };
-    let link = Loopback::new(liar, Eid(8), nvme_mi_sim::DEFAULT_EID);
+    let link = FaultInjector::new(Loopback::new(liar, Eid(8), nvme_mi_sim::DEFAULT_EID));
     Box::new(Endpoint::new(link, vec![0u8; MAX_MESSAGE_LEN]))
 }
 
 fn sim(ep: &Ep) -> &Sim {
-    ep.transport().responder().inner.device()
+    ep.transport().inner().responder().inner.device()
 }
 
 /// The command a row sends.
@@ -159,7 +161,7 @@ enum Value {
 }
 
 /// Send `cmd`.
-fn send(ep: &mut Ep, cmd: Command) -> Result<Value, RequestError<ErrorKind>> {
+fn send(ep: &mut Ep, cmd: Command) -> Result<Value, RequestError<FaultError<ErrorKind>>> {
     match cmd {
         Command::HealthPoll => ep
             .mi_command(&SubsystemHealthStatusPollRequest {
@@ -514,12 +516,12 @@ fn fault_matrix_over_the_loopback() {
         }
         // Heal the wire (a liar stays a liar: check it with a clean drive's answer instead).
         ep.transport_mut().heal();
-        ep.transport_mut().responder_mut().lie = Lie::None;
+        ep.transport_mut().inner_mut().responder_mut().lie = Lie::None;
         match run(&mut ep, HealthPoll) {
             Ok(Data) => {}
             other => problems.push(format!("health poll after the row: {other:?}")),
         }
-        let stats = ep.transport().stats();
+        let stats = ep.transport().inner().stats();
         if stats.open_exchanges != 0 {
             problems.push(format!("{} exchanges left open", stats.open_exchanges));
         }

@@ -60,6 +60,11 @@
 mod logging;
 
 pub mod basic_mgmt;
+#[cfg(feature = "fault-injector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fault-injector")))]
+pub mod fault_injector;
+#[cfg(feature = "loopback")]
+#[cfg_attr(docsrs, doc(cfg(feature = "loopback")))]
 pub mod loopback;
 pub mod mctp;
 pub mod mi;

@@ -1,22 +1,42 @@
-//! An in-memory link between a requester and a [`Respond`]er, in virtual time, with fault
-//! injection.
+//! An in-memory link between a requester and a [`Respond`]er, in virtual time.
 //!
 //! [`Loopback`] implements [`Transport`] and [`EventSource`] for the requester side and feeds
 //! each request straight to the responder it owns. Time is virtual: waiting for a response
 //! that will never come takes no real time, so timeout and More Processing Required paths are
-//! tested in microseconds. Tags and source EIDs are modelled as on a real wire: each exchange
-//! gets its own tag, and a message with another tag or from another EID is discarded by the
-//! link, never delivered.
+//! tested in microseconds. Tags are modelled as on a real wire: each exchange gets its own
+//! tag, and a response that arrives once its exchange has ended (the responder answered after
+//! the requester gave up) is discarded by the link, never delivered to a later exchange.
 //!
-//! [`Fault`]s change what the wire does to messages: drop, duplicate, delay, corrupt,
-//! truncate, retag, change the source, keep answering More Processing Required, or go silent.
-//! They are for testing error paths, never a substitute for the real components.
-
-use heapless::Vec;
+//! The link itself never loses or damages a message; wrap it in a `FaultInjector` (module
+//! `fault_injector`, feature `fault-injector`) to test error paths. Neither is a substitute for the real components.
+//!
+//! ```
+//! use nvme_mi_core::loopback::{LoopPeer, Loopback};
+//! use nvme_mi_core::mctp::Eid;
+//! use nvme_mi_core::requester::Endpoint;
+//! # use nvme_mi_core::mi::header::{emit_message, MessageHeader};
+//! # use nvme_mi_core::mi::Message;
+//! # use nvme_mi_core::responder::{Outgoing, Respond};
+//! # use nvme_mi_core::time::Instant;
+//! # /// Answers every command with Success and an NVM Subsystem Health Data Structure.
+//! # struct Drive;
+//! # impl Respond<LoopPeer> for Drive {
+//! #     fn handle(&mut self, req: &[u8], _: &LoopPeer, _: Instant, out: &mut [u8]) -> Option<usize> {
+//! #         let hdr = MessageHeader::parse(&Message::new_checked(req).ok()?).response();
+//! #         emit_message(&hdr, &[&[0, 0, 0, 0], &[0x38, 0xff, 0x25, 0x03, 1, 0, 0, 0]], out).ok()
+//! #     }
+//! #     fn poll(&mut self, _: Instant, _: &mut [u8]) -> Option<Outgoing<LoopPeer>> { None }
+//! #     fn next_deadline(&self) -> Option<Instant> { None }
+//! # }
+//! // The requester at EID 8, the responder (any `Respond<LoopPeer>`) at EID 9.
+//! let link: Loopback<Drive> = Loopback::new(Drive, Eid(8), Eid(9));
+//! let mut ep = Endpoint::new(link, [0u8; 4224]);
+//! assert_eq!(ep.health_poll(false).unwrap().ctemp, 0x25);
+//! assert_eq!(ep.transport().stats().requests, 1);
+//! ```
 
 use crate::mctp::Eid;
-use crate::mi::header::{emit_message, MessageHeader};
-use crate::mi::{Csi, Message, Nmimt, MAX_MESSAGE_LEN};
+use crate::mi::MAX_MESSAGE_LEN;
 use crate::responder::{Outgoing, Respond};
 use crate::time::Instant;
 use crate::transport::{gather, ErrorKind, EventSource, Transport};
@@ -32,71 +52,12 @@ pub struct LoopPeer {
     pub tag: u8,
 }
 
-/// Which messages a fault applies to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub enum Which {
-    /// Every message.
-    All,
-    /// The n-th message (0-based) in that direction since the link was made.
-    Nth(u32),
-    /// Every message from the n-th on.
-    From(u32),
-}
-
-impl Which {
-    fn matches(self, n: u32) -> bool {
-        match self {
-            Which::All => true,
-            Which::Nth(k) => n == k,
-            Which::From(k) => n >= k,
-        }
-    }
-}
-
-/// What the wire does wrong.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub enum Fault {
-    /// Requests matching are lost before they reach the responder.
-    DropRequest(Which),
-    /// Requests matching have byte `index` XORed with `mask` on the way.
-    CorruptRequest(Which, usize, u8),
-    /// Responses matching are lost.
-    DropResponse(Which),
-    /// Responses matching arrive twice.
-    DuplicateResponse(Which),
-    /// Responses matching arrive later by this many milliseconds.
-    DelayResponse(Which, u32),
-    /// Responses matching have byte `index` XORed with `mask`.
-    CorruptResponse(Which, usize, u8),
-    /// Responses matching are cut to this many bytes.
-    TruncateResponse(Which, usize),
-    /// Responses matching carry another message tag.
-    WrongTag(Which),
-    /// Responses matching come from another EID.
-    WrongSource(Which),
-    /// Responses matching are replaced by More Processing Required, sent again every
-    /// `interval_ms` for ever: a drive that never finishes.
-    EndlessMpr(Which, u32),
-    /// The responder never answers anything.
-    Silence,
-}
-
-struct MprForever {
-    tag: u8,
-    next: Instant,
-    interval: Duration,
-    bytes: [u8; 12],
-}
-
 struct InFlight {
     arrive: Instant,
     /// Order of queueing, to deliver messages arriving at the same time in that order.
     order: u32,
     used: bool,
     tag: u8,
-    src: Eid,
     len: usize,
     buf: [u8; MAX_MESSAGE_LEN],
 }
@@ -107,7 +68,6 @@ impl InFlight {
         order: 0,
         used: false,
         tag: 0,
-        src: Eid::NULL,
         len: 0,
         buf: [0; MAX_MESSAGE_LEN],
     };
@@ -135,7 +95,7 @@ impl<const N: usize> Queue<N> {
 
     /// Queue `bytes` (dropped silently when every slot is in use, as a full queue would);
     /// returns the slot's index.
-    fn push(&mut self, arrive: Instant, tag: u8, src: Eid, bytes: &[u8]) -> Option<usize> {
+    fn push(&mut self, arrive: Instant, tag: u8, bytes: &[u8]) -> Option<usize> {
         let i = self.slots.iter().position(|m| !m.used)?;
         let order = self.next_order;
         self.next_order = self.next_order.wrapping_add(1);
@@ -146,7 +106,6 @@ impl<const N: usize> Queue<N> {
         m.arrive = arrive;
         m.order = order;
         m.tag = tag;
-        m.src = src;
         m.used = true;
         Some(i)
     }
@@ -166,9 +125,9 @@ impl<const N: usize> Queue<N> {
 pub struct LinkStats {
     /// Requests sent by the requester.
     pub requests: u32,
-    /// Responses produced by the responder (before faults).
+    /// Responses produced by the responder.
     pub responses: u32,
-    /// Messages discarded by the link because of their tag or source.
+    /// Responses discarded by the link because their exchange had ended.
     pub discarded: u32,
     /// Unsolicited messages produced by the responder.
     pub unsolicited: u32,
@@ -186,10 +145,6 @@ pub struct Loopback<R, const N: usize = 4> {
     latency: Duration,
     next_tag: u8,
     current_tag: Option<u8>,
-    faults: Vec<Fault, 8>,
-    mpr_forever: Option<MprForever>,
-    sent: u32,
-    answered: u32,
     responses: Queue<N>,
     events: Queue<N>,
     /// The request being handed to the responder.
@@ -211,10 +166,6 @@ impl<R: Respond<LoopPeer>, const N: usize> Loopback<R, N> {
             latency: Duration::from_millis(1),
             next_tag: 0,
             current_tag: None,
-            faults: Vec::new(),
-            mpr_forever: None,
-            sent: 0,
-            answered: 0,
             responses: Queue::new(),
             events: Queue::new(),
             request: [0; MAX_MESSAGE_LEN],
@@ -226,16 +177,6 @@ impl<R: Respond<LoopPeer>, const N: usize> Loopback<R, N> {
     /// Set the one-way latency.
     pub fn set_latency(&mut self, latency: Duration) {
         self.latency = latency;
-    }
-
-    /// Add a fault (at most 8). Returns `false` if the list is full.
-    pub fn inject(&mut self, fault: Fault) -> bool {
-        self.faults.push(fault).is_ok()
-    }
-
-    /// Remove every fault.
-    pub fn heal(&mut self) {
-        self.faults.clear();
     }
 
     /// The responder.
@@ -260,81 +201,16 @@ impl<R: Respond<LoopPeer>, const N: usize> Loopback<R, N> {
         self.now = core::cmp::max(self.now, until);
     }
 
-    fn has_fault(&self, f: impl Fn(&Fault) -> bool) -> bool {
-        self.faults.iter().any(f)
-    }
-
-    /// Queue a message from the responder, applying the response faults.
+    /// Queue a message from the responder.
     fn deliver(&mut self, len: usize, tag: u8, unsolicited: bool, at: Instant) {
-        let n = self.answered;
-        self.answered = self.answered.wrapping_add(1);
-        if self.has_fault(|f| matches!(f, Fault::Silence)) {
-            return;
-        }
-        if !unsolicited {
-            self.stats.responses += 1;
-        }
         let queue = if unsolicited {
             &mut self.events
         } else {
+            self.stats.responses += 1;
             &mut self.responses
         };
         let bytes = self.scratch.get(..len).unwrap_or(&[]);
-        let Some(slot) = queue.push(at + self.latency, tag, self.remote, bytes) else {
-            return;
-        };
-        let Some(msg) = queue.slots.get_mut(slot) else {
-            return;
-        };
-        let mut copies = 1;
-        for f in self.faults.iter() {
-            match *f {
-                Fault::DropResponse(w) if w.matches(n) => {
-                    msg.used = false;
-                    return;
-                }
-                Fault::DuplicateResponse(w) if w.matches(n) => copies = 2,
-                Fault::DelayResponse(w, ms) if w.matches(n) => {
-                    msg.arrive = msg.arrive + Duration::from_millis(u64::from(ms))
-                }
-                Fault::CorruptResponse(w, i, m) if w.matches(n) && i < msg.len => msg.buf[i] ^= m,
-                Fault::TruncateResponse(w, l) if w.matches(n) => {
-                    msg.len = core::cmp::min(msg.len, l)
-                }
-                Fault::WrongTag(w) if w.matches(n) => msg.tag = (msg.tag + 1) & 7,
-                Fault::WrongSource(w) if w.matches(n) => msg.src = Eid(msg.src.0.wrapping_add(1)),
-                Fault::EndlessMpr(w, interval) if w.matches(n) && !unsolicited => {
-                    // Replace the response with More Processing Required, repeated for ever.
-                    msg.used = false;
-                    let hdr = response_header_of(msg.message());
-                    let mut bytes = [0u8; 12];
-                    let _ = emit_message(&hdr, &[&[0x01, 0, 0x0a, 0x00]], &mut bytes);
-                    self.mpr_forever = Some(MprForever {
-                        tag: msg.tag,
-                        next: msg.arrive,
-                        interval: Duration::from_millis(u64::from(interval.max(1))),
-                        bytes,
-                    });
-                    return;
-                }
-                _ => {}
-            }
-        }
-        if copies == 2 {
-            // The duplicate, faults included, a millisecond later.
-            let (arrive, tag, src, len) = (msg.arrive, msg.tag, msg.src, msg.len);
-            if let Some(dup) = queue.push(arrive + Duration::from_millis(1), tag, src, &[]) {
-                let (first, second) = if slot < dup {
-                    let (lo, hi) = queue.slots.split_at_mut(dup);
-                    (&lo[slot], &mut hi[0])
-                } else {
-                    let (lo, hi) = queue.slots.split_at_mut(slot);
-                    (&hi[0], &mut lo[dup])
-                };
-                second.buf[..len].copy_from_slice(&first.buf[..len]);
-                second.len = len;
-            }
-        }
+        let _ = queue.push(at + self.latency, tag, bytes);
     }
 
     /// Run the responder's pending work due up to `until`.
@@ -391,10 +267,7 @@ impl<R: Respond<LoopPeer>, const N: usize> Loopback<R, N> {
         if accept(m) {
             Some(idx)
         } else {
-            debug!(
-                "message dropped: source EID {:?}, tag {:?} not the exchange's",
-                m.src, m.tag
-            );
+            debug!("message dropped: tag {:?} not the exchange's", m.tag);
             stats.discarded += 1;
             None
         }
@@ -413,22 +286,7 @@ impl<R: Respond<LoopPeer>, const N: usize> Loopback<R, N> {
                 self.earliest_arrival(unsolicited).unwrap_or(deadline),
             );
             self.run_responder_until(horizon);
-            if !unsolicited {
-                if let Some(f) = self.mpr_forever.as_mut() {
-                    let first_queued = self.responses.iter().map(|m| m.arrive).min();
-                    if Some(f.tag) == self.current_tag
-                        && f.next <= deadline
-                        && first_queued.is_none_or(|a| f.next <= a)
-                    {
-                        self.now = core::cmp::max(self.now, f.next);
-                        f.next = f.next + f.interval;
-                        let out = buf.get_mut(..12).ok_or(ErrorKind::BufferTooSmall)?;
-                        out.copy_from_slice(&f.bytes);
-                        return Ok(12);
-                    }
-                }
-            }
-            let (remote, tag) = (self.remote, self.current_tag);
+            let tag = self.current_tag;
             let queue = if unsolicited {
                 &mut self.events
             } else {
@@ -436,7 +294,7 @@ impl<R: Respond<LoopPeer>, const N: usize> Loopback<R, N> {
             };
             let before = queue.len();
             let taken = Self::take(queue, deadline, &mut self.stats, |m| {
-                m.src == remote && (unsolicited || Some(m.tag) == tag)
+                unsolicited || Some(m.tag) == tag
             });
             let after = queue.len();
             if let Some(m) = taken.and_then(|i| queue.slots.get(i)) {
@@ -472,14 +330,6 @@ impl<R: Respond<LoopPeer>, const N: usize> Loopback<R, N> {
     }
 }
 
-/// The response header matching the request or response in `msg` (for fabricated MPRs).
-fn response_header_of(msg: &[u8]) -> MessageHeader {
-    match Message::new_checked(msg) {
-        Ok(m) => MessageHeader::parse(&m).response(),
-        Err(_) => MessageHeader::request(Nmimt::MiCommand, Csi::Slot0).response(),
-    }
-}
-
 impl<R: Respond<LoopPeer>, const N: usize> Transport for Loopback<R, N> {
     type Error = ErrorKind;
 
@@ -495,17 +345,8 @@ impl<R: Respond<LoopPeer>, const N: usize> Transport for Loopback<R, N> {
         self.next_tag = (self.next_tag + 1) & 7;
         self.current_tag = Some(tag);
         self.stats.open_exchanges += 1;
-        let n = self.sent;
-        self.sent = self.sent.wrapping_add(1);
         self.stats.requests += 1;
         let len = gather(message, &mut self.request).ok_or(ErrorKind::BufferTooSmall)?;
-        for f in self.faults.iter() {
-            match *f {
-                Fault::DropRequest(w) if w.matches(n) => return Ok(()),
-                Fault::CorruptRequest(w, i, m) if w.matches(n) && i < len => self.request[i] ^= m,
-                _ => {}
-            }
-        }
         let arrive = self.now + self.latency;
         // The responder works through what was due before this request arrived.
         self.run_responder_until(arrive);
@@ -528,7 +369,6 @@ impl<R: Respond<LoopPeer>, const N: usize> Transport for Loopback<R, N> {
     }
 
     fn end_exchange(&mut self) {
-        self.mpr_forever = None;
         if self.current_tag.take().is_some() {
             self.stats.open_exchanges -= 1;
         }

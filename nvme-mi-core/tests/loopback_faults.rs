@@ -3,7 +3,8 @@
 //! link is usable for the next command.
 
 use core::time::Duration;
-use nvme_mi_core::loopback::{Fault, LoopPeer, Loopback, Which};
+use nvme_mi_core::fault_injector::{Fault, FaultError, FaultInjector, Which};
+use nvme_mi_core::loopback::{LoopPeer, Loopback};
 use nvme_mi_core::mctp::Eid;
 use nvme_mi_core::mi::header::{emit_message, MessageHeader};
 use nvme_mi_core::mi::{Csi, Message, Nmimt};
@@ -70,10 +71,14 @@ impl Respond<LoopPeer> for Counter {
     }
 }
 
-type Link = Loopback<Counter, 4>;
+type Link = FaultInjector<Loopback<Counter, 4>>;
 
 fn link() -> Box<Link> {
-    Box::new(Loopback::new(Counter::default(), Eid(8), Eid(9)))
+    Box::new(FaultInjector::new(Loopback::new(
+        Counter::default(),
+        Eid(8),
+        Eid(9),
+    )))
 }
 
 const MI: Expect = Expect::NvmeMi {
@@ -93,13 +98,13 @@ fn request() -> Vec<u8> {
 fn exchange(
     l: &mut Link,
     policy: Policy,
-) -> Result<u8, RequestError<nvme_mi_core::transport::ErrorKind>> {
+) -> Result<u8, RequestError<FaultError<nvme_mi_core::transport::ErrorKind>>> {
     let req = request();
     let mut buf = [0u8; 64];
     let start = l.now();
     let r = run_exchange(l, policy, MI, &[&req], &mut buf);
     assert!(l.now().since(start) <= policy.max_total, "deadline overrun");
-    assert_eq!(l.stats().open_exchanges, 0, "tag leaked");
+    assert_eq!(l.inner().stats().open_exchanges, 0, "tag leaked");
     let n = r?;
     let m = Message::new_checked(&buf[..n]).unwrap();
     Ok(m.body()[1])
@@ -115,7 +120,7 @@ fn clean_link() {
 #[test]
 fn more_processing_required_then_final() {
     let mut l = link();
-    l.responder_mut().slow = true;
+    l.inner_mut().responder_mut().slow = true;
     let t0 = l.now();
     assert_eq!(exchange(&mut l, Policy::write()), Ok(1));
     assert!(l.now().since(t0) >= Duration::from_millis(500));
@@ -155,7 +160,8 @@ fn corrupted_request_is_ignored_by_the_responder() {
     let mut l = link();
     l.inject(Fault::CorruptRequest(Which::Nth(0), 13, 0x80));
     assert_eq!(exchange(&mut l, Policy::read()), Ok(1));
-    assert_eq!(l.stats().requests, 2);
+    assert_eq!(l.inner().stats().requests, 2);
+    assert_eq!(l.stats().requests_corrupted, 1);
 }
 
 #[test]
@@ -175,7 +181,7 @@ fn late_response_discarded_and_retried() {
     assert_eq!(l.stats().discarded, 0);
     // The late first response (old tag) is still in flight; the next command must get its
     // own answer, and once the stale one lands it is discarded, never delivered.
-    l.advance(Duration::from_secs(3));
+    l.inner_mut().advance(Duration::from_secs(3));
     assert_eq!(exchange(&mut l, Policy::read()), Ok(3));
     assert_eq!(l.stats().discarded, 1);
 }
@@ -267,7 +273,7 @@ fn silence() {
 fn unsolicited_messages_arrive_on_their_own_path() {
     let mut l = link();
     let due = l.now() + Duration::from_secs(2);
-    l.responder_mut().event = Some((
+    l.inner_mut().responder_mut().event = Some((
         LoopPeer {
             eid: Eid(8),
             tag: 0,
@@ -278,7 +284,9 @@ fn unsolicited_messages_arrive_on_their_own_path() {
     let deadline = l.now() + Duration::from_secs(1);
     assert_eq!(
         l.recv_unsolicited(&mut buf, deadline),
-        Err(nvme_mi_core::transport::ErrorKind::Timeout)
+        Err(FaultError::Transport(
+            nvme_mi_core::transport::ErrorKind::Timeout
+        ))
     );
     let deadline = l.now() + Duration::from_secs(5);
     let n = l.recv_unsolicited(&mut buf, deadline).unwrap();
@@ -304,7 +312,9 @@ fn block_on<F: core::future::Future>(f: F) -> F::Output {
 #[test]
 fn async_twin_follows_more_processing_and_quirk_gap() {
     use nvme_mi_core::requester::{AsyncEndpoint, CommandClass, Config, Quirks};
-    let mut l = link();
+    // The loopback itself: the fault injector is a blocking transport only.
+    let mut l: Box<Loopback<Counter, 4>> =
+        Box::new(Loopback::new(Counter::default(), Eid(8), Eid(9)));
     l.responder_mut().slow = true;
     let config = Config {
         quirks: Quirks {
@@ -390,4 +400,38 @@ fn endpoint_reports_status_as_data() {
         )
         .unwrap();
     assert_eq!(raw.header.status(), ResponseStatus::InvalidParameter);
+}
+
+#[test]
+fn reordered_response_comes_after_the_next_one() {
+    let mut l = link();
+    // More Processing Required, then the final response 500 ms later: the first is held back
+    // until the second has arrived.
+    l.inner_mut().responder_mut().slow = true;
+    l.inject(Fault::ReorderResponse(Which::Nth(0)));
+    assert_eq!(exchange(&mut l, Policy::write()), Ok(1));
+    assert_eq!(l.stats().responses_delayed, 1);
+    // The late MPR belongs to the finished exchange: discarded, never taken for the next.
+    assert_eq!(exchange(&mut l, Policy::write()), Ok(2));
+    assert_eq!(l.stats().discarded, 1);
+}
+
+#[test]
+fn random_faults_are_deterministic_per_seed() {
+    let run = |seed: u64| {
+        let mut l = link();
+        l.set_seed(seed);
+        l.inject(Fault::DropResponse(Which::Rate(u16::MAX / 2)));
+        let outcomes: Vec<bool> = (0..40)
+            .map(|_| exchange(&mut l, Policy::read()).is_ok())
+            .collect();
+        (outcomes, l.stats().responses_dropped)
+    };
+    let (a, dropped) = run(7);
+    // About half the responses lost; a read is sent three times, so most commands succeed.
+    assert!((25..=95).contains(&dropped), "{dropped} dropped");
+    assert!(a.iter().filter(|ok| **ok).count() >= 25, "{a:?}");
+    assert!(a.contains(&false), "some command lost all three responses");
+    assert_eq!(run(7), (a.clone(), dropped), "same seed, same faults");
+    assert_ne!(run(8).0, a, "another seed, other faults");
 }

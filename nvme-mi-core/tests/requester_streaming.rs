@@ -2,7 +2,8 @@
 //! a known pattern, over the in-memory link.
 
 use core::time::Duration;
-use nvme_mi_core::loopback::{Fault, LoopPeer, Loopback};
+use nvme_mi_core::fault_injector::{Fault, FaultInjector};
+use nvme_mi_core::loopback::{LoopPeer, Loopback};
 use nvme_mi_core::mctp::Eid;
 use nvme_mi_core::mi::admin::{
     AdminCompletion, DecodedAdminRequest, GetLogPage, Identify, Lid, TypedCommand,
@@ -267,7 +268,8 @@ fn events_are_enabled_received_once_and_bounded_by_deadline() {
 
 #[test]
 fn streaming_stops_on_faults_with_typed_errors() {
-    let mut link = setup();
+    let mut drive = setup();
+    let mut link = Box::new(FaultInjector::<_>::new(&mut *drive));
     link.inject(Fault::Silence);
     let mut ep = Endpoint::new(&mut *link, [0u8; 4224]);
     let mut out = vec![0u8; 8192];

@@ -76,6 +76,7 @@ use nvme_mi_core::basic_mgmt::{
     BlockRead, IdentificationBlock, Sflgs, StatusBlock, DEFAULT_ADDRESS, IDENTIFICATION_BLOCK,
     IDENTIFICATION_BLOCK_LEN, STATUS_BLOCK, STATUS_BLOCK_LEN,
 };
+#[cfg(feature = "loopback")]
 use nvme_mi_core::loopback::{LoopPeer, Loopback};
 use nvme_mi_core::mctp::Eid;
 use nvme_mi_core::mi::admin::{AdminCompletion, DecodedAdminRequest};
@@ -681,7 +682,7 @@ impl Device for Sim {
 }
 
 /// The README's examples, compiled and run as doctests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "loopback"))]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
 
@@ -691,7 +692,7 @@ pub fn responder<P: Clone>(seed: u64) -> Responder<Sim, P> {
 }
 
 /// The link a requester at EID 8 uses to reach a fresh [`Sim`] made from `seed`, in memory:
-/// a [`Loopback`] transport, for tests and examples.
+/// a [`Loopback`] transport, for tests and examples (feature `loopback`).
 ///
 /// ```
 /// use nvme_mi_core::requester::Endpoint;
@@ -699,11 +700,13 @@ pub fn responder<P: Clone>(seed: u64) -> Responder<Sim, P> {
 /// assert_eq!(ep.read_subsys_info()?.port_count(), 2);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[cfg(feature = "loopback")]
 pub fn loopback(seed: u64) -> Loopback<Responder<Sim, LoopPeer>> {
     Loopback::new(responder(seed), Eid(8), DEFAULT_EID)
 }
 
 /// Like [`loopback`], to a drive that misbehaves as `how` says (see [`Misbehaving`]).
+#[cfg(feature = "loopback")]
 pub fn misbehaving_loopback(
     seed: u64,
     how: Misbehaviour,

@@ -16,20 +16,4 @@ run_guest() {
         "$target/debug/nvme-mi" "$target/debug/examples/fake_mctpd" \
         "$target/debug/examples/mctp_link"
 }
-# Exit 125 from uml-run.sh: the guest kernel itself died and no test result exists (its
-# console is printed above). This is a fault of the UML kernel (Debian's 6.12.118 built by
-# uml-kernel.sh, on the development machine's 6.18 host kernel), not of this test: the same
-# panics ("Segfault with no mm" with timer_real_alarm_handler, arch/um's host SIGALRM
-# handler, on the stack; or "Kernel tried to access user memory") were seen on 2026-12-07 in
-# 4 of about 83 guest boots of several scripts (test-linux-uml.sh, test-nvme-cli-uml.sh,
-# this one), twice in kthreadd during boot, right after "Checking host MADV_REMOVE
-# support", before init had started any program; none in 8 runs of this guest in a row.
-# One more guest then, said loudly; a test failure (any other status) is never repeated.
-status=0
-run_guest || status=$?
-if [[ $status -eq 125 ]]; then
-    log "WARNING: the UML guest kernel crashed (console above); running the guest once more"
-    status=0
-    run_guest || status=$?
-fi
-exit "$status"
+run_guest

@@ -14,7 +14,7 @@ use super::poll::Target;
 use super::reading::{FailureKind, CRITICAL_WARNINGS, CSTS_FLAGS};
 use super::state::{Record, State, LATENCY_BUCKETS};
 
-/// The content type of [`encode`]'s text.
+/// The content type of [`encode_into`]'s text.
 pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
 type Labels = Vec<(&'static str, String)>;

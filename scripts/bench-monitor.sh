@@ -64,6 +64,8 @@ fi
 run=("$target/release/nvme-mi" monitor "${sims[@]}" "${mctpd[@]}" --interval 1 \
     --detail-interval 10 --listen "127.0.0.1:$port")
 if [[ -n $massif ]]; then
+    command -v valgrind >/dev/null \
+        || { echo "bench-monitor: --massif needs valgrind (apt-get install valgrind)" >&2; exit 2; }
     run=(valgrind --tool=massif --time-unit=ms --massif-out-file="$massif" "${run[@]}")
 fi
 "${run[@]}" >/dev/null 2>"${tsv%.tsv}.stderr" &

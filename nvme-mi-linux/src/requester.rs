@@ -94,7 +94,7 @@ pub(crate) struct RequesterCore {
     /// response.
     abandoned: u8,
     /// When the last exchange ended without its final response: the values in `abandoned`
-    /// are forgotten [`QUARANTINE`] later.
+    /// are forgotten [`QUARANTINE`] later (and this with them).
     abandoned_at: Option<StdInstant>,
     /// Keep the tag after a complete exchange.
     keep: bool,
@@ -244,11 +244,13 @@ impl RequesterCore {
     /// free, the first of them.
     fn alloc_fresh(&mut self) -> Result<u8> {
         let v1 = self.mode == TagMode::PreallocatedV1;
+        // Forgotten once the quarantine is over, so that later allocations read no clock.
         if self
             .abandoned_at
-            .is_none_or(|at| at.elapsed() >= QUARANTINE)
+            .is_some_and(|at| at.elapsed() >= QUARANTINE)
         {
             self.abandoned = 0;
+            self.abandoned_at = None;
         }
         // Held tags: at most eight (one per value).
         let mut held = [0u8; 8];

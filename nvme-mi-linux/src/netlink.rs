@@ -498,14 +498,20 @@ mod tests {
         assert_eq!(pick_source(&routes, &nets, &[], 1, Eid(9)), None);
     }
 
-    #[test]
-    fn dump_messages_and_nested_attributes() {
+    /// `mctp link set` of interface 3 to network 10: a request with nested attributes.
+    fn link_net_request() -> Request {
         let mut r = Request::new(RTM_NEWLINK, 0, &ifinfomsg(3, 0, 0));
         let spec = r.begin_nest(IFLA_AF_SPEC);
         let mctp = r.begin_nest(AF_MCTP as u16);
         r.attr(IFLA_MCTP_NET, &10u32.to_ne_bytes());
         r.end_nest(mctp);
         r.end_nest(spec);
+        r
+    }
+
+    #[test]
+    fn dump_messages_and_nested_attributes() {
+        let mut r = link_net_request();
         let one = r.finish(5).to_vec();
         let two = [one.clone(), one].concat();
         let got: Vec<_> = messages(&two).collect::<Result<_>>().unwrap();
@@ -546,12 +552,7 @@ mod tests {
 
     #[test]
     fn nested_network_attribute() {
-        let mut r = Request::new(RTM_NEWLINK, 0, &ifinfomsg(3, 0, 0));
-        let spec = r.begin_nest(IFLA_AF_SPEC);
-        let mctp = r.begin_nest(AF_MCTP as u16);
-        r.attr(IFLA_MCTP_NET, &10u32.to_ne_bytes());
-        r.end_nest(mctp);
-        r.end_nest(spec);
+        let mut r = link_net_request();
         let b = r.finish(1).to_vec();
         let at = 16 + 16;
         assert_eq!(u16::from_ne_bytes([b[at], b[at + 1]]), 4 + 4 + 8);

@@ -60,5 +60,19 @@ for t in "${targets[@]}"; do
     printf '%-14s %12s %10s %8s %8s %s\n' "$t" "${execs:-?}" \
         "$(( ${execs:-0} / (secs > 0 ? secs : 1) ))" "${cov:-?}" "${ft:-?}" "$result"
 done
+# What a crash was, and its input, in the output itself: the scratch directory goes and a
+# CI machine keeps nothing else. `base64 -d > crash` and `cargo fuzz run TARGET crash`
+# reproduce it.
+for t in "${targets[@]}"; do
+    log="$work/$t.log"
+    grep -qE 'ERROR: libFuzzer|panicked at|SUMMARY: ' "$log" || continue
+    echo "--- $t: crash"
+    grep -E -A2 'panicked at|ERROR: libFuzzer|SUMMARY: ' "$log" | head -n 12
+    art=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)
+    if [[ -n "$art" && -f "$art" && $(stat -c %s "$art") -le 16384 ]]; then
+        echo "--- $t: input ($art), base64:"
+        base64 -w 100 "$art"
+    fi
+done
 [[ "${FUZZ_KEEP:-0}" == 1 ]] || rm -rf "$work"
 exit "$status"

@@ -138,8 +138,12 @@ t_all=$(now)
 for s in "${selected[@]}"; do
     printf '\n==> [%s] %s\n' "$(date -u +%H:%M:%S)" "$s"
     t0=$(now)
-    status=0
-    ( set -euo pipefail; "step_$s" ) || status=$?
+    # Not `( ... ) || status=$?`: bash ignores `set -e` inside a command whose status is
+    # tested, so a step would go on (and pass) after any of its commands but the last failed.
+    set +e
+    ( set -euo pipefail; "step_$s" )
+    status=$?
+    set -e
     dt=$(elapsed "$t0" "$(now)")
     if [[ $status -eq 0 ]]; then
         printf '<== %s: ok (%s s)\n' "$s" "$dt"

@@ -26,10 +26,10 @@ use std::collections::HashMap;
 
 use libfuzzer_sys::fuzz_target;
 use nvme_mi_core::mctp::fragment::Fragmenter;
-use nvme_mi_core::time::Instant;
 use nvme_mi_core::mctp::header::{Packet, PacketRepr, HEADER_LEN};
 use nvme_mi_core::mctp::reassemble::DEFAULT_TIMEOUT;
 use nvme_mi_core::mctp::{DropReason, Eid, Reassembler, Tag, BASELINE_TU};
+use nvme_mi_core::time::Instant;
 use nvme_mi_fuzz::Input;
 
 const N: usize = 3;

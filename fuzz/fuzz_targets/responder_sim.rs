@@ -137,12 +137,17 @@ fuzz_target!(|data: &[u8]| {
         }
         let _ = r.next_deadline();
     }
-    // Whatever the sequence, after a Resume the drive still answers a health poll.
+    // Whatever the sequence, after a Resume and an Abort of slot 0 (which may still be
+    // processing a long Admin command, and then drops new requests) the drive still
+    // answers a health poll.
     let resume = sealed(&[0x84, 0x00, 0, 0, 0x01, 0x77, 0, 0, 0, 0, 0, 0]);
-    let n = r
-        .handle(&resume, &peer, now, &mut out)
-        .expect("Resume answered");
-    check_answer(&resume, &out[..n]);
+    let abort = sealed(&[0x84, 0x00, 0, 0, 0x02, 0x78, 0, 0, 0, 0, 0, 0]);
+    for primitive in [&resume, &abort] {
+        let n = r
+            .handle(primitive, &peer, now, &mut out)
+            .expect("control primitive answered");
+        check_answer(primitive, &out[..n]);
+    }
     let poll = sealed(&[
         0x84, 0x08, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     ]);

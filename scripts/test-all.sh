@@ -34,9 +34,10 @@ step_test() {
 }
 
 # Every criterion benchmark once, as a test (debug build, seconds); never the timed runs.
-# nvme-mi-i2c's needs its feature sim (it also prints the simulated wire-time table).
+# nvme-mi-i2c's needs its feature sim (it also prints the simulated wire-time table);
+# `--benches` skips it in the first run (`--bench '*'` refuses a target whose features are off).
 step_bench() {
-    cargo test --workspace --bench '*'
+    cargo test --workspace --benches
     cargo test -p nvme-mi-i2c --features sim --bench '*'
 }
 

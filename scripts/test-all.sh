@@ -25,12 +25,18 @@ step_fmt() {
     done
 }
 
-step_clippy() { cargo clippy --workspace --all-targets -- -D warnings; }
+step_clippy() {
+    cargo clippy --workspace --all-targets -- -D warnings
+    cargo clippy -p nvme-mi-core --lib --features hw-crc -- -D warnings
+}
 
 step_test() {
     cargo test --workspace
     # The core's diagnostics: a drop's log record (needs the feature `log`).
     cargo test -p nvme-mi-core --features log --test log_records
+    # The hardware CRCs (CRC-32C instruction, carry-less multiply PEC) against the references:
+    # the core's CRC unit tests with them on (nvme-mi-hwcrc's own tests run above).
+    cargo test -p nvme-mi-core --features hw-crc --lib -- pec integrity
 }
 
 # Every criterion benchmark once, as a test (debug build, seconds); never the timed runs.

@@ -4,10 +4,19 @@
 //! The PEC of an MCTP-over-SMBus frame covers every byte before it, starting with the
 //! destination address byte (see [`super::smbus`]).
 //!
-//! The implementation is chosen at build time, like the integrity check's
-//! ([`crate::mi::integrity`]): slice-by-16 (16 tables of 256 bytes, 4 KiB) on hosts or with
-//! feature `crc-fast`; one 256-byte table on bare metal with feature `crc-table`; a 16-byte
-//! table, a nibble per step, on bare metal by default.
+//! # Implementations
+//!
+//! Chosen at build time, like the integrity check's ([`crate::mi::integrity`]):
+//!
+//! | build | method | read-only data |
+//! |---|---|---|
+//! | hosts (any target but `target_os = "none"`), or feature `crc-fast` | slice-by-16: 16 bytes per step through 16 tables of 256 entries | 4 KiB |
+//! | bare metal with feature `crc-table` | one 256-entry table, a byte per step | 256 B |
+//! | bare metal (default) | a 16-entry table, a nibble per step | 16 B |
+//! | feature `hw-pec` (needs `std`) | x86-64 PCLMULQDQ: 16-byte folds by carry-less multiply and a Barrett reduction (the `nvme-mi-hwcrc` crate, which holds the `unsafe` this crate forbids), detected at run time, for inputs of at least [`HW_MIN_LEN`] bytes; slice-by-16 otherwise and on CPUs or targets without it (AArch64 included: no PMULL path yet) | 4 KiB |
+//!
+//! All compute the same function: the tests compare each with a bitwise reference at every
+//! length and every split of an incremental computation.
 //!
 //! ```
 //! use nvme_mi_core::mctp::pec::{pec, Pec};
@@ -134,9 +143,26 @@ mod soft {
     }
 }
 
+/// With feature `hw-pec`, the length from which the carry-less multiply is used: below it
+/// the table is as fast (the multiply path's fixed cost is a padded first block and the final
+/// reduction).
+pub const HW_MIN_LEN: usize = 16;
+
+/// The implementation this build uses (see the module documentation).
+#[inline]
+fn update(crc: u8, bytes: &[u8]) -> u8 {
+    #[cfg(feature = "hw-pec")]
+    if bytes.len() >= HW_MIN_LEN {
+        if let Some(v) = nvme_mi_hwcrc::pec::update(crc, bytes) {
+            return v;
+        }
+    }
+    soft::update(crc, bytes)
+}
+
 /// The PEC (SMBus CRC-8) of `bytes` in one call (DSP0237).
 pub fn pec(bytes: &[u8]) -> u8 {
-    soft::update(0, bytes)
+    update(0, bytes)
 }
 
 /// An incremental PEC computation: feed the bytes of a frame in pieces with [`Pec::update`],
@@ -159,7 +185,7 @@ impl Pec {
     /// Feed `bytes`.
     #[inline]
     pub fn update(&mut self, bytes: &[u8]) {
-        self.crc = soft::update(self.crc, bytes);
+        self.crc = update(self.crc, bytes);
     }
 
     /// Feed one byte.
@@ -210,6 +236,37 @@ mod tests {
             assert_eq!(soft::slice16(0, &data[..len]), want, "slice16 {len}");
             assert_eq!(soft::bytewise(0, &data[..len]), want, "bytewise {len}");
             assert_eq!(soft::nibble(0, &data[..len]), want, "nibble {len}");
+        }
+    }
+
+    #[test]
+    fn the_build_s_implementation_matches_the_reference_at_every_length_to_600() {
+        // xorshift64 contents, several seeds (with `hw-pec`, the carry-less multiply path).
+        let mut data = [0u8; 600];
+        for seed in 1..=16u64 {
+            let mut s = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+            for b in data.iter_mut() {
+                s ^= s << 13;
+                s ^= s >> 7;
+                s ^= s << 17;
+                *b = (s >> 24) as u8;
+            }
+            for len in 0..=data.len() {
+                assert_eq!(
+                    pec(&data[..len]),
+                    reference(&data[..len]),
+                    "seed {seed} length {len}"
+                );
+            }
+            // Every split of an incremental computation over a 259-byte frame (the largest
+            // SMBus block).
+            let frame = &data[..259];
+            for split in 0..=frame.len() {
+                let mut d = Pec::new();
+                d.update(&frame[..split]);
+                d.update(&frame[split..]);
+                assert_eq!(d.value(), reference(frame), "seed {seed} split {split}");
+            }
         }
     }
 

@@ -61,8 +61,10 @@ fn main() {
     for _ in 0..count {
         for f in black_box(&frames).iter() {
             let (_, packet) = smbus::decode(f).expect("frame");
+            // A clock reading the compiler cannot see through, as the bus's.
+            let now = black_box(Instant(0));
             if let Some(m) = reasm
-                .receive_into(packet, Instant(0), |_| true, &mut buf)
+                .receive_into(packet, now, |_| true, &mut buf)
                 .expect("packet")
             {
                 let (_, d) = parse_response(m.message()).expect("response");

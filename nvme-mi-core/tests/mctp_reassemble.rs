@@ -368,6 +368,66 @@ fn empty_payload() {
     assert_eq!(r.counters().total(), 0);
 }
 
+/// The next packet of the last message goes straight to its context (its header is one that
+/// passed the header checks but for SEQ and EOM): whatever could make it fail them is still
+/// seen.
+#[test]
+fn next_packet_of_the_last_message_is_still_checked() {
+    let p = packets(&message(200, 1), header(8, 0, true), 64);
+    assert_eq!(p.len(), 4);
+
+    // A new local EID applies to the open message.
+    let mut r = Nvme::new();
+    assert_eq!(r.receive(&p[0], Instant(0)), Ok(None));
+    r.set_local_eid(Some(Eid(20)));
+    assert_eq!(r.receive(&p[1], Instant(0)), Err(DropReason::NotForUs));
+    r.set_local_eid(Some(Eid(9)));
+    assert_eq!(feed(&mut r, &p[1..], Instant(0)), vec![message(200, 1)]);
+    // Delivered: the header that came next finds no message.
+    assert_eq!(r.receive(&p[1], Instant(0)), Err(DropReason::NoStart));
+
+    // An empty last packet with the expected header; the message stays open.
+    let mut r = Nvme::new();
+    assert_eq!(r.receive(&p[0], Instant(0)), Ok(None));
+    let mut empty = p[1][..HEADER_LEN].to_vec();
+    empty[3] |= 0x40;
+    assert_eq!(r.receive(&empty, Instant(0)), Err(DropReason::EmptyPayload));
+    assert_eq!(feed(&mut r, &p[1..], Instant(0)), vec![message(200, 1)]);
+
+    // Reserved bits of byte 0, ignored whether the first packet has them or a later one.
+    let mut r = Nvme::new();
+    let mut first = p[0].clone();
+    first[0] |= 0xf0;
+    assert_eq!(r.receive(&first, Instant(0)), Ok(None));
+    let mut second = p[1].clone();
+    second[0] |= 0x30;
+    assert_eq!(r.receive(&second, Instant(0)), Ok(None));
+    assert_eq!(feed(&mut r, &p[2..], Instant(0)), vec![message(200, 1)]);
+    assert_eq!(r.counters().total(), 0);
+
+    // A timeout lowered while a message is open expires it at its next packet.
+    let mut r = Nvme::new();
+    assert_eq!(r.receive(&p[0], Instant(0)), Ok(None));
+    assert_eq!(r.receive(&p[1], Instant(5)), Ok(None));
+    r.set_timeout(Duration::from_millis(10));
+    assert_eq!(r.receive(&p[2], Instant(10)), Err(DropReason::NoStart));
+    assert_eq!(r.counters().expired, 1);
+
+    // Two messages whose packets alternate: each packet changes the last message.
+    let mut r = Nvme::new();
+    let q = packets(&message(300, 2), header(10, 0, true), 64);
+    let mut got = Vec::new();
+    for i in 0..q.len() {
+        for s in [&p, &q] {
+            if let Some(Ok(Some(m))) = s.get(i).map(|pk| r.receive(pk, Instant(0))) {
+                got.push(m.message().to_vec());
+            }
+        }
+    }
+    assert_eq!(got, vec![message(200, 1), message(300, 2)]);
+    assert_eq!(r.counters().total(), 0);
+}
+
 /// Distinct keys (source EID, tag, tag owner) for up to `n` streams.
 fn keys(picks: &[(u8, u8, bool)]) -> Vec<(u8, u8, bool)> {
     let mut v: Vec<(u8, u8, bool)> = Vec::new();

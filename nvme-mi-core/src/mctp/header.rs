@@ -23,10 +23,11 @@ pub const HEADER_LEN: usize = 4;
 pub const HEADER_VERSION: u8 = 1;
 
 const VERSION_MASK: u8 = 0x0f;
-const FLAG_SOM: u8 = 0x80;
-const FLAG_EOM: u8 = 0x40;
-const SEQ_SHIFT: u8 = 4;
-const SEQ_MASK: u8 = 0x03;
+// The fields of the flags byte (byte 3).
+pub(crate) const FLAG_SOM: u8 = 0x80;
+pub(crate) const FLAG_EOM: u8 = 0x40;
+pub(crate) const SEQ_SHIFT: u8 = 4;
+pub(crate) const SEQ_MASK: u8 = 0x03;
 const FLAG_TO: u8 = 0x08;
 const TAG_MASK: u8 = 0x07;
 
@@ -232,28 +233,53 @@ impl PacketRepr {
     /// [`Error::BadSourceEid`] (1..=7 or 0xFF), [`Error::BadDestinationEid`] (1..=7), in that
     /// order (DSP0237).
     pub fn parse<T: AsRef<[u8]>>(pkt: &Packet<T>) -> Result<PacketRepr, Error> {
-        pkt.check_len()?;
-        let version = pkt.version();
-        if version != HEADER_VERSION {
-            return Err(Error::BadVersion(version));
+        match pkt.buffer.as_ref().first_chunk::<HEADER_LEN>() {
+            Some(bytes) => Self::from_bytes(*bytes),
+            None => Err(Error::Truncated),
         }
-        let src = pkt.src();
+    }
+
+    /// Parse and validate the four header bytes: [`PacketRepr::parse`] after its length
+    /// check, for a receiver that has split the header off the payload itself.
+    ///
+    /// ```
+    /// use nvme_mi_core::mctp::{header::PacketRepr, Eid, Error};
+    /// let repr = PacketRepr::from_bytes([0x01, 0x09, 0x08, 0x5a]).unwrap();
+    /// assert_eq!((repr.dest, repr.src, repr.seq), (Eid(9), Eid(8), 1));
+    /// assert!(!repr.som && repr.eom && repr.tag_owner);
+    /// assert_eq!(PacketRepr::from_bytes([0x02, 0x09, 0x08, 0x5a]), Err(Error::BadVersion(2)));
+    /// ```
+    #[inline]
+    pub const fn from_bytes(bytes: [u8; HEADER_LEN]) -> Result<PacketRepr, Error> {
+        let [version, dest, src, _] = bytes;
+        if version & VERSION_MASK != HEADER_VERSION {
+            return Err(Error::BadVersion(version & VERSION_MASK));
+        }
+        let (dest, src) = (Eid(dest), Eid(src));
         if !src.is_valid_source() {
             return Err(Error::BadSourceEid(src));
         }
-        let dest = pkt.dest();
         if !dest.is_valid_destination() {
             return Err(Error::BadDestinationEid(dest));
         }
-        Ok(PacketRepr {
-            dest,
-            src,
-            som: pkt.som(),
-            eom: pkt.eom(),
-            seq: pkt.seq(),
-            tag_owner: pkt.tag_owner(),
-            tag: pkt.tag(),
-        })
+        Ok(Self::from_bytes_unchecked(bytes))
+    }
+
+    /// The fields of the four header bytes, unchecked: for header bytes known to pass
+    /// [`PacketRepr::from_bytes`] (as the reassembler knows those of a message's next packet,
+    /// equal to a header it checked but for SEQ and EOM).
+    #[inline]
+    pub(crate) const fn from_bytes_unchecked(bytes: [u8; HEADER_LEN]) -> PacketRepr {
+        let [_, dest, src, flags] = bytes;
+        PacketRepr {
+            dest: Eid(dest),
+            src: Eid(src),
+            som: flags & FLAG_SOM != 0,
+            eom: flags & FLAG_EOM != 0,
+            seq: (flags >> SEQ_SHIFT) & SEQ_MASK,
+            tag_owner: flags & FLAG_TO != 0,
+            tag: Tag::from_bits(flags),
+        }
     }
 
     /// The header length, [`HEADER_LEN`] (the payload is not part of the header).
@@ -262,6 +288,7 @@ impl PacketRepr {
     }
 
     /// The flags byte (byte 3).
+    #[inline]
     pub const fn flags(&self) -> u8 {
         (if self.som { FLAG_SOM } else { 0 })
             | (if self.eom { FLAG_EOM } else { 0 })
@@ -271,6 +298,7 @@ impl PacketRepr {
     }
 
     /// The four header bytes.
+    #[inline]
     pub const fn to_bytes(&self) -> [u8; HEADER_LEN] {
         [HEADER_VERSION, self.dest.0, self.src.0, self.flags()]
     }

@@ -198,6 +198,7 @@ pub fn emit(dest7: u8, src7: u8, packet: &[u8], out: &mut [u8]) -> Result<usize,
 /// Checks, in order: length [`MIN_FRAME_LEN`]..=[`MAX_FRAME_LEN`] ([`Error::Truncated`],
 /// [`Error::TooLong`]); command code 0x0F; `byte_count + 3 == len − 1`; PEC; destination byte
 /// bit 0 = 0 and source byte bit 0 = 1 ([`Error::BadAddress`]).
+#[inline]
 pub fn decode(frame: &[u8]) -> Result<(FrameRepr, &[u8]), Error> {
     match frame.split_first() {
         Some((&dest, rest)) => validate(dest, rest),
@@ -220,6 +221,7 @@ pub fn decode(frame: &[u8]) -> Result<(FrameRepr, &[u8]), Error> {
 /// assert_eq!(packet, &rx[3..10]);
 /// assert_eq!(repr.reply(), FrameRepr { dest_addr: 0x10, src_addr: 0x1d });
 /// ```
+#[inline]
 pub fn decode_received(own_addr7: u8, bytes: &[u8]) -> Result<(FrameRepr, &[u8]), Error> {
     // Length first (B.6 step 1), so that the error order matches `decode`.
     check_total_len(bytes.len().saturating_add(1))?;
@@ -229,6 +231,7 @@ pub fn decode_received(own_addr7: u8, bytes: &[u8]) -> Result<(FrameRepr, &[u8])
     validate(own_addr7 << 1, bytes)
 }
 
+#[inline]
 fn check_total_len(len: usize) -> Result<(), Error> {
     if len < MIN_FRAME_LEN {
         Err(Error::Truncated)
@@ -240,13 +243,11 @@ fn check_total_len(len: usize) -> Result<(), Error> {
 }
 
 /// The frame checks on a frame split into its address byte and the rest.
+#[inline]
 fn validate(dest: u8, rest: &[u8]) -> Result<(FrameRepr, &[u8]), Error> {
     check_total_len(rest.len().saturating_add(1))?;
     // `rest` = command, count, source, packet (>= 4 bytes), PEC.
-    let Some((&received, body)) = rest.split_last() else {
-        return Err(Error::Truncated);
-    };
-    let [command, count, src, ref packet @ ..] = *body else {
+    let [command, count, ..] = *rest else {
         return Err(Error::Truncated);
     };
     if command != COMMAND_CODE {
@@ -256,13 +257,18 @@ fn validate(dest: u8, rest: &[u8]) -> Result<(FrameRepr, &[u8]), Error> {
     if usize::from(count) + 3 != rest.len() {
         return Err(Error::BadByteCount);
     }
+    // The PEC taken over the frame *with* its PEC byte is zero exactly when that byte is the
+    // PEC of the bytes before it (a CRC without final XOR): one pass, and nothing to keep
+    // for afterwards.
     let mut d = Pec::new();
     d.push(dest);
-    d.update(body);
-    let computed = d.value();
-    if computed != received {
-        return Err(Error::BadPec { computed, received });
+    d.update(rest);
+    if d.value() != 0 {
+        return Err(bad_pec(dest, rest));
     }
+    let [_, _, src, ref packet @ .., _] = *rest else {
+        return Err(Error::Truncated);
+    };
     if dest & 1 != 0 || src & 1 == 0 {
         return Err(Error::BadAddress);
     }
@@ -273,6 +279,20 @@ fn validate(dest: u8, rest: &[u8]) -> Result<(FrameRepr, &[u8]), Error> {
         },
         packet,
     ))
+}
+
+/// The [`Error::BadPec`] of a frame whose PEC does not match: the PEC of the bytes before
+/// the last, and the last.
+#[cold]
+fn bad_pec(dest: u8, rest: &[u8]) -> Error {
+    let (&received, body) = rest.split_last().unwrap_or((&0, &[]));
+    let mut d = Pec::new();
+    d.push(dest);
+    d.update(body);
+    Error::BadPec {
+        computed: d.value(),
+        received,
+    }
 }
 
 /// A checked view over one frame, from the destination address byte to the PEC

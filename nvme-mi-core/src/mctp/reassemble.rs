@@ -396,8 +396,8 @@ impl<const MAX: usize> Context<MAX> {
     }
 
     /// Move the message begun in `buf` to the caller's buffer `to` (once per message at
-    /// most: out of line).
-    #[inline(never)]
+    /// most).
+    #[cfg_attr(not(target_os = "none"), inline(never))]
     fn move_to(&mut self, to: &mut [u8]) -> Result<(), DropReason> {
         let part = self.buf.get(..self.len).ok_or(DropReason::TooLong)?;
         to.get_mut(..self.len)
@@ -407,6 +407,11 @@ impl<const MAX: usize> Context<MAX> {
         Ok(())
     }
 }
+
+// On a host the slow paths (`check`, `find_or_start`, `move_to`, `copy_any`) stay out of
+// line, so that the caller's loop holds only the path of the next packet of the last message
+// (with their calls inlined, the registers they need are saved and restored on every packet);
+// on bare metal, where flash counts more, the compiler decides (they are called once).
 
 /// Reassembles MCTP packets into messages: `N` messages in progress at once, each up to
 /// `MAX` bytes in the reassembler's own contexts, or of any length in a caller's buffer
@@ -479,8 +484,8 @@ fn copy_payload(dst: &mut [u8], payload: &[u8]) {
     }
 }
 
-/// `copy_from_slice`, out of line so that the call it makes stays off the baseline path.
-#[inline(never)]
+/// `copy_from_slice`.
+#[cfg_attr(not(target_os = "none"), inline(never))]
 fn copy_any(dst: &mut [u8], payload: &[u8]) {
     dst.copy_from_slice(payload);
 }
@@ -729,8 +734,13 @@ impl<const N: usize, const MAX: usize> Reassembler<N, MAX> {
             // The next packet of the message in context `last`.
             wanted(&PacketRepr::from_bytes_unchecked(head))
         } else {
-            match self.find_or_start(head, payload.len(), now, wanted) {
-                Ok(external) => external,
+            let (hdr, open) = match self.check(head, payload.len()) {
+                Ok(checked) => checked,
+                Err(reason) => return Err(self.drop_packet(reason)),
+            };
+            let external = wanted(&hdr);
+            match self.find_or_start(head, &hdr, open, payload.len(), now, external) {
+                Ok(()) => external,
                 Err(DropReason::OutOfSequence) => {
                     return Err(self.drop_message(self.last, DropReason::OutOfSequence))
                 }
@@ -757,18 +767,14 @@ impl<const N: usize, const MAX: usize> Reassembler<N, MAX> {
         }))
     }
 
-    /// A packet that is not the next one of the last message: the header checks, then its
-    /// context (opened for a SOM packet) becomes `last`, with `next` set to the packet's own
-    /// header; returns the answer of `wanted`. An error drops the packet; `OutOfSequence`
-    /// drops the message of context `last`.
-    #[inline(never)]
-    fn find_or_start(
-        &mut self,
+    /// The checks of a packet that is not the next one of the last message: its header and
+    /// the context of the message open for its key, if any.
+    #[cfg_attr(not(target_os = "none"), inline(never))]
+    fn check(
+        &self,
         head: [u8; HEADER_LEN],
         payload_len: usize,
-        now: Instant,
-        wanted: impl FnOnce(&PacketRepr) -> bool,
-    ) -> Result<bool, DropReason> {
+    ) -> Result<(PacketRepr, Option<usize>), DropReason> {
         let hdr = PacketRepr::from_bytes(head).map_err(DropReason::from_header_error)?;
         if let Some(local) = self.local_eid {
             if hdr.dest != local && hdr.dest != Eid::NULL && hdr.dest != Eid::BROADCAST {
@@ -786,7 +792,22 @@ impl<const N: usize, const MAX: usize> Reassembler<N, MAX> {
             .contexts
             .iter()
             .position(|c| c.state == State::Assembling && c.key == key);
-        let external = wanted(&hdr);
+        Ok((hdr, open))
+    }
+
+    /// After [`Reassembler::check`] and the caller's `wanted`: the context of the packet
+    /// (opened for a SOM packet) becomes `last`, with `next` set to the packet's own header.
+    /// An error drops the packet; `OutOfSequence` drops the message of context `last`.
+    #[cfg_attr(not(target_os = "none"), inline(never))]
+    fn find_or_start(
+        &mut self,
+        head: [u8; HEADER_LEN],
+        hdr: &PacketRepr,
+        open: Option<usize>,
+        payload_len: usize,
+        now: Instant,
+        external: bool,
+    ) -> Result<(), DropReason> {
         let idx = match (hdr.som, open) {
             (false, Some(idx)) => idx,
             (false, None) => return Err(DropReason::NoStart),
@@ -810,7 +831,7 @@ impl<const N: usize, const MAX: usize> Reassembler<N, MAX> {
         if hdr.som {
             ctx.len = 0;
             ctx.state = State::Assembling;
-            ctx.key = key;
+            ctx.key = Key::new(hdr);
             ctx.external = external;
             ctx.frag_size = payload_len;
             ctx.started = now;
@@ -819,7 +840,7 @@ impl<const N: usize, const MAX: usize> Reassembler<N, MAX> {
         } else if hdr.seq != ctx.next_seq {
             return Err(DropReason::OutOfSequence);
         }
-        Ok(external)
+        Ok(())
     }
 
     /// Add the payload of the next packet of the message in context `last` (in `buf` if

@@ -450,15 +450,13 @@ pub struct Reassembler<const N: usize, const MAX: usize> {
     /// The context of the last packet accepted.
     last: usize,
     /// The header of the packet the message in context `last` expects next, as
-    /// [`header_bits`] makes it (EOM ignored), while that message is open and the local EID
-    /// unchanged; zero otherwise. A packet with this header passes every header check and
-    /// has its message's next sequence number (the message's last packet had the same
-    /// header but for SOM, EOM and SEQ), so it goes straight to [`Reassembler::append`].
-    next: u64,
+    /// [`header_bits`] makes it (EOM set, whatever the packet's), while that message is open
+    /// and the local EID unchanged; zero otherwise (no header gives zero: EOM is set). A
+    /// packet with this header passes every header check and has its message's next
+    /// sequence number (the message's last packet had the same header but for SOM, EOM and
+    /// SEQ), so it goes straight to [`Reassembler::append`].
+    next: u32,
 }
-
-/// The bit of [`Reassembler::next`] that marks it valid (no 4-byte header has it).
-const NEXT_VALID: u64 = 1 << 32;
 
 /// Copy `payload` to `dst`, of the same length. A baseline TU (every packet of a message but
 /// the last, on SMBus) goes as four 16-byte words, in registers, instead of through a call to
@@ -490,25 +488,25 @@ fn copy_any(dst: &mut [u8], payload: &[u8]) {
     dst.copy_from_slice(payload);
 }
 
-/// A packet header as [`Reassembler::next`] holds it: the four bytes little-endian with
-/// EOM clear, and [`NEXT_VALID`].
+/// A packet header as [`Reassembler::next`] holds it: the four bytes little-endian with EOM
+/// set (never zero).
 #[inline]
-fn header_bits(header: [u8; HEADER_LEN]) -> u64 {
-    u64::from(u32::from_le_bytes(header) & !flags_bits(FLAG_EOM)) | NEXT_VALID
+fn header_bits(header: [u8; HEADER_LEN]) -> u32 {
+    u32::from_le_bytes(header) | flags_bits(FLAG_EOM)
 }
 
 /// [`header_bits`] of `header` with SOM clear: the packet's header as a later packet of its
 /// message would have it but for SEQ.
 #[inline]
-fn continued(header: [u8; HEADER_LEN]) -> u64 {
-    header_bits(header) & !u64::from(flags_bits(FLAG_SOM))
+fn continued(header: [u8; HEADER_LEN]) -> u32 {
+    header_bits(header) & !flags_bits(FLAG_SOM)
 }
 
 /// [`header_bits`] of the packet after the one of `bits`: SEQ one up, modulo 4.
 #[inline]
-fn following(bits: u64) -> u64 {
-    let seq = u64::from(flags_bits(SEQ_MASK << SEQ_SHIFT));
-    let one = u64::from(flags_bits(1 << SEQ_SHIFT));
+fn following(bits: u32) -> u32 {
+    let seq = flags_bits(SEQ_MASK << SEQ_SHIFT);
+    let one = flags_bits(1 << SEQ_SHIFT);
     (bits & !seq) | (bits.wrapping_add(one) & seq)
 }
 

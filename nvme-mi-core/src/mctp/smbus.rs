@@ -198,7 +198,7 @@ pub fn emit(dest7: u8, src7: u8, packet: &[u8], out: &mut [u8]) -> Result<usize,
 /// Checks, in order: length [`MIN_FRAME_LEN`]..=[`MAX_FRAME_LEN`] ([`Error::Truncated`],
 /// [`Error::TooLong`]); command code 0x0F; `byte_count + 3 == len − 1`; PEC; destination byte
 /// bit 0 = 0 and source byte bit 0 = 1 ([`Error::BadAddress`]).
-#[inline]
+#[cfg_attr(not(target_os = "none"), inline)]
 pub fn decode(frame: &[u8]) -> Result<(FrameRepr, &[u8]), Error> {
     match frame.split_first() {
         Some((&dest, rest)) => validate(dest, rest),
@@ -221,7 +221,7 @@ pub fn decode(frame: &[u8]) -> Result<(FrameRepr, &[u8]), Error> {
 /// assert_eq!(packet, &rx[3..10]);
 /// assert_eq!(repr.reply(), FrameRepr { dest_addr: 0x10, src_addr: 0x1d });
 /// ```
-#[inline]
+#[cfg_attr(not(target_os = "none"), inline)]
 pub fn decode_received(own_addr7: u8, bytes: &[u8]) -> Result<(FrameRepr, &[u8]), Error> {
     // Length first (B.6 step 1), so that the error order matches `decode`.
     check_total_len(bytes.len().saturating_add(1))?;
@@ -231,7 +231,7 @@ pub fn decode_received(own_addr7: u8, bytes: &[u8]) -> Result<(FrameRepr, &[u8])
     validate(own_addr7 << 1, bytes)
 }
 
-#[inline]
+#[cfg_attr(not(target_os = "none"), inline)]
 fn check_total_len(len: usize) -> Result<(), Error> {
     if len < MIN_FRAME_LEN {
         Err(Error::Truncated)
@@ -243,7 +243,7 @@ fn check_total_len(len: usize) -> Result<(), Error> {
 }
 
 /// The frame checks on a frame split into its address byte and the rest.
-#[inline]
+#[cfg_attr(not(target_os = "none"), inline)]
 fn validate(dest: u8, rest: &[u8]) -> Result<(FrameRepr, &[u8]), Error> {
     check_total_len(rest.len().saturating_add(1))?;
     // `rest` = command, count, source, packet (>= 4 bytes), PEC.

@@ -12,11 +12,13 @@ UML_KERNEL=(linux-source-6.12 flex bison bc make gcc libc6-dev xz-utils patch)
 REAL_PEERS=(nvme-cli libnvme-dev dbus-daemon iproute2 python3 tcpdump)
 # System calls per poll in scripts/bench-libnvme.sh (STRACE=1).
 BENCH=(strace)
+# The fuzz step: libfuzzer-sys compiles libFuzzer's C++ sources.
+FUZZ=(g++)
 # The monitor's tests: a real Prometheus server, HTTP from scripts, busctl for --dbus.
 MONITOR=(prometheus curl systemd)
 
 missing=()
-for pkg in "${BARE_METAL[@]}" "${UML_KERNEL[@]}" "${REAL_PEERS[@]}" "${MONITOR[@]}" "${BENCH[@]}"; do
+for pkg in "${BARE_METAL[@]}" "${UML_KERNEL[@]}" "${REAL_PEERS[@]}" "${MONITOR[@]}" "${FUZZ[@]}" "${BENCH[@]}"; do
     status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null || true)
     if [[ "$status" != ii* ]]; then
         missing+=("$pkg")

@@ -48,6 +48,8 @@ for t in "${targets[@]}"; do
 done
 for p in "${pids[@]}"; do wait "$p" || status=1; done
 
+crash_re='ERROR: libFuzzer|panicked at|SUMMARY: '
+crashed=()
 printf '%-14s %12s %10s %8s %8s %s\n' target execs execs/s cov ft result
 for t in "${targets[@]}"; do
     log="$work/$t.log"
@@ -56,18 +58,20 @@ for t in "${targets[@]}"; do
     cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -n 1 | cut -d' ' -f2)
     ft=$(grep -oE 'ft: [0-9]+' "$log" | tail -n 1 | cut -d' ' -f2)
     result=ok
-    grep -qE 'ERROR: libFuzzer|panicked at|SUMMARY: ' "$log" && result="CRASH (see $log)"
+    if grep -qE "$crash_re" "$log"; then
+        result="CRASH (see $log)"
+        crashed+=("$t")
+    fi
     printf '%-14s %12s %10s %8s %8s %s\n' "$t" "${execs:-?}" \
         "$(( ${execs:-0} / (secs > 0 ? secs : 1) ))" "${cov:-?}" "${ft:-?}" "$result"
 done
 # What a crash was, and its input, in the output itself: the scratch directory goes and a
 # CI machine keeps nothing else. `base64 -d > crash` and `cargo fuzz run TARGET crash`
 # reproduce it.
-for t in "${targets[@]}"; do
+for t in "${crashed[@]}"; do
     log="$work/$t.log"
-    grep -qE 'ERROR: libFuzzer|panicked at|SUMMARY: ' "$log" || continue
     echo "--- $t: crash"
-    grep -E -A2 'panicked at|ERROR: libFuzzer|SUMMARY: ' "$log" | head -n 12
+    grep -E -A2 "$crash_re" "$log" | head -n 12
     art=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)
     if [[ -n "$art" && -f "$art" && $(stat -c %s "$art") -le 16384 ]]; then
         echo "--- $t: input ($art), base64:"

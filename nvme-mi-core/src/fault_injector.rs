@@ -55,7 +55,9 @@
 
 use heapless::Vec;
 
-use crate::mi::header::{emit_message, MessageHeader};
+use crate::mi::header::MessageHeader;
+use crate::mi::integrity::MIC_LEN;
+use crate::mi::status::{Mprt, ResponseHeader, StatusInfo, RESPONSE_HEADER_LEN};
 use crate::mi::{Csi, Message, Nmimt, MAX_MESSAGE_LEN};
 use crate::time::Instant;
 use crate::transport::{gather, Error as _, ErrorKind, EventSource, Transport};
@@ -207,7 +209,7 @@ struct EndlessMpr {
 }
 
 /// An NVMe-MI response with the More Processing Required status and its integrity check.
-const MPR_LEN: usize = 12;
+const MPR_LEN: usize = RESPONSE_HEADER_LEN + MIC_LEN;
 
 /// The generator's seed until [`FaultInjector::set_seed`] (any non-zero value would do).
 const DEFAULT_SEED: u64 = 0x9e37_79b9_7f4a_7c15;
@@ -318,15 +320,12 @@ impl<T, const N: usize> FaultInjector<T, N> {
             return false;
         };
         dst.copy_from_slice(msg);
-        *slot = Held {
-            used: true,
-            exchange,
-            after_next,
-            arrive,
-            order,
-            len: msg.len(),
-            buf: slot.buf,
-        };
+        slot.used = true;
+        slot.exchange = exchange;
+        slot.after_next = after_next;
+        slot.arrive = arrive;
+        slot.order = order;
+        slot.len = msg.len();
         self.next_order = order.wrapping_add(1);
         true
     }
@@ -415,10 +414,13 @@ impl<T, const N: usize> FaultInjector<T, N> {
                 Fault::DuplicateResponse(w) if !unsolicited && self.hit(w, n) => duplicate = true,
                 Fault::ReorderResponse(w) if !unsolicited && self.hit(w, n) => reorder = true,
                 Fault::EndlessMpr(w, interval) if !unsolicited && self.hit(w, n) => {
-                    let hdr = response_header_of(buf.get(..len).unwrap_or(&[]));
+                    // More Processing Required, MPRT 10 (in 100 ms units).
+                    let mpr = ResponseHeader::answering(
+                        &header_of(buf.get(..len).unwrap_or(&[])),
+                        StatusInfo::MoreProcessingRequired(Mprt(10)),
+                    );
                     let mut bytes = [0u8; MPR_LEN];
-                    // Status More Processing Required, MPRT 10 (in 100 ms units).
-                    let _ = emit_message(&hdr, &[&[0x01, 0, 0x0a, 0x00]], &mut bytes);
+                    let _ = mpr.emit_message(&[], &mut bytes);
                     self.mpr = Some(EndlessMpr {
                         exchange: self.exchange,
                         next: now,
@@ -444,11 +446,12 @@ impl<T, const N: usize> FaultInjector<T, N> {
     }
 }
 
-/// The response header matching the request or response in `msg` (for made-up MPRs).
-fn response_header_of(msg: &[u8]) -> MessageHeader {
+/// The header of the request or response in `msg` (what a made-up MPR answers), or an MI
+/// command's on slot 0 when `msg` is not an NVMe-MI message.
+fn header_of(msg: &[u8]) -> MessageHeader {
     match Message::new_checked(msg) {
-        Ok(m) => MessageHeader::parse(&m).response(),
-        Err(_) => MessageHeader::request(Nmimt::MiCommand, Csi::Slot0).response(),
+        Ok(m) => MessageHeader::parse(&m),
+        Err(_) => MessageHeader::request(Nmimt::MiCommand, Csi::Slot0),
     }
 }
 

@@ -93,9 +93,9 @@ impl<const N: usize> Queue<N> {
         }
     }
 
-    /// Queue `bytes` (dropped silently when every slot is in use, as a full queue would);
-    /// returns the slot's index.
-    fn push(&mut self, arrive: Instant, tag: u8, bytes: &[u8]) -> Option<usize> {
+    /// Queue `bytes`; `None` when they were dropped (every slot in use, as a full queue
+    /// would, or longer than a slot).
+    fn push(&mut self, arrive: Instant, tag: u8, bytes: &[u8]) -> Option<()> {
         let i = self.slots.iter().position(|m| !m.used)?;
         let order = self.next_order;
         self.next_order = self.next_order.wrapping_add(1);
@@ -107,7 +107,7 @@ impl<const N: usize> Queue<N> {
         m.order = order;
         m.tag = tag;
         m.used = true;
-        Some(i)
+        Some(())
     }
 
     fn iter(&self) -> impl Iterator<Item = &InFlight> {

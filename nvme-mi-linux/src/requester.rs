@@ -190,12 +190,10 @@ impl RequesterCore {
                         self.tag = Some(new);
                     }
                     // No other tag is free: keep this one out of use until it is as old as
-                    // the kernel lets a tag wait for its response.
+                    // the kernel lets a tag wait for its response (`alloc_fresh` has just
+                    // ended the quarantine if it was over).
                     Err(e) if e.kind() == ErrorKind::TagsExhausted => {
-                        if self
-                            .abandoned_at
-                            .is_some_and(|at| at.elapsed() < QUARANTINE)
-                        {
+                        if self.abandoned_at.is_some() {
                             return Err(e);
                         }
                     }

@@ -85,11 +85,15 @@ fn caller_quirks_are_kept_when_the_table_adds_its_own() {
             ..Quirks::NONE
         }),
     );
-    let id = ep.controller(0).identify_ctrl().unwrap();
-    assert!(ep.apply_quirks_from(&id).no_oob_firmware);
-    // And the caller overrides the table.
-    ep.config_mut().quirks = Quirks::NONE;
-    assert_eq!(ep.config().quirks, Quirks::NONE);
+    // The drive as a Samsung MZUL2512, which the table gives a 1.2 ms gap: both kept.
+    let mut id = ep.controller(0).identify_ctrl().unwrap();
+    id.vid.set(0x144d);
+    id.mn = [b' '; 40];
+    id.mn[..19].copy_from_slice(b"MZUL2512HCJQ-00A07 ");
+    let q = ep.apply_quirks_from(&id);
+    assert!(q.no_oob_firmware);
+    assert_eq!(q.min_command_gap, Duration::from_micros(1200));
+    assert_eq!(ep.config().quirks, q);
 }
 
 #[test]

@@ -200,7 +200,7 @@ macro_rules! endpoint_core {
                 // The end of an exchange matters only to a gap between commands; without
                 // one, the clock is not read.
                 if !gap.is_zero() {
-                    self.last_end = Some(self.transport.now());
+                    self.mark_command_end();
                 }
                 r
             }

@@ -168,10 +168,15 @@ impl<D: Device, P: Clone> Responder<D, P> {
             bump(&mut self.stats.paused);
             return None;
         }
-        if self.slots[usize::from(header.csi.to_bit())].is_some() {
+        let command = matches!(
+            header.nmimt,
+            Nmimt::MiCommand | Nmimt::AdminCommand | Nmimt::PcieCommand
+        );
+        if command && self.slots[usize::from(header.csi.to_bit())].is_some() {
             // A command slot processes one Command Message at a time (NVMe-MI 1.2 §4.2),
             // whatever its command set: one that arrives while the slot is still processing
-            // is discarded, unanswered, and Get State reports it (CMNICS).
+            // is discarded, unanswered, and Get State reports it (CMNICS). A message of no
+            // command set is not one: it is rejected below, busy slot or not.
             debug!(
                 "request dropped: {:?} busy ({:?})",
                 header.csi, header.nmimt

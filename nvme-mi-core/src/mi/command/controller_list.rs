@@ -32,10 +32,15 @@ impl<'a> ControllerList<'a> {
     /// count exceeds [`MAX_CONTROLLER_LIST_ENTRIES`].
     pub fn parse(data: &'a [u8]) -> Result<Self> {
         let ids: &[U16] = counted::parse(data, MAX_CONTROLLER_LIST_ENTRIES)?;
-        let len = counted::encoded_len::<U16>(ids.len());
-        Ok(ControllerList {
+        Ok(Self::holding(data, ids.len()))
+    }
+
+    /// The list of the first `count` identifiers of `data`, count field included.
+    fn holding(data: &'a [u8], count: usize) -> Self {
+        let len = counted::encoded_len::<U16>(count);
+        ControllerList {
             raw: data.get(..len).unwrap_or(data),
-        })
+        }
     }
 
     /// Decode a list that may be cut short: the identifiers present, at most the count
@@ -51,10 +56,7 @@ impl<'a> ControllerList<'a> {
     /// ```
     pub fn parse_available(data: &'a [u8]) -> Result<Self> {
         let ids: &[U16] = counted::parse_available(data, MAX_CONTROLLER_LIST_ENTRIES)?;
-        let len = counted::encoded_len::<U16>(ids.len());
-        Ok(ControllerList {
-            raw: data.get(..len).unwrap_or(data),
-        })
+        Ok(Self::holding(data, ids.len()))
     }
 
     /// Write a list of `ids` into `buf`; returns the length written. The order is the

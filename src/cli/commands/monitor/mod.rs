@@ -419,8 +419,10 @@ impl Scheduler {
                 continue;
             };
             let mut poller = slot.poller.take();
-            if let (Some(k), Some(p)) = (slot.sim_offset.take(), poller.as_mut()) {
-                if let Some(sim) = p.sim_mut() {
+            // Kept for a later poll while there is no simulated drive to apply it to, so
+            // that the drive and `sim_raised` do not fall out of step.
+            if let Some(sim) = poller.as_mut().and_then(|p| p.sim_mut()) {
+                if let Some(k) = slot.sim_offset.take() {
                     sim.set_temperature_offset(k);
                 }
             }

@@ -115,13 +115,13 @@ fn responder() -> Responder<TestDevice, Peer> {
 }
 
 fn mi_req(body: &[u8]) -> Vec<u8> {
+    req(Csi::Slot0, Nmimt::MiCommand, body)
+}
+
+/// A request of type `nmimt` on slot `csi` with `body` after the header.
+fn req(csi: Csi, nmimt: Nmimt, body: &[u8]) -> Vec<u8> {
     let mut out = vec![0u8; 4224];
-    let n = emit_message(
-        &MessageHeader::request(Nmimt::MiCommand, Csi::Slot0),
-        &[body],
-        &mut out,
-    )
-    .unwrap();
+    let n = emit_message(&MessageHeader::request(nmimt, csi), &[body], &mut out).unwrap();
     out.truncate(n);
     out
 }
@@ -330,18 +330,15 @@ fn long_operation_answers_mpr_then_final_response_on_its_slot() {
 /// CMNICS); the same commands on slot 1 are served, and so is a control primitive on slot 0.
 #[test]
 fn busy_slot_discards_command_messages_of_every_command_set() {
-    use nvme_mi_core::mi::control_primitive::{ControlPrimitive, ControlPrimitiveRequestRepr};
+    use nvme_mi_core::mi::control_primitive::{
+        ControlPrimitive, ControlPrimitiveRequestRepr, ControlPrimitiveResponseRepr,
+        ManagementEndpointState, Ssta,
+    };
     let mut r = responder();
     let format = AdminRequestRepr::for_command(1, &nvme_mi_core::mi::admin::FormatNvm::new(1, 0));
     let resp = answer(&mut r, &admin_req(format, &[]), 1_000).unwrap();
     assert_eq!(status(&resp), StatusInfo::MoreProcessingRequired(Mprt(30)));
 
-    let on = |csi: Csi, nmimt: Nmimt, body: &[u8]| {
-        let mut out = vec![0u8; 4224];
-        let n = emit_message(&MessageHeader::request(nmimt, csi), &[body], &mut out).unwrap();
-        out.truncate(n);
-        out
-    };
     let health = mi_body(1, 0, 0, &[]);
     let ident = AdminRequestRepr::for_command(0, &Identify::controller());
     let mut ident1 = ident;
@@ -349,9 +346,9 @@ fn busy_slot_discards_command_messages_of_every_command_set() {
     // A PCIe command: its body is never read, the slot being busy.
     let pcie = [0u8; 16];
     for (i, req) in [
-        on(Csi::Slot0, Nmimt::MiCommand, &health),
+        req(Csi::Slot0, Nmimt::MiCommand, &health),
         admin_req(ident, &[]),
-        on(Csi::Slot0, Nmimt::PcieCommand, &pcie),
+        req(Csi::Slot0, Nmimt::PcieCommand, &pcie),
     ]
     .iter()
     .enumerate()
@@ -359,10 +356,20 @@ fn busy_slot_discards_command_messages_of_every_command_set() {
         assert_eq!(answer(&mut r, req, 2_000), None, "request {i}");
         assert_eq!(r.stats().slot_busy, i as u32 + 1);
     }
-    let resp = answer(&mut r, &on(Csi::Slot1, Nmimt::MiCommand, &health), 2_000).unwrap();
+    let resp = answer(&mut r, &req(Csi::Slot1, Nmimt::MiCommand, &health), 2_000).unwrap();
     assert_eq!(status(&resp), StatusInfo::Success([0; 3]));
     let resp = answer(&mut r, &admin_req(ident1, &[]), 2_000).unwrap();
     assert_eq!(status(&resp), StatusInfo::Success([0; 3]));
+    assert_eq!(r.stats().slot_busy, 3);
+    // A message of no command set is no Command Message: rejected, busy slot or not.
+    let resp = answer(&mut r, &req(Csi::Slot0, Nmimt::AsyncEvent, &health), 2_000).unwrap();
+    assert_eq!(
+        status(&resp),
+        StatusInfo::InvalidParameter(nvme_mi_core::mi::status::ParameterErrorLocation {
+            byte: 1,
+            bit: 3
+        })
+    );
     assert_eq!(r.stats().slot_busy, 3);
 
     let get_state = ControlPrimitiveRequestRepr {
@@ -375,9 +382,13 @@ fn busy_slot_discards_command_messages_of_every_command_set() {
     let mut out = vec![0u8; 64];
     let n = get_state.emit_message(&mut out).unwrap();
     let resp = answer(&mut r, &out[..n], 2_000).unwrap();
-    let cpsr = u16::from_le_bytes([resp[6], resp[7]]);
-    assert_eq!(cpsr & 0x3, 2, "SSTA Process: {resp:02x?}");
-    assert_ne!(cpsr & (1 << 3), 0, "CMNICS: {resp:02x?}");
+    let r = ControlPrimitiveResponseRepr::parse(&Message::new_checked(&resp[..]).unwrap()).unwrap();
+    let state = ManagementEndpointState(r.cpsr);
+    assert_eq!(state.ssta(), Ssta::Process, "{resp:02x?}");
+    assert!(
+        state.contains(ManagementEndpointState::COMMAND_TO_NON_IDLE_SLOT),
+        "CMNICS: {resp:02x?}"
+    );
 }
 
 #[test]

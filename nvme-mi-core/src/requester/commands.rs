@@ -56,7 +56,7 @@ pub fn admin_class(op: AdminOpcode) -> CommandClass {
 }
 
 /// The 12 fixed bytes of an MI command request after the header, from the codec.
-pub(crate) fn mi_fixed<C: MiCommand>(cmd: &C) -> [u8; 12] {
+fn mi_fixed<C: MiCommand>(cmd: &C) -> [u8; 12] {
     cmd.to_repr().fixed_bytes()
 }
 
@@ -68,11 +68,21 @@ macro_rules! typed_commands {
             ///
             /// Reset (no response on success) is sent with [`Self::send_without_response`].
             pub $($async)? fn mi_command<C: MiCommand>(&mut self, cmd: &C) -> Result<C::Response<'_>, RequestError<T::Error>> {
+                self.mi_command_with(cmd, |nmresp, body| cmd.decode_response(nmresp, body))$($aw)*
+            }
+
+            /// [`Self::mi_command`] with the success response (its NVMe Management Response
+            /// field and data) decoded by `decode` instead of the command's own decoder.
+            pub(crate) $($async)? fn mi_command_with<'s, C: MiCommand, R>(
+                &'s mut self,
+                cmd: &C,
+                decode: impl FnOnce([u8; 3], &'s [u8]) -> crate::mi::Result<R>,
+            ) -> Result<R, RequestError<T::Error>> {
                 let fixed = mi_fixed(cmd);
                 let r = self
                     .nvme_mi(mi_class(C::OPCODE), Nmimt::MiCommand, &[&fixed, cmd.request_data()])$($aw)*?;
                 let nmresp = r.header.info.status_bytes();
-                cmd.decode_response(nmresp, r.body).map_err(RequestError::from)
+                decode(nmresp, r.body).map_err(RequestError::from)
             }
 
             /// Send an MI command that produces no response when it succeeds (NVM Subsystem

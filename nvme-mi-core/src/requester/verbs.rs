@@ -7,18 +7,17 @@
 //! The Admin verbs are on the controller handle, [`Endpoint::controller`].
 
 use super::endpoint::{AsyncEndpoint, Endpoint};
-use super::mi_class;
 use super::RequestError;
 use crate::mi::command::{
     CommandListEntry, ConfigurationGetRequest, ConfigurationGetResponse, ConfigurationSetRequest,
     ControllerHealth, ControllerHealthStatusPollRequest, ControllerInformation, DataStructure,
     Dtyp, HealthStatusChangeMask, MebReadRequest, MebWriteRequest, NvmSubsystemHealth,
-    NvmSubsystemInformation, Opcode, PortInformation, ReadDataStructureRequest,
-    ReadDataStructureResponse, ResetRequest, ResetType, SesReceiveRequest, SesSendRequest,
-    ShutdownRequest, ShutdownType, SmbusFrequency, SubsystemHealthStatusPollRequest,
+    NvmSubsystemInformation, PortInformation, ReadDataStructureRequest, ReadDataStructureResponse,
+    ResetRequest, ResetType, SesReceiveRequest, SesSendRequest, ShutdownRequest, ShutdownType,
+    SmbusFrequency, SubsystemHealthStatusPollRequest,
 };
 use crate::mi::control_primitive::{ControlPrimitive, ManagementEndpointState, PrimitiveResponse};
-use crate::mi::{Error, Nmimt};
+use crate::mi::Error;
 use crate::transport::{AsyncTransport, Transport};
 
 /// A response of another shape than the request asks for.
@@ -69,9 +68,9 @@ macro_rules! mi_verbs {
                 if !self.config().quirks.lenient_data_structure_length {
                     return Ok(self.mi_command(&req)$($aw)*?.structure);
                 }
-                let fixed = super::commands::mi_fixed(&req);
-                let r = self.nvme_mi(mi_class(Opcode::ReadDataStructure), Nmimt::MiCommand, &[&fixed])$($aw)*?;
-                Ok(ReadDataStructureResponse::parse_lenient(req.dtyp, r.body)?.structure)
+                let r = self
+                    .mi_command_with(&req, |_, body| ReadDataStructureResponse::parse_lenient(req.dtyp, body))$($aw)*?;
+                Ok(r.structure)
             }
 
             /// Read NVMe-MI Data Structure, NVM Subsystem Information (NVMe-MI 1.2 §5.7.1).
